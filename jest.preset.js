@@ -1,0 +1,22 @@
+/**
+ * Shared Jest preset: TypeScript through SWC, node environment (onnxruntime-node needs it),
+ * and @longvid/* imports mapped to each package's sources so tests never need a build.
+ */
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.tsx?$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^@longvid/([a-z-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing.ts'),
+    '^@longvid/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+  },
+  testMatch: ['<rootDir>/src/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
+  testTimeout: 120000,
+};

