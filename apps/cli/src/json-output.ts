@@ -1,0 +1,77 @@
+import type { AskResult } from '@longvid/agents';
+import type { IngestResult } from '@longvid/agents';
+import { z } from 'zod';
+
+const spanJson = { start: z.number(), end: z.number() };
+
+/**
+ * The stable `--json` schema of `longvid ask` (schemaVersion 1). Times are seconds.
+ * Documented in apps/cli/README.md; additive changes keep the version, breaking ones bump it.
+ */
+export const askJsonSchema = z.object({
+  schemaVersion: z.literal(1),
+  video: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number(), fps: z.number(), hasAudio: z.boolean() }),
+  question: z.string(),
+  choices: z.array(z.string()).nullable(),
+  answer: z.string(),
+  choiceIndex: z.number().int().nullable(),
+  choiceLetter: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  sufficient: z.boolean(),
+  evidence: z.array(z.object({ id: z.string(), ...spanJson, text: z.string(), kind: z.string(), tool: z.string(), confidence: z.number(), round: z.number().int() })),
+  rounds: z.number().int(),
+  framesObserved: z.number().int(),
+  offline: z.boolean(),
+  backends: z.object({ planner: z.string(), reflector: z.string(), observer: z.string(), embedder: z.string(), model: z.string().nullable(), endpoint: z.string().nullable() }),
+  usage: z.object({ llmCalls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int() }),
+  memory: z.object({ directory: z.string(), reused: z.boolean(), events: z.number().int(), ingestSeconds: z.number() }),
+  timings: z.object({ ingestSeconds: z.number(), answerSeconds: z.number(), totalSeconds: z.number() }),
+});
+
+/** The `--json` output of `longvid ask`. */
+export type AskJson = z.infer<typeof askJsonSchema>;
+
+/** Converts an {@link AskResult} to the stable `--json` shape. */
+export function toAskJson(result: AskResult, choices: string[] | undefined): AskJson {
+  const index = result.answer.choiceIndex;
+  return {
+    schemaVersion: 1,
+    video: { path: result.video.path, duration: result.video.duration, width: result.video.width, height: result.video.height, fps: result.video.fps, hasAudio: result.video.hasAudio },
+    question: result.answer.question,
+    choices: choices ?? null,
+    answer: result.answer.answer,
+    choiceIndex: index ?? null,
+    choiceLetter: index === undefined ? null : String.fromCharCode(65 + index),
+    confidence: Math.max(0, Math.min(1, result.answer.confidence)),
+    sufficient: result.answer.sufficient,
+    evidence: result.answer.evidence.map((e) => ({ id: e.id, start: e.span.start, end: e.span.end, text: e.text, kind: e.kind, tool: e.tool, confidence: e.confidence, round: e.round })),
+    rounds: result.rounds,
+    framesObserved: result.framesUsed,
+    offline: result.offline,
+    backends: { ...result.backends, model: result.backends.model ?? null, endpoint: result.backends.endpoint ?? null },
+    usage: { llmCalls: result.usage.calls, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+    memory: result.memory,
+    timings: result.timings,
+  };
+}
+
+/** The `--json` schema of `longvid ingest` (schemaVersion 1). */
+export const ingestJsonSchema = z.object({
+  schemaVersion: z.literal(1),
+  video: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number(), fps: z.number(), hasAudio: z.boolean(), contentHash: z.string() }),
+  memory: z.object({ directory: z.string(), reused: z.boolean(), events: z.number().int(), observations: z.number().int() }),
+  seconds: z.number(),
+  ingestSeconds: z.number(),
+});
+
+/** Converts an {@link IngestResult} to the `--json` shape of `longvid ingest`. */
+export function toIngestJson(result: IngestResult): z.infer<typeof ingestJsonSchema> {
+  const events = result.memory.events();
+  return {
+    schemaVersion: 1,
+    video: { path: result.info.path, duration: result.info.duration, width: result.info.width, height: result.info.height, fps: result.info.fps, hasAudio: result.info.hasAudio, contentHash: result.videoHash },
+    memory: { directory: result.memoryDirectory, reused: result.reused, events: events.length, observations: events.reduce((sum, e) => sum + e.observations.length, 0) },
+    seconds: result.seconds,
+    ingestSeconds: result.ingestSeconds,
+  };
+}

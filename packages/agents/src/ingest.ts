@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Clip, Observation, OnProgress, Settings, VideoInfo } from '@longvid/core';
+import { atomicWriteFile, LongVidError, spanOverlap, throwIfAborted } from '@longvid/core';
+import { EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
+import type { OcrModel, TextEmbedder } from '@longvid/perception';
+import type { FfmpegBinaries, Shot, SubtitleLine } from '@longvid/video';
+import { detectShots, extractFrames, makeClips, probeVideo, readSubtitles, videoContentHash } from '@longvid/video';
+import { z } from 'zod';
+import { groupOcrReadings } from './observations';
+
+/** Longest frame side, pixels, of keyframes read at ingestion. */
+export const INGEST_MAX_SIDE = 640;
+/** ffmpeg scene-score threshold for shot detection at ingestion. */
+export const SHOT_THRESHOLD = 0.3;
+/** Version of the ingestion pipeline; bump it when what is stored changes. */
+export const PIPELINE_VERSION = 'ingest-v1';
+
+/** Options of {@link ingestVideo}. */
+export interface IngestOptions {
+  settings: Settings;
+  binaries: FfmpegBinaries;
+  ocr: OcrModel;
+  embedder: TextEmbedder;
+  /** A subtitle sidecar (.srt/.vtt); its lines become observations of the clips they overlap. */
+  subtitlesPath?: string;
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** What {@link ingestVideo} returns. */
+export interface IngestResult {
+  info: VideoInfo;
+  videoHash: string;
+  memory: MemoryStore;
+  /** Directory the memory is stored in. */
+  memoryDirectory: string;
+  /** True when an existing complete memory was loaded instead of ingesting again. */
+  reused: boolean;
+  /** Wall time spent in this call, seconds. */
+  seconds: number;
+  /** Wall time the original ingestion took, seconds (from the stored manifest when reused). */
+  ingestSeconds: number;
+  subtitles: SubtitleLine[];
+}
+
+const shotsSchema = z.array(z.object({ index: z.number(), span: z.object({ start: z.number(), end: z.number() }), score: z.number() }));
+const observationsSchema = z.array(
+  z.object({
+    kind: z.enum(['text', 'speech', 'subtitle', 'object', 'caption', 'summary']),
+    span: z.object({ start: z.number(), end: z.number() }),
+    text: z.string(),
+    confidence: z.number(),
+    tool: z.string(),
+    box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  }),
+);
+
+function shortHash(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 12);
+}
+
+/** Reads a JSON checkpoint if present and valid; a damaged one is ignored (and redone). */
+function readCheckpoint<T>(path: string, schema: z.ZodType<T>): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Joins a clip's observations into the text that is embedded and lexically indexed. */
+export function eventText(observations: Observation[]): string {
+  return [...new Set(observations.map((o) => o.text.trim()).filter(Boolean))].join(' | ');
+}
+
+/**
+ * Builds (or loads) the episodic memory of a video: probe → content hash → shots (ffmpeg scene
+ * score) → clips → keyframes at `settings.ingestFps` → OCR → one event per clip with its
+ * observations (OCR lines and subtitle lines) and an embedding → hnswlib index + metadata on disk.
+ *
+ * The memory is stored under `settings.cacheDir` keyed by the video's content hash and every
+ * parameter that changes what is stored; a later call with the same key loads it instead of
+ * ingesting again. Shots and per-clip observations are checkpointed, so an interrupted ingestion
+ * resumes where it stopped.
+ * @throws LongVidError `FILE_NOT_FOUND` / `NOT_A_VIDEO` / `CORRUPT_VIDEO` for a bad video,
+ *   `FILE_NOT_FOUND` / `SUBTITLES_INVALID` for a bad subtitle file, `ABORTED` when `signal` aborts.
+ */
+export async function ingestVideo(videoPath: string, options: IngestOptions): Promise<IngestResult> {
+  const started = performance.now();
+  const { settings, binaries, ocr, embedder, onProgress, signal } = options;
+  const path = resolve(videoPath);
+  onProgress?.({ stage: 'probe', done: 0, total: 1 });
+  const info = await probeVideo(path, binaries, { signal });
+  const subtitles = options.subtitlesPath ? await readSubtitles(options.subtitlesPath) : [];
+  onProgress?.({ stage: 'hash', done: 0, total: 1 });
+  const videoHash = await videoContentHash(path);
+  const visualParams = { pipeline: PIPELINE_VERSION, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, maxSide: INGEST_MAX_SIDE };
+  const params = { ...visualParams, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash(subtitles) : null };
+  const directory = memoryDirectory(settings.cacheDir, videoHash, params);
+
+  if (EpisodicMemory.exists(directory)) {
+    const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
+    return {
+      info,
+      videoHash,
+      memory,
+      memoryDirectory: directory,
+      reused: true,
+      seconds: (performance.now() - started) / 1000,
+      ingestSeconds: memory.manifest.stats?.ingestSeconds ?? 0,
+      subtitles,
+    };
+  }
+
+  const checkpoints = join(settings.cacheDir, 'checkpoints', `${videoHash.slice(0, 16)}-${shortHash(visualParams)}`);
+  const shotsPath = join(checkpoints, 'shots.json');
+  let shots: Shot[] | undefined = readCheckpoint(shotsPath, shotsSchema);
+  if (!shots) {
+    shots = await detectShots(path, binaries, { duration: info.duration, threshold: SHOT_THRESHOLD, signal, onProgress });
+    await atomicWriteFile(shotsPath, JSON.stringify(shots));
+  }
+  const clips: Clip[] = makeClips(shots, { maxClipSeconds: settings.maxClipSeconds });
+
+  const perClip: Observation[][] = [];
+  for (const clip of clips) {
+    throwIfAborted(signal);
+    onProgress?.({ stage: 'ocr', done: clip.index, total: clips.length });
+    const clipPath = join(checkpoints, `clip-${String(clip.index).padStart(5, '0')}.json`);
+    let observations = readCheckpoint(clipPath, observationsSchema) as Observation[] | undefined;
+    if (!observations) {
+      const length = clip.span.end - clip.span.start;
+      const fps = Math.max(settings.ingestFps, 1 / Math.max(length, 1e-3));
+      const frames = await extractFrames(path, binaries, { span: clip.span, fps, maxSide: INGEST_MAX_SIDE }, { signal });
+      const lines = frames.length ? await ocr.doRecognize(frames, { signal }) : [];
+      observations = groupOcrReadings(
+        frames.map((frame, index) => ({ time: frame.time, lines: lines[index] ?? [] })),
+        fps,
+        clip.span,
+      );
+      await atomicWriteFile(clipPath, JSON.stringify(observations));
+    }
+    perClip.push(observations);
+  }
+  onProgress?.({ stage: 'ocr', done: clips.length, total: clips.length });
+
+  const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
+  if (memory.events().length > 0) {
+    throw new LongVidError('MEMORY_CORRUPT', `memory at ${directory} is incomplete but not empty`, {
+      details: { directory },
+      hint: `delete ${directory} and run the command again (per-clip checkpoints are kept)`,
+    });
+  }
+  const eventObservations = clips.map((clip, index) => {
+    const spoken: Observation[] = subtitles
+      .filter((line) => spanOverlap(line.span, clip.span) > 0)
+      .map((line) => ({ kind: 'subtitle', span: line.span, text: line.text, confidence: 1, tool: 'subtitles' }));
+    return [...perClip[index], ...spoken].sort((a, b) => a.span.start - b.span.start);
+  });
+  onProgress?.({ stage: 'index', done: 0, total: clips.length });
+  const texts = eventObservations.map(eventText);
+  const embeddings = await embedder.doEmbed(texts.map((t) => t || '(no observations)'), { signal });
+  clips.forEach((clip, index) => {
+    memory.addEvent({ clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embeddings[index]);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length });
+  await memory.save();
+  onProgress?.({ stage: 'index', done: clips.length, total: clips.length });
+  return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles };
+}

@@ -1,0 +1,87 @@
+import type { Evidence } from '@longvid/core';
+import type { MemorySearchHit } from '@longvid/memory';
+import { RulePlanner, RuleReflector } from './rule-based';
+
+const hit = (id: number, start: number, end: number, texts: { text: string; start: number; end: number; kind?: 'text' | 'subtitle' }[], score = 0.5): MemorySearchHit => ({
+  score,
+  event: {
+    id,
+    clipIndex: id,
+    span: { start, end },
+    text: texts.map((t) => t.text).join(' | '),
+    observations: texts.map((t) => ({ kind: t.kind ?? 'text', span: { start: t.start, end: t.end }, text: t.text, confidence: 0.9, tool: t.kind === 'subtitle' ? 'subtitles' : 'ocr' })),
+  },
+});
+
+const evidence = (id: string, round: number, text: string, start: number, end: number, confidence = 0.9): Evidence => ({ id, round, text, span: { start, end }, kind: 'text', tool: 'ocr', confidence });
+
+describe('RulePlanner', () => {
+  const base = { question: 'What is the locker number?', duration: 120, round: 1, evidence: [], observed: [], framesLeft: 96, roundsLeft: 3 };
+
+  it('zooms first where memory saw the question words, then scans other hits', async () => {
+    const plan = await new RulePlanner().doPlan({
+      ...base,
+      memoryHits: [hit(1, 10, 20, [{ text: 'EXIT', start: 11, end: 13 }], 0.9), hit(2, 20, 30, [{ text: 'LOCKER 318', start: 20, end: 24 }], 0.4)],
+    });
+    expect(plan.steps[0]).toMatchObject({ tool: 'ocr', fps: 2, span: { start: 18.5, end: 25.5 } });
+    expect(plan.steps[1]).toMatchObject({ tool: 'ocr', fps: 1, span: { start: 10, end: 20 } });
+  });
+
+  it('reads subtitles where memory heard the words, and never exceeds the frame budget', async () => {
+    const plan = await new RulePlanner().doPlan({
+      ...base,
+      question: 'Where is the package?',
+      framesLeft: 5,
+      memoryHits: [hit(3, 67, 77, [{ text: 'The package is in the blue van.', start: 71, end: 74, kind: 'subtitle' }]), hit(4, 0, 60, [])],
+    });
+    expect(plan.steps[0]).toMatchObject({ tool: 'subtitles', span: { start: 69.5, end: 75.5 } });
+    const frames = plan.steps.filter((s) => s.tool === 'ocr').reduce((sum, s) => sum + Math.ceil((s.span.end - s.span.start) * s.fps), 0);
+    expect(frames).toBeLessThanOrEqual(5);
+  });
+
+  it('does not plan the same span at the same fps twice', async () => {
+    const memoryHits = [hit(2, 20, 30, [{ text: 'LOCKER 318', start: 20, end: 24 }])];
+    const plan = await new RulePlanner().doPlan({ ...base, memoryHits, observed: [{ span: { start: 18.5, end: 25.5 }, fps: 2, tool: 'ocr' }, { span: { start: 20, end: 30 }, fps: 1, tool: 'ocr' }] });
+    expect(plan.steps.every((s) => !(s.fps === 2 && s.span.start === 18.5))).toBe(true);
+  });
+});
+
+describe('RuleReflector', () => {
+  const reflector = new RuleReflector();
+
+  it('asks for another round when only memory recalls the answer', async () => {
+    const r = await reflector.doReflect({ question: 'What is the locker number?', duration: 120, round: 1, mustAnswer: false, evidence: [evidence('m1', 0, 'LOCKER 318', 20, 24)] });
+    expect(r.sufficient).toBe(false);
+  });
+
+  it('answers from observed evidence and cites it', async () => {
+    const r = await reflector.doReflect({
+      question: 'What is the locker number?',
+      duration: 120,
+      round: 1,
+      mustAnswer: false,
+      evidence: [evidence('m1', 0, 'LOCKER 318', 20, 24), evidence('e1', 1, 'LOCKER 318', 21, 24), evidence('e2', 1, 'EXIT', 5, 6)],
+    });
+    expect(r).toMatchObject({ sufficient: true, answer: '318', evidenceIds: ['e1'] });
+    expect(r.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('picks the matching option of a multiple-choice question', async () => {
+    const r = await reflector.doReflect({
+      question: 'What time does the train leave?',
+      choices: ['7:15', '7:45', '8:45', '17:45'],
+      duration: 120,
+      round: 1,
+      mustAnswer: false,
+      evidence: [evidence('e1', 1, 'TRAIN LEAVES AT 7:45', 88.5, 91.5)],
+    });
+    expect(r).toMatchObject({ sufficient: true, choiceIndex: 1, answer: '7:45' });
+  });
+
+  it('answers with low confidence at budget end when nothing matches', async () => {
+    const r = await reflector.doReflect({ question: 'Where is the package?', duration: 120, round: 3, mustAnswer: true, evidence: [evidence('e1', 1, 'LOCKER 318', 21, 24)] });
+    expect(r.sufficient).toBe(false);
+    expect(r.answer).toBe('unknown');
+    expect(r.confidence).toBe(0);
+  });
+});

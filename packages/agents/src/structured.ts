@@ -1,0 +1,115 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
+import { LongVidError } from '@longvid/core';
+import type { z } from 'zod';
+
+/** Token counts from the API's `usage`, when it reports them. */
+export interface CallUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Options of {@link invokeStructured}. */
+export interface InvokeStructuredOptions {
+  /** Extra attempts after a malformed reply (default 2). */
+  maxRetries?: number;
+  signal?: AbortSignal;
+  /** Endpoint description for error messages (the base URL). */
+  endpoint?: string;
+  /** Called after every call with its token usage. */
+  onUsage?: (usage: CallUsage) => void;
+}
+
+/** Pulls the JSON object out of a reply: strips code fences and text around the outermost braces. */
+export function extractJson(text: string): unknown {
+  const fenced = text.match(/```(?:json)?\s*([\s\S]*?)```/i);
+  const body = fenced ? fenced[1] : text;
+  const start = body.indexOf('{');
+  const end = body.lastIndexOf('}');
+  if (start < 0 || end <= start) throw new SyntaxError('no JSON object in the reply');
+  return JSON.parse(body.slice(start, end + 1));
+}
+
+function contentText(message: BaseMessage): string {
+  const content = message.content;
+  if (typeof content === 'string') return content;
+  return content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+/**
+ * Maps an error from the chat client to a {@link LongVidError} that names the setting to fix.
+ * Unreachable endpoint → `ENDPOINT_UNREACHABLE` (setting `baseUrl` / `LONGVID_BASE_URL`);
+ * 401/403 → `ENDPOINT_ERROR` naming `LONGVID_API_KEY`; 404 → naming `LONGVID_MODEL`/`LONGVID_BASE_URL`.
+ */
+export function endpointError(error: unknown, endpoint = 'the endpoint'): LongVidError {
+  if (LongVidError.is(error)) return error;
+  const e = error as { message?: string; status?: number; code?: string; name?: string; cause?: { code?: string } };
+  const message = e?.message ?? String(error);
+  if (e?.name === 'AbortError' || /aborted/i.test(message)) {
+    return new LongVidError('ABORTED', 'the request was aborted', { cause: error });
+  }
+  const status = e?.status;
+  if (status === 401 || status === 403) {
+    return new LongVidError('ENDPOINT_ERROR', `${endpoint} refused the API key (HTTP ${status})`, {
+      details: { endpoint, status },
+      hint: 'set LONGVID_API_KEY (or OPENAI_API_KEY) to a valid key',
+      cause: error,
+    });
+  }
+  if (status === 404) {
+    return new LongVidError('ENDPOINT_ERROR', `${endpoint} answered 404: ${message}`, {
+      details: { endpoint, status },
+      hint: 'check LONGVID_MODEL (the model name) and LONGVID_BASE_URL (it usually ends in /v1)',
+      cause: error,
+    });
+  }
+  if (status !== undefined) {
+    return new LongVidError('ENDPOINT_ERROR', `${endpoint} failed with HTTP ${status}: ${message}`, { details: { endpoint, status }, cause: error });
+  }
+  if (/connection|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|socket|timed? ?out|ETIMEDOUT/i.test(`${message} ${e?.code ?? ''} ${e?.cause?.code ?? ''}`)) {
+    return new LongVidError('ENDPOINT_UNREACHABLE', `cannot reach the OpenAI-compatible endpoint at ${endpoint}: ${message}`, {
+      details: { endpoint },
+      hint: 'fix LONGVID_BASE_URL (--base-url), start the server, or unset it to run offline',
+      cause: error,
+    });
+  }
+  return new LongVidError('ENDPOINT_ERROR', `${endpoint} failed: ${message}`, { details: { endpoint }, cause: error });
+}
+
+/**
+ * Calls a chat model and parses its reply as JSON validated by `schema` (zod). On a malformed
+ * reply (not JSON, or failing the schema) it tells the model what was wrong and asks again, up
+ * to `maxRetries` more times.
+ * @returns the parsed value.
+ * @throws LongVidError `MALFORMED_LLM_REPLY` (with the last reply in `details.reply`) when every
+ *   attempt is malformed; `ENDPOINT_UNREACHABLE` / `ENDPOINT_ERROR` from {@link endpointError}.
+ */
+export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMessage[], schema: z.ZodType<T>, options: InvokeStructuredOptions = {}): Promise<T> {
+  const maxRetries = options.maxRetries ?? 2;
+  const conversation = [...messages];
+  let lastReply = '';
+  let lastProblem = '';
+  for (let attempt = 0; attempt <= maxRetries; attempt += 1) {
+    let reply: BaseMessage;
+    try {
+      reply = await model.invoke(conversation, { signal: options.signal });
+    } catch (error) {
+      throw endpointError(error, options.endpoint);
+    }
+    const usage = (reply as AIMessage).usage_metadata;
+    if (usage) options.onUsage?.({ inputTokens: usage.input_tokens, outputTokens: usage.output_tokens });
+    lastReply = contentText(reply);
+    try {
+      const parsed = schema.safeParse(extractJson(lastReply));
+      if (parsed.success) return parsed.data;
+      lastProblem = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    } catch (error) {
+      lastProblem = (error as Error).message;
+    }
+    conversation.push(new AIMessage(lastReply), new HumanMessage(`Your reply could not be used (${lastProblem}). Reply again with only the JSON object described above.`));
+  }
+  throw new LongVidError('MALFORMED_LLM_REPLY', `the model's reply was malformed ${maxRetries + 1} times: ${lastProblem}`, {
+    details: { reply: lastReply.slice(0, 2000), endpoint: options.endpoint },
+    hint: 'use a model that follows JSON instructions (LONGVID_MODEL) or raise LONGVID_MAX_RETRIES',
+  });
+}
