@@ -1,0 +1,328 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { VideoInfo } from '@longvid/core';
+import { LongVidError } from '@longvid/core';
+import { EpisodicMemory, type EpisodicMemoryOptions } from './episodic-memory';
+import { memoryDirectory } from './memory-directory';
+import { describeMemoryStore, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom, type MemoryFixture } from './testing';
+
+const temporaryDirectories: string[] = [];
+function temporaryDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'longvid-memory-'));
+  temporaryDirectories.push(directory);
+  return directory;
+}
+afterAll(() => {
+  for (const directory of temporaryDirectories) rmSync(directory, { recursive: true, force: true });
+});
+
+describeMemoryStore('EpisodicMemory', ({ dimensions, embedderId }) =>
+  EpisodicMemory.open(join(temporaryDirectory(), 'store'), { videoHash: 'f'.repeat(64), params: {}, embedderId, dimensions }),
+);
+
+const DIMENSIONS = 32;
+const video: VideoInfo = { path: '/videos/dev.mp4', duration: 500, fps: 25, width: 640, height: 360, hasAudio: true, format: 'mov,mp4', videoCodec: 'h264', sizeBytes: 1234 };
+
+function optionsFor(overrides: Partial<EpisodicMemoryOptions> = {}): EpisodicMemoryOptions {
+  return { videoHash: 'ab'.repeat(32), params: { fps: 0.5, clipSeconds: 10, embedder: 'hashing-32' }, embedderId: 'hashing-32', dimensions: DIMENSIONS, ...overrides };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<LongVidError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (LongVidError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a LongVidError, the promise resolved');
+}
+
+function manifestOf(directory: string): { storage: { eventsFile: string; indexFile: string; generation: number }; complete: boolean } {
+  return JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8'));
+}
+
+/** A saved, complete store with the fixture, in a fresh cache directory. */
+async function savedStore(): Promise<{ directory: string; memory: EpisodicMemory; fixture: MemoryFixture }> {
+  const directory = memoryDirectory(temporaryDirectory(), optionsFor().videoHash, optionsFor().params);
+  const memory = await EpisodicMemory.open(directory, { ...optionsFor(), video });
+  const fixture = populateMemoryFixture(memory, { dimensions: DIMENSIONS, seed: 11 });
+  memory.markComplete({ ingestSeconds: 3.25 });
+  await memory.save();
+  return { directory, memory, fixture };
+}
+
+describe('EpisodicMemory persistence', () => {
+  it('reopens with identical events, manifest and search results', async () => {
+    const { directory, memory, fixture } = await savedStore();
+    expect(EpisodicMemory.exists(directory)).toBe(true);
+    const reopened = await EpisodicMemory.open(directory, optionsFor());
+
+    expect(reopened.events()).toEqual(memory.events());
+    expect(reopened.getEvent(fixture.trainId)).toEqual(memory.getEvent(fixture.trainId));
+    expect(reopened.manifest).toEqual(memory.manifest);
+    expect(reopened.manifest).toMatchObject({ complete: true, stats: { ingestSeconds: 3.25 }, video, params: optionsFor().params });
+
+    const random = seededRandom(99);
+    for (let query = 0; query < 20; query += 1) {
+      const embedding = randomUnitVector(random, DIMENSIONS);
+      expect(reopened.searchVector(embedding, 10)).toEqual(memory.searchVector(embedding, 10));
+      expect(reopened.searchHybrid('locker 7:45 red car', embedding, 10)).toEqual(memory.searchHybrid('locker 7:45 red car', embedding, 10));
+      const filter = { span: { start: query * 20, end: query * 20 + 40 } };
+      expect(reopened.searchVector(embedding, 5, filter)).toEqual(memory.searchVector(embedding, 5, filter));
+    }
+    expect(reopened.searchLexical('train 7:45', 5)).toEqual(memory.searchLexical('train 7:45', 5));
+    expect(reopened.searchLexical('train 7:45', 5)[0].event.id).toBe(fixture.trainId);
+  });
+
+  it('keeps events added after reopening, with the next ids, and saves a new generation', async () => {
+    const { directory, fixture } = await savedStore();
+    const reopened = await EpisodicMemory.open(directory, optionsFor());
+    const embedding = randomUnitVector(seededRandom(5), DIMENSIONS);
+    const added = reopened.addEvent({ clipIndex: 500, span: { start: 600, end: 602 }, observations: [], text: 'exit sign' }, embedding);
+    expect(added.id).toBe(fixture.events.size);
+    await reopened.save();
+    expect(manifestOf(directory).storage.generation).toBe(2);
+    expect(readdirSync(directory).sort()).toEqual(['events-2.jsonl', 'manifest.json', 'vectors-2.hnsw']);
+    const again = await EpisodicMemory.open(directory, optionsFor());
+    expect(again.events()).toHaveLength(fixture.events.size + 1);
+    expect(again.searchVector(embedding, 1)[0].event.id).toBe(added.id);
+    expect(again.searchLexical('exit', 1)[0].event.id).toBe(added.id);
+  });
+
+  it('grows the index past its initial capacity', async () => {
+    const directory = join(temporaryDirectory(), 'big');
+    const memory = await EpisodicMemory.open(directory, optionsFor({ dimensions: 8 }));
+    const random = seededRandom(3);
+    const embeddings: Float32Array[] = [];
+    for (let clip = 0; clip < 2100; clip += 1) {
+      const embedding = randomUnitVector(random, 8);
+      embeddings.push(embedding);
+      memory.addEvent({ clipIndex: clip, span: { start: clip, end: clip + 1 }, observations: [], text: `clip ${clip}` }, embedding);
+    }
+    await memory.save();
+    const reopened = await EpisodicMemory.open(directory, optionsFor({ dimensions: 8 }));
+    for (const id of [0, 1023, 1024, 2099]) {
+      expect(reopened.searchVector(embeddings[id], 1)[0].event.id).toBe(id);
+    }
+    expect(reopened.searchVector(embeddings[7], 3000)).toHaveLength(2100);
+  });
+
+  it('serialises concurrent saves; each persists at least the events added before it was called', async () => {
+    const directory = join(temporaryDirectory(), 'concurrent');
+    const memory = await EpisodicMemory.open(directory, optionsFor());
+    const random = seededRandom(8);
+    const add = (clip: number): void => {
+      memory.addEvent({ clipIndex: clip, span: { start: clip, end: clip + 1 }, observations: [], text: `clip ${clip}` }, randomUnitVector(random, DIMENSIONS));
+    };
+    const saved = async (): Promise<number> => (await EpisodicMemory.open(directory, optionsFor())).events().length;
+    add(0);
+    const first = memory.save();
+    add(1);
+    const second = memory.save();
+    const third = memory.save();
+    await first;
+    expect(await saved()).toBeGreaterThanOrEqual(1);
+    add(2);
+    await second;
+    expect(await saved()).toBeGreaterThanOrEqual(2);
+    await third;
+    await memory.save();
+    expect(await saved()).toBe(3);
+    expect(manifestOf(directory).storage.generation).toBe(4);
+    expect(readdirSync(directory).sort()).toEqual(['events-4.jsonl', 'manifest.json', 'vectors-4.hnsw']);
+  });
+
+  it('creates an empty store without writing, and saves an empty store', async () => {
+    const directory = join(temporaryDirectory(), 'empty');
+    const memory = await EpisodicMemory.open(directory, optionsFor({ video }));
+    expect(existsSync(directory)).toBe(false);
+    expect(EpisodicMemory.exists(directory)).toBe(false);
+    await memory.save();
+    expect(EpisodicMemory.exists(directory)).toBe(false); // saved but not complete
+    const reopened = await EpisodicMemory.open(directory, optionsFor());
+    expect(reopened.events()).toEqual([]);
+    expect(reopened.manifest.video).toEqual(video);
+    reopened.markComplete();
+    await reopened.save();
+    expect(EpisodicMemory.exists(directory)).toBe(true);
+  });
+});
+
+describe('EpisodicMemory mismatches', () => {
+  it('refuses another dimension or embedder, naming both and the fix', async () => {
+    const { directory } = await savedStore();
+    const dimension = await rejection(EpisodicMemory.open(directory, optionsFor({ dimensions: 64 })));
+    expect(dimension.code).toBe('MEMORY_MISMATCH');
+    expect(dimension.message).toContain('"hashing-32" (32 dimensions)');
+    expect(dimension.message).toContain('(64 dimensions)');
+    expect(dimension.hint).toContain(`delete the directory ${directory}`);
+    expect(dimension.hint).toContain('same embedder');
+
+    const embedder = await rejection(EpisodicMemory.open(directory, optionsFor({ embedderId: 'openai:text-embedding-3-small' })));
+    expect(embedder.code).toBe('MEMORY_MISMATCH');
+    expect(embedder.message).toContain('hashing-32');
+    expect(embedder.message).toContain('openai:text-embedding-3-small');
+    expect(embedder.details).toMatchObject({ storedEmbedderId: 'hashing-32', requestedEmbedderId: 'openai:text-embedding-3-small' });
+  });
+
+  it('refuses another video or other params', async () => {
+    const { directory } = await savedStore();
+    expect((await rejection(EpisodicMemory.open(directory, optionsFor({ videoHash: 'cd'.repeat(32) })))).code).toBe('MEMORY_MISMATCH');
+    const params = await rejection(EpisodicMemory.open(directory, optionsFor({ params: { fps: 1, clipSeconds: 10, embedder: 'hashing-32' } })));
+    expect(params.code).toBe('MEMORY_MISMATCH');
+    expect(params.message).toContain('"fps":1');
+    // Key order does not matter.
+    await expect(EpisodicMemory.open(directory, optionsFor({ params: { embedder: 'hashing-32', clipSeconds: 10, fps: 0.5 } }))).resolves.toBeInstanceOf(EpisodicMemory);
+  });
+
+  it('refuses a newer format version', async () => {
+    const { directory } = await savedStore();
+    const manifest = JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8'));
+    writeFileSync(join(directory, 'manifest.json'), JSON.stringify({ ...manifest, formatVersion: 2 }));
+    const error = await rejection(EpisodicMemory.open(directory, optionsFor()));
+    expect(error.code).toBe('MEMORY_MISMATCH');
+    expect(error.message).toContain('format version 2');
+  });
+
+  it('rejects invalid options', async () => {
+    const error = await rejection(EpisodicMemory.open(temporaryDirectory(), optionsFor({ dimensions: 0, embedderId: '' })));
+    expect(error.code).toBe('BAD_INPUT');
+    expect(error.message).toContain('dimensions');
+    expect(error.message).toContain('embedderId');
+  });
+});
+
+describe('EpisodicMemory corruption', () => {
+  async function expectCorrupt(directory: string, path: string): Promise<LongVidError> {
+    const error = await rejection(EpisodicMemory.open(directory, optionsFor()));
+    expect(error.code).toBe('MEMORY_CORRUPT');
+    expect(error.details.path).toBe(path);
+    expect(error.message).toContain(path);
+    expect(error.hint).toContain(`delete the directory ${directory}`);
+    expect(error.hint).toContain('re-run ingest');
+    return error;
+  }
+
+  it('reports a truncated manifest', async () => {
+    const { directory } = await savedStore();
+    const path = join(directory, 'manifest.json');
+    truncateSync(path, 40);
+    const error = await expectCorrupt(directory, path);
+    expect(error.message).toContain('not valid JSON');
+    expect(EpisodicMemory.exists(directory)).toBe(false);
+  });
+
+  it('reports a manifest that is JSON but not a manifest', async () => {
+    const { directory } = await savedStore();
+    const path = join(directory, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...manifest, dimensions: 'thirty-two' }));
+    const error = await expectCorrupt(directory, path);
+    expect(error.message).toContain('dimensions');
+    expect(EpisodicMemory.exists(directory)).toBe(false);
+  });
+
+  it('reports a truncated or edited events file', async () => {
+    const { directory } = await savedStore();
+    const path = join(directory, manifestOf(directory).storage.eventsFile);
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original.slice(0, original.length - 100));
+    await expectCorrupt(directory, path);
+    writeFileSync(path, original.replace('LOCKER 318', 'LOCKER 319'));
+    const edited = await expectCorrupt(directory, path);
+    expect(edited.message).toContain('SHA-256');
+  });
+
+  it('reports a garbled, missing or truncated index file', async () => {
+    const { directory } = await savedStore();
+    const path = join(directory, manifestOf(directory).storage.indexFile);
+    const original = readFileSync(path);
+    writeFileSync(path, Buffer.alloc(original.length, 7));
+    await expectCorrupt(directory, path);
+    writeFileSync(path, original.subarray(0, 1000));
+    await expectCorrupt(directory, path);
+    expect(EpisodicMemory.exists(directory)).toBe(false);
+    writeFileSync(path, 'garbage');
+    await expectCorrupt(directory, path);
+  });
+
+  it('reports an index whose size matches but whose content does not', async () => {
+    const { directory } = await savedStore();
+    const path = join(directory, manifestOf(directory).storage.indexFile);
+    const original = readFileSync(path);
+    const garbled = Buffer.from(original);
+    garbled.fill(0xff, 0, 64); // header fields
+    writeFileSync(path, garbled);
+    await expectCorrupt(directory, path);
+  });
+});
+
+describe('EpisodicMemory crash recovery', () => {
+  it('is not "existing" and resumes from the last save when ingestion was killed mid-save', async () => {
+    const directory = join(temporaryDirectory(), 'crash');
+    const memory = await EpisodicMemory.open(directory, optionsFor());
+    const random = seededRandom(21);
+    const embeddings: Float32Array[] = [];
+    const add = (target: EpisodicMemory, clip: number): void => {
+      const embedding = randomUnitVector(random, DIMENSIONS);
+      embeddings[clip] = embedding;
+      target.addEvent({ clipIndex: clip, span: { start: clip * 2, end: clip * 2 + 2 }, observations: [], text: `clip ${clip} ${clip === 7 ? 'locker 318' : ''}` }, embedding);
+    };
+    for (let clip = 0; clip < 10; clip += 1) add(memory, clip);
+    await memory.save(); // checkpoint, generation 1
+    for (let clip = 10; clip < 15; clip += 1) add(memory, clip);
+
+    // The process dies while saving generation 2: the index was written, the events half-way, the manifest not at all.
+    const { storage } = manifestOf(directory);
+    writeFileSync(join(directory, 'vectors-2.hnsw'), readFileSync(join(directory, storage.indexFile)));
+    writeFileSync(join(directory, `events-2.jsonl.tmp-99999-abc`), '{"id":0,"clipIndex":0,"span":{"sta');
+    writeFileSync(join(directory, `manifest.json.tmp-99999-def`), '{"formatVersion":1,');
+    expect(EpisodicMemory.exists(directory)).toBe(false);
+
+    const resumed = await EpisodicMemory.open(directory, optionsFor());
+    expect(resumed.manifest.complete).toBe(false);
+    expect(resumed.events().map((event) => event.clipIndex)).toEqual([...Array(10).keys()]);
+    expect(resumed.searchLexical('locker', 1)[0].event.clipIndex).toBe(7);
+    // Ingestion resumes after the last clip held.
+    const next = Math.max(...resumed.events().map((event) => event.clipIndex)) + 1;
+    for (let clip = next; clip < 15; clip += 1) add(resumed, clip);
+    resumed.markComplete({ clips: 15 });
+    await resumed.save();
+
+    expect(EpisodicMemory.exists(directory)).toBe(true);
+    expect(readdirSync(directory).sort()).toEqual(['events-2.jsonl', 'manifest.json', 'vectors-2.hnsw']);
+    const final = await EpisodicMemory.open(directory, optionsFor());
+    expect(final.events()).toHaveLength(15);
+    for (const clip of [0, 9, 10, 14]) expect(final.searchVector(embeddings[clip], 1)[0].event.clipIndex).toBe(clip);
+  });
+
+  it('keeps a complete store complete when a later save dies before its manifest', async () => {
+    const { directory, memory, fixture } = await savedStore();
+    memory.addEvent({ clipIndex: 999, span: { start: 900, end: 901 }, observations: [], text: 'late' }, mixVectors(randomUnitVector(seededRandom(1), DIMENSIONS), 1, randomUnitVector(seededRandom(2), DIMENSIONS), 1));
+    writeFileSync(join(directory, 'vectors-2.hnsw'), 'partial');
+    writeFileSync(join(directory, 'events-2.jsonl'), 'partial');
+    expect(EpisodicMemory.exists(directory)).toBe(true);
+    const reopened = await EpisodicMemory.open(directory, optionsFor());
+    expect(reopened.events()).toHaveLength(fixture.events.size);
+  });
+
+  it('opens an empty store where only temporary files were left', async () => {
+    const directory = join(temporaryDirectory(), 'killed-early');
+    const memory = await EpisodicMemory.open(directory, optionsFor());
+    memory.addEvent({ clipIndex: 0, span: { start: 0, end: 1 }, observations: [], text: 'a' }, randomUnitVector(seededRandom(4), DIMENSIONS));
+    await memory.save();
+    // Simulate a directory whose first save never reached its manifest.
+    const other = join(temporaryDirectory(), 'killed-early');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'vectors-1.hnsw.tmp-1-x'), readFileSync(join(directory, 'vectors-1.hnsw')));
+    writeFileSync(join(other, 'events-1.jsonl'), readFileSync(join(directory, 'events-1.jsonl')));
+    expect(EpisodicMemory.exists(other)).toBe(false);
+    const reopened = await EpisodicMemory.open(other, optionsFor());
+    expect(reopened.events()).toEqual([]);
+    reopened.markComplete();
+    await reopened.save();
+    expect(readdirSync(other).sort()).toEqual(['events-1.jsonl', 'manifest.json', 'vectors-1.hnsw']);
+    expect((await EpisodicMemory.open(other, optionsFor())).events()).toEqual([]);
+  });
+});

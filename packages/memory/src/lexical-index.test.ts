@@ -1,0 +1,66 @@
+import { reciprocalRankFusion } from './fusion';
+import { LexicalIndex, tokenize } from './lexical-index';
+
+describe('tokenize', () => {
+  it('lower-cases words, keeps times and decimals whole with their parts, and drops stop words', () => {
+    expect(tokenize('TRAIN LEAVES AT 7:45')).toEqual(['train', 'leaves', '7:45', '7', '45']);
+    expect(tokenize('Locker #318, row 2.5; 1,000 items')).toEqual(['locker', '318', 'row', '2.5', '2', '5', '1,000', '1', '000', 'items']);
+    expect(tokenize('What is the time?')).toEqual(['time']);
+    expect(tokenize('Ｌｏｃｋｅｒ ３１８')).toEqual(['locker', '318']);
+    expect(tokenize('Café déjà-vu 12:30:05')).toEqual(['café', 'déjà', 'vu', '12:30:05', '12', '30', '05']);
+  });
+});
+
+describe('LexicalIndex (BM25)', () => {
+  const index = new LexicalIndex();
+  index.add(0, 'red car on the street');
+  index.add(1, 'red red red door');
+  index.add(2, 'blue car');
+  index.add(3, 'TRAIN LEAVES AT 7:45');
+  index.add(4, 'the train to 8:15 platform 7');
+
+  it('prefers rare terms, repeated terms and short documents', () => {
+    expect(index.search('car', 10).map((match) => match.id)).toEqual([2, 0]);
+    expect(index.search('red', 10).map((match) => match.id)).toEqual([1, 0]);
+    expect(index.search('red car', 10)[0].id).toBe(0);
+  });
+
+  it('matches times exactly before their parts', () => {
+    const matches = index.search('7:45', 10);
+    expect(matches[0].id).toBe(3);
+    expect(matches.map((match) => match.id)).toContain(4); // shares the part "7"
+    expect(matches[0].score).toBeGreaterThan(matches[1].score);
+  });
+
+  it('computes the Okapi BM25 score with k1 = 1.2 and b = 0.75', () => {
+    // "blue": in 1 of 5 documents; document 2 has 2 terms; lengths 3 + 4 + 2 + 5 + 6 (stop words out, time parts in) = 20.
+    const idf = Math.log(1 + (5 - 1 + 0.5) / (1 + 0.5));
+    const expected = (idf * 1 * 2.2) / (1 + 1.2 * (1 - 0.75 + (0.75 * 2) / 4));
+    expect(index.search('blue', 1)[0].score).toBeCloseTo(expected, 10);
+  });
+
+  it('applies a filter, a limit, and returns nothing for unknown words', () => {
+    expect(index.search('car', 10, (id) => id !== 2).map((match) => match.id)).toEqual([0]);
+    expect(index.search('red car', 1)).toHaveLength(1);
+    expect(index.search('zebra', 10)).toEqual([]);
+    expect(index.search('car', 0)).toEqual([]);
+  });
+});
+
+describe('reciprocalRankFusion', () => {
+  it('sums 1 / (60 + rank) over the lists', () => {
+    const fused = reciprocalRankFusion([
+      [10, 11, 12],
+      [12, 10],
+    ]);
+    expect(fused.map((item) => item.id)).toEqual([10, 12, 11]);
+    expect(fused[0].score).toBeCloseTo(1 / 61 + 1 / 62, 12);
+    expect(fused[0].ranks).toEqual([1, 2]);
+    expect(fused[2].ranks).toEqual([2, undefined]);
+  });
+
+  it('breaks ties by best rank, then by the earlier list', () => {
+    expect(reciprocalRankFusion([[1], [2]]).map((item) => item.id)).toEqual([1, 2]);
+    expect(reciprocalRankFusion([[], []])).toEqual([]);
+  });
+});

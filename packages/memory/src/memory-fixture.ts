@@ -1,0 +1,122 @@
+/**
+ * A deterministic test fixture for memory stores: ~200 filler events with pseudo-random unit
+ * embeddings, plus a few events with meaningful text that searches must find.
+ */
+import type { Observation, Span } from '@longvid/core';
+import type { MemoryEvent, MemoryStore } from './types';
+
+/**
+ * A seeded pseudo-random generator (mulberry32) returning numbers in `[0, 1)`; the same seed gives
+ * the same sequence on every platform.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A unit vector in a uniformly random direction (normal components via Box–Muller, normalised). */
+export function randomUnitVector(random: () => number, dimensions: number): Float32Array {
+  const vector = new Float32Array(dimensions);
+  let norm = 0;
+  for (let position = 0; position < dimensions; position += 1) {
+    const value = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    vector[position] = value;
+    norm += value * value;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let position = 0; position < dimensions; position += 1) vector[position] /= norm;
+  return vector;
+}
+
+/** `a * x + b * y`, normalised to unit length. */
+export function mixVectors(x: Float32Array, a: number, y: Float32Array, b: number): Float32Array {
+  const mixed = x.map((value, position) => a * value + b * y[position]);
+  const norm = Math.sqrt(mixed.reduce((sum, value) => sum + value * value, 0)) || 1;
+  return mixed.map((value) => value / norm);
+}
+
+/** Cosine similarity of two vectors (0 when one is zero). */
+export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let position = 0; position < a.length; position += 1) {
+    dot += a[position] * b[position];
+    normA += a[position] * a[position];
+    normB += b[position] * b[position];
+  }
+  return normA > 0 && normB > 0 ? dot / Math.sqrt(normA * normB) : 0;
+}
+
+/** What {@link populateMemoryFixture} added. */
+export interface MemoryFixture {
+  /** The embedding of every event, by id. */
+  embeddings: Map<number, Float32Array>;
+  /** Every event added, by id. */
+  events: Map<number, MemoryEvent>;
+  /** `LOCKER 318` (OCR) at 21–24 s. */
+  lockerId: number;
+  /** `TRAIN LEAVES AT 7:45` (OCR) at 88.5–91.5 s. */
+  trainId: number;
+  /** A sign reading just `LOCKER` at 300–302 s. */
+  lockerSignId: number;
+  /** Ids of the filler events. */
+  fillerIds: number[];
+}
+
+const FILLER_WORDS = ['person', 'walks', 'street', 'car', 'door', 'window', 'red', 'blue', 'green', 'table', 'chair', 'phone', 'dog', 'light', 'crowd', 'bag', 'bus', 'road', 'tree', 'coffee'];
+
+/** Seconds per filler clip. */
+export const FIXTURE_CLIP_SECONDS = 2.5;
+
+function ocrEvent(clipIndex: number, span: Span, text: string): Omit<MemoryEvent, 'id'> {
+  const observation: Observation = { kind: 'text', span, text, confidence: 0.93, tool: 'ocr', box: { x: 120, y: 40, width: 200, height: 60 } };
+  return { clipIndex, span, observations: [observation], text };
+}
+
+/**
+ * Adds the fixture to `store`: `fillers` caption events (clip `i` at `[2.5 i, 2.5 i + 2.5)` s, words
+ * from a small vocabulary without `locker`, `train` or numbers) and, after the first half of them (so
+ * out of time order), {@link MemoryFixture.lockerId}, {@link MemoryFixture.trainId} and
+ * {@link MemoryFixture.lockerSignId}. All embeddings are random unit vectors from `seed`.
+ */
+export function populateMemoryFixture(store: MemoryStore, options: { dimensions: number; seed?: number; fillers?: number }): MemoryFixture {
+  const random = seededRandom(options.seed ?? 42);
+  const fillers = options.fillers ?? 200;
+  const fixture: MemoryFixture = { embeddings: new Map(), events: new Map(), lockerId: -1, trainId: -1, lockerSignId: -1, fillerIds: [] };
+  const add = (event: Omit<MemoryEvent, 'id'>): number => {
+    const embedding = randomUnitVector(random, options.dimensions);
+    const stored = store.addEvent(event, embedding);
+    fixture.embeddings.set(stored.id, embedding);
+    fixture.events.set(stored.id, stored);
+    return stored.id;
+  };
+  for (let clipIndex = 0; clipIndex < fillers; clipIndex += 1) {
+    if (clipIndex === Math.floor(fillers / 2)) {
+      fixture.lockerId = add(ocrEvent(8, { start: 21, end: 24 }, 'LOCKER 318'));
+      fixture.trainId = add(ocrEvent(35, { start: 88.5, end: 91.5 }, 'TRAIN LEAVES AT 7:45'));
+      fixture.lockerSignId = add(ocrEvent(120, { start: 300, end: 302 }, 'LOCKER'));
+    }
+    const span = { start: clipIndex * FIXTURE_CLIP_SECONDS, end: (clipIndex + 1) * FIXTURE_CLIP_SECONDS };
+    const wordCount = 3 + Math.floor(random() * 3);
+    const text = Array.from({ length: wordCount }, () => FILLER_WORDS[Math.floor(random() * FILLER_WORDS.length)]).join(' ');
+    const observation: Observation = { kind: 'caption', span, text, confidence: 0.5, tool: 'fixture' };
+    fixture.fillerIds.push(add({ clipIndex, span, observations: [observation], text }));
+  }
+  return fixture;
+}
+
+/** Exact nearest neighbours of `query` among the fixture's embeddings (those `allowed` accepts), best first. */
+export function bruteForceNearest(fixture: MemoryFixture, query: Float32Array, k: number, allowed?: (event: MemoryEvent) => boolean): { id: number; similarity: number }[] {
+  return [...fixture.embeddings]
+    .filter(([id]) => !allowed || allowed(fixture.events.get(id) as MemoryEvent))
+    .map(([id, embedding]) => ({ id, similarity: cosineSimilarity(query, embedding) }))
+    .sort((a, b) => b.similarity - a.similarity || a.id - b.id)
+    .slice(0, k);
+}

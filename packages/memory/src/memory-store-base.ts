@@ -1,0 +1,256 @@
+/**
+ * What every {@link MemoryStore} implementation of this package shares: validation, the event list
+ * ordered by time, span filters, BM25 and reciprocal rank fusion. Implementations add the vector
+ * search and persistence.
+ */
+import type { Span } from '@longvid/core';
+import { LongVidError } from '@longvid/core';
+import { reciprocalRankFusion } from './fusion';
+import { LexicalIndex } from './lexical-index';
+import { describeZodError, eventInputSchema, spanSchema } from './schemas';
+import type { MemoryEvent, MemoryFilter, MemoryManifest, MemorySearchHit, MemoryStore } from './types';
+
+/** How deep each list goes before reciprocal rank fusion (at least `k`). */
+const HYBRID_CANDIDATES = 50;
+
+/** One neighbour of an implementation's vector search. */
+export interface VectorNeighbour {
+  /** Event id. */
+  id: number;
+  /** Cosine similarity, in `[-1, 1]`. */
+  similarity: number;
+}
+
+/**
+ * Whether two spans overlap: they share more than a point, or one of them is a point (zero length)
+ * inside the other or on its boundary. Seconds.
+ */
+export function spansOverlap(a: Span, b: Span): boolean {
+  const start = Math.max(a.start, b.start);
+  const end = Math.min(a.end, b.end);
+  return start < end || (start === end && (a.start === a.end || b.start === b.end));
+}
+
+/**
+ * Checks that `embedding` has `dimensions` finite values.
+ * @throws LongVidError `MEMORY_MISMATCH` for a wrong length, `BAD_INPUT` for a value that is not finite.
+ */
+export function checkEmbedding(embedding: Float32Array, dimensions: number, role: string): void {
+  if (!(embedding instanceof Float32Array)) {
+    throw new LongVidError('BAD_INPUT', `the ${role} must be a Float32Array`, { hint: 'pass the embedder output as a Float32Array' });
+  }
+  if (embedding.length !== dimensions) {
+    throw new LongVidError('MEMORY_MISMATCH', `the ${role} has ${embedding.length} dimensions, the memory store ${dimensions}`, {
+      details: { expected: dimensions, actual: embedding.length },
+      hint: 'embed with the same embedder the memory was built with, or delete the memory directory and re-run ingest',
+    });
+  }
+  for (let position = 0; position < embedding.length; position += 1) {
+    if (!Number.isFinite(embedding[position])) {
+      throw new LongVidError('BAD_INPUT', `the ${role} holds ${embedding[position]} at position ${position}`, {
+        details: { position },
+        hint: 'check the embedder output',
+      });
+    }
+  }
+}
+
+function checkK(k: number): void {
+  if (!Number.isInteger(k) || k < 0) {
+    throw new LongVidError('BAD_INPUT', `k must be a non-negative integer, got ${k}`, { details: { k } });
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Shared implementation of {@link MemoryStore}; subclasses provide vectors and persistence. */
+export abstract class MemoryStoreBase implements MemoryStore {
+  /** Version of the {@link MemoryStore} interface implemented. */
+  readonly specificationVersion = 'v1' as const;
+  /** The live manifest; {@link MemoryStoreBase.manifest} hands out copies. */
+  protected manifestState: MemoryManifest;
+  /** Events by id. */
+  private readonly byId: MemoryEvent[] = [];
+  /** Events by `span.start`, then id. */
+  private readonly byTime: MemoryEvent[] = [];
+  private readonly lexical = new LexicalIndex();
+
+  protected constructor(manifest: MemoryManifest) {
+    this.manifestState = manifest;
+  }
+
+  /** A snapshot of the manifest. */
+  get manifest(): MemoryManifest {
+    return structuredClone(this.manifestState);
+  }
+
+  /** Number of events held. */
+  get size(): number {
+    return this.byId.length;
+  }
+
+  /** Adds the vector of event `id`; the length is already checked. */
+  protected abstract addVector(id: number, embedding: Float32Array): void;
+
+  /** The `k` nearest events by cosine similarity among those `allowed` accepts (all when undefined), best first. */
+  protected abstract searchVectors(embedding: Float32Array, k: number, allowed?: (id: number) => boolean): VectorNeighbour[];
+
+  /** {@inheritDoc MemoryStore.save} */
+  abstract save(): Promise<void>;
+
+  /** {@inheritDoc MemoryStore.addEvent} */
+  addEvent(event: Omit<MemoryEvent, 'id'>, embedding: Float32Array): MemoryEvent {
+    checkEmbedding(embedding, this.manifestState.dimensions, 'event embedding');
+    const parsed = eventInputSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new LongVidError('BAD_INPUT', `invalid memory event: ${describeZodError(parsed.error)}`, {
+        details: { span: (event as Partial<MemoryEvent> | undefined)?.span, clipIndex: (event as Partial<MemoryEvent> | undefined)?.clipIndex },
+        hint: 'events need a finite span with end >= start, a clip index >= 0, observations and text',
+      });
+    }
+    const stored: MemoryEvent = { id: this.byId.length, ...parsed.data };
+    this.addVector(stored.id, embedding);
+    this.insertEvent(stored);
+    this.manifestState.updatedAt = new Date().toISOString();
+    return stored;
+  }
+
+  /**
+   * Adds an already validated event with its id (= the current count) to the lists and the lexical
+   * index, without touching the vectors. Used when loading.
+   */
+  protected insertEvent(event: MemoryEvent): void {
+    deepFreeze(event);
+    this.byId.push(event);
+    this.lexical.add(event.id, event.text);
+    // Binary search for the first event that sorts after this one; appending in time order is O(1).
+    let low = 0;
+    let high = this.byTime.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const other = this.byTime[middle];
+      if (other.span.start < event.span.start || (other.span.start === event.span.start && other.id < event.id)) low = middle + 1;
+      else high = middle;
+    }
+    if (low === this.byTime.length) this.byTime.push(event);
+    else this.byTime.splice(low, 0, event);
+  }
+
+  /** Events in id order (for persistence). */
+  protected eventsById(): readonly MemoryEvent[] {
+    return this.byId;
+  }
+
+  /** {@inheritDoc MemoryStore.events} */
+  events(): MemoryEvent[] {
+    return [...this.byTime];
+  }
+
+  /** {@inheritDoc MemoryStore.getEvent} */
+  getEvent(id: number): MemoryEvent | undefined {
+    return Number.isInteger(id) && id >= 0 ? this.byId[id] : undefined;
+  }
+
+  /** {@inheritDoc MemoryStore.eventsInSpan} */
+  eventsInSpan(span: Span): MemoryEvent[] {
+    return this.findInSpan(span);
+  }
+
+  private findInSpan(span: Span): MemoryEvent[] {
+    const checked = this.checkSpan(span);
+    const found: MemoryEvent[] = [];
+    for (const event of this.byTime) {
+      if (event.span.start > checked.end) break;
+      if (spansOverlap(event.span, checked)) found.push(event);
+    }
+    return found;
+  }
+
+  /** {@inheritDoc MemoryStore.searchVector} */
+  searchVector(embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+    checkEmbedding(embedding, this.manifestState.dimensions, 'query embedding');
+    checkK(k);
+    const allowed = this.allowedIds(filter);
+    if (allowed === null) return [];
+    return this.vectorNeighbours(embedding, k, allowed).map(({ id, similarity }) => ({
+      event: this.byId[id],
+      score: similarity,
+      vectorScore: similarity,
+    }));
+  }
+
+  /** {@inheritDoc MemoryStore.searchLexical} */
+  searchLexical(query: string, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+    checkK(k);
+    const allowed = this.allowedIds(filter);
+    if (allowed === null) return [];
+    return this.lexical.search(query, k, allowed).map(({ id, score }) => ({ event: this.byId[id], score, lexicalScore: score }));
+  }
+
+  /** {@inheritDoc MemoryStore.searchHybrid} */
+  searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+    checkEmbedding(embedding, this.manifestState.dimensions, 'query embedding');
+    checkK(k);
+    const allowed = this.allowedIds(filter);
+    if (allowed === null || k === 0) return [];
+    const depth = Math.max(k, HYBRID_CANDIDATES);
+    const vector = this.vectorNeighbours(embedding, depth, allowed);
+    const lexical = this.lexical.search(query, depth, allowed);
+    const vectorScores = new Map(vector.map(({ id, similarity }) => [id, similarity]));
+    const lexicalScores = new Map(lexical.map(({ id, score }) => [id, score]));
+    return reciprocalRankFusion([vector.map(({ id }) => id), lexical.map(({ id }) => id)])
+      .slice(0, k)
+      .map(({ id, score }) => {
+        const hit: MemorySearchHit = { event: this.byId[id], score };
+        const vectorScore = vectorScores.get(id);
+        const lexicalScore = lexicalScores.get(id);
+        if (vectorScore !== undefined) hit.vectorScore = vectorScore;
+        if (lexicalScore !== undefined) hit.lexicalScore = lexicalScore;
+        return hit;
+      });
+  }
+
+  /** {@inheritDoc MemoryStore.markComplete} */
+  markComplete(stats?: Record<string, number>): void {
+    if (stats !== undefined) {
+      for (const [key, value] of Object.entries(stats)) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          throw new LongVidError('BAD_INPUT', `stat ${key} must be a finite number, got ${String(value)}`, { details: { [key]: value } });
+        }
+      }
+      this.manifestState.stats = { ...this.manifestState.stats, ...stats };
+    }
+    this.manifestState.complete = true;
+    this.manifestState.updatedAt = new Date().toISOString();
+  }
+
+  private vectorNeighbours(embedding: Float32Array, k: number, allowed: ((id: number) => boolean) | undefined): VectorNeighbour[] {
+    if (k === 0 || this.byId.length === 0) return [];
+    return this.searchVectors(embedding, Math.min(k, this.byId.length), allowed);
+  }
+
+  /** A predicate for the filter; undefined when there is none; null when nothing passes it. */
+  private allowedIds(filter: MemoryFilter | undefined): ((id: number) => boolean) | undefined | null {
+    if (!filter?.span) return undefined;
+    const ids = new Set(this.findInSpan(filter.span).map((event) => event.id));
+    if (ids.size === 0) return null;
+    return (id) => ids.has(id);
+  }
+
+  private checkSpan(span: Span): Span {
+    const parsed = spanSchema.safeParse(span);
+    if (!parsed.success) {
+      throw new LongVidError('BAD_INPUT', `invalid span ${JSON.stringify(span)}: ${describeZodError(parsed.error)}`, {
+        details: { span },
+        hint: 'spans are { start, end } in seconds with end >= start',
+      });
+    }
+    return parsed.data;
+  }
+}

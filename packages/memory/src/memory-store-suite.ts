@@ -1,0 +1,241 @@
+/// <reference types="jest" />
+/**
+ * The shared test suite of {@link MemoryStore}: every implementation runs it (DESIGN: one shared
+ * suite per interface). Uses Jest's globals, so call it from a Jest test file only.
+ */
+import { LongVidError, spanOverlap } from '@longvid/core';
+import { bruteForceNearest, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom, type MemoryFixture } from './memory-fixture';
+import type { MemoryEvent, MemorySearchHit, MemoryStore } from './types';
+
+/** Makes a fresh, empty store for the suite. */
+export type MemoryStoreFactory = (options: { dimensions: number; embedderId: string }) => MemoryStore | Promise<MemoryStore>;
+
+function errorOf(run: () => unknown): LongVidError {
+  try {
+    run();
+  } catch (error) {
+    if (LongVidError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a LongVidError, nothing was thrown');
+}
+
+function ids(hits: MemorySearchHit[]): number[] {
+  return hits.map((hit) => hit.event.id);
+}
+
+function expectDescending(hits: MemorySearchHit[]): void {
+  for (let position = 1; position < hits.length; position += 1) {
+    expect(hits[position].score).toBeLessThanOrEqual(hits[position - 1].score);
+  }
+}
+
+/**
+ * Registers the {@link MemoryStore} contract tests for one implementation: ids and ordering,
+ * validation errors, spans, vector search equal to brute force, BM25, hybrid ranking, filters, `k`
+ * handling and the manifest.
+ * @param name shown in the test names.
+ * @param factory makes a fresh, empty store with the given embedder id and dimensions.
+ */
+export function describeMemoryStore(name: string, factory: MemoryStoreFactory): void {
+  const dimensions = 48;
+  const embedderId = 'fixture-embedder';
+
+  describe(`MemoryStore contract: ${name}`, () => {
+    let store: MemoryStore;
+    let fixture: MemoryFixture;
+
+    beforeAll(async () => {
+      store = await factory({ dimensions, embedderId });
+      fixture = populateMemoryFixture(store, { dimensions, seed: 7 });
+    });
+
+    it('declares the interface version and its manifest', () => {
+      expect(store.specificationVersion).toBe('v1');
+      expect(store.manifest).toMatchObject({ formatVersion: 1, embedderId, dimensions, complete: false });
+    });
+
+    it('assigns ids in insertion order and keeps events ordered by start', () => {
+      const all = store.events();
+      expect(all).toHaveLength(203);
+      expect([...all.map((event) => event.id)].sort((a, b) => a - b)).toEqual([...Array(203).keys()]);
+      for (let position = 1; position < all.length; position += 1) {
+        expect(all[position].span.start).toBeGreaterThanOrEqual(all[position - 1].span.start);
+      }
+      // The special events were added in the middle, yet sit at their time.
+      expect(fixture.lockerId).toBe(100);
+      const lockerPosition = all.findIndex((event) => event.id === fixture.lockerId);
+      expect(all[lockerPosition - 1].span.start).toBeLessThanOrEqual(21);
+      expect(all[lockerPosition + 1].span.start).toBeGreaterThanOrEqual(21);
+    });
+
+    it('returns the stored event by id, frozen, equal to what was added', () => {
+      const locker = store.getEvent(fixture.lockerId) as MemoryEvent;
+      expect(locker).toEqual({
+        id: fixture.lockerId,
+        clipIndex: 8,
+        span: { start: 21, end: 24 },
+        observations: [{ kind: 'text', span: { start: 21, end: 24 }, text: 'LOCKER 318', confidence: 0.93, tool: 'ocr', box: { x: 120, y: 40, width: 200, height: 60 } }],
+        text: 'LOCKER 318',
+      });
+      expect(Object.isFrozen(locker)).toBe(true);
+      expect(Object.isFrozen(locker.span)).toBe(true);
+      expect(Object.isFrozen(locker.observations[0])).toBe(true);
+      expect(store.getEvent(9999)).toBeUndefined();
+      expect(store.getEvent(-1)).toBeUndefined();
+      expect(store.getEvent(1.5)).toBeUndefined();
+    });
+
+    it('rejects an embedding of the wrong length with MEMORY_MISMATCH and bad events with BAD_INPUT, storing nothing', () => {
+      const event = { clipIndex: 0, span: { start: 0, end: 1 }, observations: [], text: 'x' };
+      const mismatch = errorOf(() => store.addEvent(event, new Float32Array(dimensions + 1)));
+      expect(mismatch.code).toBe('MEMORY_MISMATCH');
+      expect(mismatch.message).toContain(String(dimensions));
+      expect(errorOf(() => store.addEvent({ ...event, span: { start: 5, end: 4 } }, new Float32Array(dimensions))).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.addEvent({ ...event, span: { start: 0, end: Number.NaN } }, new Float32Array(dimensions))).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.addEvent({ ...event, clipIndex: -1 }, new Float32Array(dimensions))).code).toBe('BAD_INPUT');
+      const nan = new Float32Array(dimensions);
+      nan[3] = Number.NaN;
+      expect(errorOf(() => store.addEvent(event, nan)).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.searchVector(new Float32Array(dimensions - 1), 3)).code).toBe('MEMORY_MISMATCH');
+      expect(errorOf(() => store.searchHybrid('locker', new Float32Array(2), 3)).code).toBe('MEMORY_MISMATCH');
+      expect(store.events()).toHaveLength(203);
+    });
+
+    it('finds exactly the events overlapping a span', () => {
+      for (const span of [
+        { start: 21.5, end: 22 },
+        { start: 0, end: 10 },
+        { start: 88, end: 95 },
+        { start: 22, end: 22 },
+        { start: 499, end: 600 },
+        { start: 1000, end: 1001 },
+      ]) {
+        const found = store.eventsInSpan(span).map((event) => event.id);
+        const expected = store
+          .events()
+          .filter((event) => spanOverlap(event.span, span) > 0 || (span.start === span.end && event.span.start <= span.start && span.start <= event.span.end))
+          .map((event) => event.id);
+        expect(found).toEqual(expected);
+      }
+      expect(store.eventsInSpan({ start: 21.5, end: 22 }).map((event) => event.id)).toContain(fixture.lockerId);
+      // [start, end): an event ending where the span starts does not overlap it.
+      expect(store.eventsInSpan({ start: 24, end: 25 }).map((event) => event.id)).not.toContain(fixture.lockerId);
+      expect(errorOf(() => store.eventsInSpan({ start: 3, end: 1 })).code).toBe('BAD_INPUT');
+    });
+
+    it('finds the same nearest event as brute force, with cosine similarities', () => {
+      const random = seededRandom(2024);
+      for (let query = 0; query < 40; query += 1) {
+        // Half random directions, half noisy copies of stored embeddings.
+        const target = fixture.embeddings.get(Math.floor(random() * 203)) as Float32Array;
+        const embedding = query % 2 === 0 ? randomUnitVector(random, dimensions) : mixVectors(target, 0.7, randomUnitVector(random, dimensions), 0.7);
+        const hits = store.searchVector(embedding, 10);
+        const exact = bruteForceNearest(fixture, embedding, 10);
+        expect(hits).toHaveLength(10);
+        expect(hits[0].event.id).toBe(exact[0].id);
+        expect(hits[0].score).toBeCloseTo(exact[0].similarity, 4);
+        expect(hits[0].vectorScore).toBe(hits[0].score);
+        expectDescending(hits);
+        const recall = ids(hits).filter((id) => exact.some((neighbour) => neighbour.id === id)).length / 10;
+        expect(recall).toBeGreaterThanOrEqual(0.9);
+      }
+      const exactCopy = store.searchVector(fixture.embeddings.get(fixture.trainId) as Float32Array, 1);
+      expect(exactCopy[0].event.id).toBe(fixture.trainId);
+      expect(exactCopy[0].score).toBeCloseTo(1, 4);
+    });
+
+    it('finds words and times by BM25', () => {
+      const locker = store.searchLexical('locker', 5);
+      expect(ids(locker).sort((a, b) => a - b)).toEqual([fixture.lockerId, fixture.lockerSignId].sort((a, b) => a - b));
+      expect(locker.every((hit) => hit.lexicalScore === hit.score && hit.score > 0 && hit.vectorScore === undefined)).toBe(true);
+      expect(store.searchLexical('Locker 318?', 5)[0].event.id).toBe(fixture.lockerId);
+      expect(store.searchLexical('7:45', 5)[0].event.id).toBe(fixture.trainId);
+      expect(store.searchLexical('When does the train leave?', 5)[0].event.id).toBe(fixture.trainId);
+      expect(store.searchLexical('zebra', 5)).toEqual([]);
+      expect(store.searchLexical('', 5)).toEqual([]);
+      const common = store.searchLexical('person street car', 20);
+      expect(common).toHaveLength(20);
+      expectDescending(common);
+    });
+
+    it('ranks the event that both searches support first in hybrid search', () => {
+      // The embedding is closer to a filler than to the locker; BM25 prefers the shorter sign "LOCKER".
+      const filler = fixture.fillerIds[17];
+      const embedding = mixVectors(fixture.embeddings.get(fixture.lockerId) as Float32Array, 0.55, fixture.embeddings.get(filler) as Float32Array, 0.85);
+      const vectorOnly = store.searchVector(embedding, 5);
+      const lexicalOnly = store.searchLexical('locker', 5);
+      expect(vectorOnly[0].event.id).toBe(filler);
+      expect(vectorOnly[1].event.id).toBe(fixture.lockerId);
+      expect(lexicalOnly[0].event.id).toBe(fixture.lockerSignId);
+
+      const hybrid = store.searchHybrid('locker', embedding, 5);
+      expect(hybrid).toHaveLength(5);
+      expect(hybrid[0].event.id).toBe(fixture.lockerId);
+      expect(hybrid[0].score).toBeCloseTo(2 / 62, 10);
+      expect(hybrid[0].vectorScore).toBeCloseTo(vectorOnly[1].score, 6);
+      expect(hybrid[0].lexicalScore).toBeCloseTo(lexicalOnly[1].score, 6);
+      expectDescending(hybrid);
+
+      const train = store.searchHybrid('train leaves 7:45', fixture.embeddings.get(fixture.trainId) as Float32Array, 3);
+      expect(train[0].event.id).toBe(fixture.trainId);
+      // Only lexical matches when the words are unknown: the vector list still ranks everything.
+      expect(store.searchHybrid('zebra', embedding, 3)[0].event.id).toBe(filler);
+    });
+
+    it('restricts every search to a span filter', () => {
+      const early = { span: { start: 0, end: 30 } };
+      const vector = store.searchVector(fixture.embeddings.get(fixture.trainId) as Float32Array, 5, early);
+      expect(vector).toHaveLength(5);
+      expect(vector.every((hit) => hit.event.span.start < 30)).toBe(true);
+      const exact = bruteForceNearest(fixture, fixture.embeddings.get(fixture.trainId) as Float32Array, 1, (event) => spanOverlap(event.span, early.span) > 0);
+      expect(vector[0].event.id).toBe(exact[0].id);
+
+      expect(ids(store.searchLexical('locker', 10, { span: { start: 250, end: 350 } }))).toEqual([fixture.lockerSignId]);
+      expect(ids(store.searchLexical('locker', 10, { span: { start: 20, end: 25 } }))).toEqual([fixture.lockerId]);
+
+      const hybrid = store.searchHybrid('train 7:45', fixture.embeddings.get(fixture.lockerId) as Float32Array, 4, { span: { start: 80, end: 95 } });
+      expect(hybrid[0].event.id).toBe(fixture.trainId);
+      expect(hybrid.every((hit) => spanOverlap(hit.event.span, { start: 80, end: 95 }) > 0)).toBe(true);
+
+      const nowhere = { span: { start: 10_000, end: 10_001 } };
+      expect(store.searchVector(fixture.embeddings.get(0) as Float32Array, 5, nowhere)).toEqual([]);
+      expect(store.searchLexical('locker', 5, nowhere)).toEqual([]);
+      expect(store.searchHybrid('locker', fixture.embeddings.get(0) as Float32Array, 5, nowhere)).toEqual([]);
+    });
+
+    it('handles k of 0, k beyond the event count, and rejects invalid k', () => {
+      const query = fixture.embeddings.get(5) as Float32Array;
+      expect(store.searchVector(query, 0)).toEqual([]);
+      expect(store.searchHybrid('locker', query, 0)).toEqual([]);
+      expect(store.searchVector(query, 1000)).toHaveLength(203);
+      expect(store.searchVector(query, 1000, { span: { start: 0, end: 10 } })).toHaveLength(store.eventsInSpan({ start: 0, end: 10 }).length);
+      expect(errorOf(() => store.searchVector(query, -1)).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.searchLexical('locker', 2.5)).code).toBe('BAD_INPUT');
+    });
+
+    it('marks itself complete with stats, and hands out manifest snapshots', () => {
+      const before = store.manifest;
+      before.complete = true;
+      expect(store.manifest.complete).toBe(false);
+      store.markComplete({ ingestSeconds: 12.5, clips: 200 });
+      store.markComplete({ clips: 203 });
+      expect(store.manifest.complete).toBe(true);
+      expect(store.manifest.stats).toEqual({ ingestSeconds: 12.5, clips: 203 });
+      expect(errorOf(() => store.markComplete({ bad: Number.NaN })).code).toBe('BAD_INPUT');
+    });
+
+    it('answers empty when it holds no events', async () => {
+      const empty = await factory({ dimensions: 4, embedderId });
+      const query = new Float32Array([1, 0, 0, 0]);
+      expect(empty.events()).toEqual([]);
+      expect(empty.eventsInSpan({ start: 0, end: 100 })).toEqual([]);
+      expect(empty.searchVector(query, 3)).toEqual([]);
+      expect(empty.searchLexical('locker', 3)).toEqual([]);
+      expect(empty.searchHybrid('locker', query, 3)).toEqual([]);
+      const first = empty.addEvent({ clipIndex: 0, span: { start: 1, end: 2 }, observations: [], text: 'first' }, query);
+      expect(first.id).toBe(0);
+      expect(empty.searchVector(new Float32Array([0, 1, 0, 0]), 3).map((hit) => hit.event.id)).toEqual([0]);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { LongVidError } from '@longvid/core';
+import { MockMemoryStore, describeMemoryStore } from './testing';
+
+describeMemoryStore('MockMemoryStore', ({ dimensions, embedderId }) => new MockMemoryStore({ dimensions, embedderId }));
+
+describe('MockMemoryStore', () => {
+  it('records every call with copies of its arguments, and saves nothing', async () => {
+    const store = new MockMemoryStore({ dimensions: 2, params: { fps: 0.5 } });
+    const embedding = new Float32Array([1, 0]);
+    const event = store.addEvent({ clipIndex: 0, span: { start: 0, end: 2 }, observations: [], text: 'locker 318' }, embedding);
+    embedding[0] = 0;
+    store.searchHybrid('locker', new Float32Array([0, 1]), 2, { span: { start: 0, end: 1 } });
+    store.markComplete({ ingestSeconds: 1 });
+    await store.save();
+
+    expect(store.calls.map((call) => call.method)).toEqual(['addEvent', 'searchHybrid', 'markComplete', 'save']);
+    expect(store.callsOf('addEvent')[0].args[1]).toEqual(new Float32Array([1, 0]));
+    expect(store.callsOf('searchHybrid')[0].args).toEqual(['locker', new Float32Array([0, 1]), 2, { span: { start: 0, end: 1 } }]);
+    expect(store.saveCount).toBe(1);
+    expect(store.manifest).toMatchObject({ params: { fps: 0.5 }, dimensions: 2, embedderId: 'mock-embedder', complete: true, stats: { ingestSeconds: 1 } });
+    expect(store.getEvent(event.id)?.text).toBe('locker 318');
+  });
+
+  it('throws the same errors as the real store', () => {
+    const store = new MockMemoryStore({ dimensions: 3 });
+    let error: unknown;
+    try {
+      store.addEvent({ clipIndex: 0, span: { start: 0, end: 1 }, observations: [], text: '' }, new Float32Array(4));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(LongVidError.is(error) && error.code).toBe('MEMORY_MISMATCH');
+  });
+});

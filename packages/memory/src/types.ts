@@ -1,0 +1,120 @@
+import type { Observation, Span, VideoInfo } from '@longvid/core';
+
+/**
+ * One episodic event: a clip of the video with what was observed in it.
+ * Events are immutable once added (the stores return frozen objects).
+ */
+export interface MemoryEvent {
+  /** Stable id within one store, assigned by {@link MemoryStore.addEvent}: 0, 1, 2... in insertion order. */
+  id: number;
+  /** Index of the clip the event was made from (see `Clip.index` in `@longvid/core`). */
+  clipIndex: number;
+  /** Where in the video, seconds. */
+  span: Span;
+  /** What was observed in the span (OCR lines, subtitles, captions...). */
+  observations: Observation[];
+  /** Text that is embedded and lexically indexed (the observations joined). */
+  text: string;
+}
+
+/** What a store was built from and with; written as `manifest.json` in the store's directory. */
+export interface MemoryManifest {
+  /** On-disk format version; bumped on incompatible changes. */
+  formatVersion: 1;
+  /** SHA-256 of the video file, hex. */
+  videoHash: string;
+  /** Parameters that change what is stored (fps, clip length, embedder, model ids...). */
+  params: Record<string, unknown>;
+  /** Identifier of the text embedder that made the event embeddings. */
+  embedderId: string;
+  /** Length of every embedding. */
+  dimensions: number;
+  /** ISO 8601 time the store was created. */
+  createdAt: string;
+  /** ISO 8601 time of the last change (event added, marked complete). */
+  updatedAt: string;
+  /** True once ingestion finished. */
+  complete: boolean;
+  /** What ffprobe said about the video, when the caller passed it. */
+  video?: VideoInfo;
+  /** Free-form stats, e.g. `{ ingestSeconds: 12.5, clips: 80 }`. */
+  stats?: Record<string, number>;
+}
+
+/** One search result. */
+export interface MemorySearchHit {
+  /** The event found. */
+  event: MemoryEvent;
+  /**
+   * Score the hits are ranked by, higher is better: the cosine similarity for
+   * {@link MemoryStore.searchVector}, the BM25 score for {@link MemoryStore.searchLexical}, the
+   * reciprocal rank fusion score for {@link MemoryStore.searchHybrid}.
+   */
+  score: number;
+  /** Cosine similarity of the query embedding and the event embedding, in `[-1, 1]`, when the event was in the vector list. */
+  vectorScore?: number;
+  /** BM25 score of the query against the event text (≥ 0), when the event was in the lexical list. */
+  lexicalScore?: number;
+}
+
+/** Restricts a search. */
+export interface MemoryFilter {
+  /**
+   * Only events overlapping this span (seconds). Spans are `[start, end)`; spans that merely touch
+   * do not overlap, except that a zero-length span (a point in time) overlaps the events containing it
+   * (including one ending exactly there).
+   */
+  span?: Span;
+}
+
+/**
+ * Episodic memory of one video: events with an embedding each, searchable by vector (cosine), by
+ * words (BM25) and by both (reciprocal rank fusion). Versioned like the Vercel AI SDK's
+ * `LanguageModelV2`: implementations set {@link MemoryStore.specificationVersion}.
+ *
+ * Implementations: `EpisodicMemory` (hnswlib-node index + files on disk) and `MockMemoryStore`
+ * (`@longvid/memory/testing`, in memory, exact search, records calls).
+ */
+export interface MemoryStore {
+  /** Version of this interface the implementation follows. */
+  readonly specificationVersion: 'v1';
+  /** What the store was built from; a snapshot (changing it changes nothing). */
+  readonly manifest: MemoryManifest;
+  /**
+   * Adds an event and its embedding; assigns the next id.
+   * @param embedding the embedding of `event.text`, length {@link MemoryManifest.dimensions}.
+   * @returns the stored (frozen) event with its id.
+   * @throws LongVidError `MEMORY_MISMATCH` when `embedding.length !== manifest.dimensions`;
+   *   `BAD_INPUT` when the event is malformed (span not finite or `end < start`, negative clip index...)
+   *   or the embedding holds a value that is not finite.
+   */
+  addEvent(event: Omit<MemoryEvent, 'id'>, embedding: Float32Array): MemoryEvent;
+  /** All events, ordered by `span.start` (then id). */
+  events(): MemoryEvent[];
+  /** The event with this id, or undefined. */
+  getEvent(id: number): MemoryEvent | undefined;
+  /** Events overlapping `span` (see {@link MemoryFilter.span}), ordered by `span.start`. */
+  eventsInSpan(span: Span): MemoryEvent[];
+  /**
+   * The `k` events whose embeddings are most cosine-similar to `embedding`, best first.
+   * @throws LongVidError `MEMORY_MISMATCH` when the embedding has the wrong length; `BAD_INPUT`
+   *   when `k` is not a non-negative integer or the embedding is not finite.
+   */
+  searchVector(embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[];
+  /**
+   * The `k` events whose text best matches `query` by BM25 (Robertson & Zaragoza 2009), best first;
+   * only events sharing at least one term with the query.
+   * @throws LongVidError `BAD_INPUT` when `k` is not a non-negative integer.
+   */
+  searchLexical(query: string, k: number, filter?: MemoryFilter): MemorySearchHit[];
+  /**
+   * Vector and lexical search fused by reciprocal rank fusion (Cormack, Clarke & Büttcher 2009,
+   * constant 60), best first. Hits carry both component scores where the event was in both lists.
+   * @throws LongVidError as {@link MemoryStore.searchVector}.
+   */
+  searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[];
+  /** Marks ingestion finished and merges `stats` into the manifest's stats. Persisted by {@link MemoryStore.save}. */
+  markComplete(stats?: Record<string, number>): void;
+  /** Persists the store (atomically: a crash leaves the previously saved state readable). */
+  save(): Promise<void>;
+}
