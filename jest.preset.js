@@ -1,11 +1,13 @@
 /**
- * Shared Jest preset: TypeScript through SWC, node environment (onnxruntime-node needs it),
+ * Shared Jest preset: TypeScript through SWC, a node environment that shares typed arrays with
+ * the main realm (onnxruntime-node needs it),
  * and @longvid/* imports mapped to each package's sources so tests never need a build.
  */
 const path = require('node:path');
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node environment with the main realm's typed arrays, for onnxruntime-node (see the file).
+  testEnvironment: path.join(__dirname, 'jest-environment.js'),
   transform: {
     '^.+\\.tsx?$': [
       '@swc/jest',
