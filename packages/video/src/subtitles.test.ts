@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LongVidError } from '@longvid/core';
+import { sharedVideo } from '@longvid/core/testing';
+import { parseSubtitles, readSubtitles } from './index';
+
+function subtitlesError(run: () => unknown): LongVidError {
+  try {
+    run();
+  } catch (error) {
+    if (LongVidError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('did not throw');
+}
+
+describe('readSubtitles', () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'longvid-subtitles-'));
+  });
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('reads the dev_long.srt sidecar', async () => {
+    expect(await readSubtitles(sharedVideo('dev_long.srt'))).toEqual([{ span: { start: 71, end: 74 }, text: 'The package is in the blue van.' }]);
+  });
+
+  it('reads a WebVTT file with header, NOTE, STYLE, identifiers, cue settings and tags', async () => {
+    const vtt = [
+      'WEBVTT - made in a test',
+      'Kind: captions',
+      '',
+      'NOTE this is a comment',
+      'spanning two lines',
+      '',
+      'STYLE',
+      '::cue { color: yellow }',
+      '',
+      'intro',
+      '00:01.500 --> 00:04.000 align:start position:10%',
+      '<v Ann>Hello <i>there</i></v>',
+      'second &amp; line',
+      '',
+      '01:02:03.250 --> 01:02:05.000',
+      '<c.loud>Later</c>',
+      '',
+    ].join('\r\n');
+    const path = join(directory, 'captions.vtt');
+    writeFileSync(path, `\uFEFF${vtt}`);
+    expect(await readSubtitles(path)).toEqual([
+      { span: { start: 1.5, end: 4 }, text: 'Hello there second & line' },
+      { span: { start: 3723.25, end: 3725 }, text: 'Later' },
+    ]);
+  });
+
+  it('tolerates SRT without index lines, a BOM, CR line breaks, {\\an8} and sorts cues', () => {
+    const srt = '\uFEFF00:00:05,000 --> 00:00:06,000\r{\\an8}<b>Second</b>\r\r1\r00:00:01,000 --> 00:00:02,500\rFirst\r';
+    expect(parseSubtitles(srt, 'x.srt')).toEqual([
+      { span: { start: 1, end: 2.5 }, text: 'First' },
+      { span: { start: 5, end: 6 }, text: 'Second' },
+    ]);
+    expect(parseSubtitles('', 'empty.srt')).toEqual([]);
+  });
+
+  it('throws SUBTITLES_INVALID naming the file and the first bad line', async () => {
+    const path = join(directory, 'broken.srt');
+    writeFileSync(path, '1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:03,000 --> soon\nbroken\n');
+    const error = (await readSubtitles(path).catch((caught: unknown) => caught)) as LongVidError;
+    expect(error.code).toBe('SUBTITLES_INVALID');
+    expect(error.message).toMatch(/^broken\.srt: line 6: /);
+    expect(error.hint).toBeTruthy();
+
+    expect(subtitlesError(() => parseSubtitles('just some text\nand more', 'notes.srt')).message).toMatch(/^notes\.srt: line 1: expected a cue timing line/);
+    expect(subtitlesError(() => parseSubtitles('1\n00:00:05,000 --> 00:00:04,000\nbackwards', 'b.srt')).message).toMatch(/^b\.srt: line 2: the cue ends/);
+    expect(subtitlesError(() => parseSubtitles('1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nno timing', 'c.srt')).message).toMatch(/^c\.srt: line 5:/);
+  });
+
+  it('throws FILE_NOT_FOUND for a missing file or a directory', async () => {
+    await expect(readSubtitles(join(directory, 'missing.srt'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    await expect(readSubtitles(directory)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+  });
+});
