@@ -1,174 +1,42 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { askVideo, ingest, type AskResult } from '@longvid/agents';
-import type { Settings, TraceEvent } from '@longvid/core';
-import { formatSpan, loadSettings, LongVidError } from '@longvid/core';
-import { toAskJson, toIngestJson } from './json-output';
-import { createProgressDisplay } from './progress-display';
+import { Command, CommanderError } from 'commander';
+import { LongVidError } from '@longvid/core';
+import { errorLine, type CliIo, type CommandContext } from './command-context';
+import { COMMANDS } from './commands';
 
-/** Where the CLI writes: injectable so tests run it in-process. */
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Environment for settings (default `process.env`). */
-  env?: Record<string, string | undefined>;
-  cwd?: string;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-
-function parseChoices(value: string): string[] {
-  const choices = value.split('|').map((c) => c.trim()).filter(Boolean);
-  if (choices.length < 2) throw new InvalidArgumentError('give at least two options separated by "|", e.g. "318|381|813"');
-  return choices;
-}
-
-interface CommonOptions {
-  json?: boolean;
-  cacheDir?: string;
-  subtitles?: string;
-  progress?: boolean;
-}
-
-interface AskCommandOptions extends CommonOptions {
-  choices?: string[];
-  trace?: string;
-  baseUrl?: string;
-  model?: string;
-  offline?: boolean;
-  maxRounds?: number;
-  maxFrames?: number;
-}
-
-function settingsFrom(options: AskCommandOptions, io: CliIo): Settings {
-  const overrides: Partial<Settings> = { cacheDir: options.cacheDir, baseUrl: options.baseUrl, model: options.model, maxRounds: options.maxRounds, maxFrames: options.maxFrames };
-  return loadSettings({ overrides, env: io.env ?? process.env, cwd: io.cwd }).settings;
-}
-
-/** Human-readable answer: the answer, how sure, evidence spans with what was seen, cost, mode. */
-export function formatAnswer(result: AskResult, choices?: string[]): string {
-  const a = result.answer;
-  const letter = a.choiceIndex !== undefined ? `${String.fromCharCode(65 + a.choiceIndex)}. ` : '';
-  const sure = a.confidence >= 0.7 ? 'sure' : a.confidence >= 0.4 ? 'fairly sure' : 'not sure';
-  const lines = [`Answer: ${letter}${a.answer}`, `How sure: ${sure} (confidence ${a.confidence.toFixed(2)}${a.sufficient ? '' : ', evidence insufficient: best guess at budget end'})`];
-  if (choices) lines.push(`Options: ${choices.map((c, i) => `${String.fromCharCode(65 + i)}. ${c}`).join('  ')}`);
-  lines.push(a.evidence.length ? 'Evidence:' : 'Evidence: none');
-  for (const e of a.evidence) {
-    lines.push(`  ${formatSpan(e.span)}  ${e.tool}: "${e.text}"  (${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s, confidence ${e.confidence.toFixed(2)})`);
-  }
-  lines.push(
-    `Rounds: ${result.rounds} · frames observed: ${result.framesUsed} · memory: ${result.memory.reused ? 'reused' : 'built'} (${result.memory.events} events) · ingest ${result.timings.ingestSeconds.toFixed(1)} s · answer ${result.timings.answerSeconds.toFixed(1)} s`,
-  );
-  lines.push(
-    result.offline
-      ? 'Mode: offline (rule-based planner and reflector, local OCR observer)'
-      : `Mode: online (${result.backends.model} at ${result.backends.endpoint}; ${result.usage.calls} LLM calls, ${result.usage.inputTokens}+${result.usage.outputTokens} tokens)`,
-  );
-  return `${lines.join('\n')}\n`;
-}
+export type { CliIo } from './command-context';
 
 /**
  * Runs the `longvid` command line with `argv` (without `node` and the script).
  * @returns the exit code: 0 success, 1 failure (one-line error on stderr), 2 usage error.
  */
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const program = new Command();
   let exitCode = 0;
-  const write = (text: string): void => void io.stdout.write(text);
-  const fail = (error: unknown): void => {
-    const line = LongVidError.is(error) ? error.toLine() : error instanceof Error ? error.message : String(error);
-    io.stderr.write(`longvid: error: ${line}\n`);
-    exitCode = LongVidError.is(error) && error.code === 'BAD_INPUT' ? 2 : 1;
+  const context: CommandContext = {
+    io,
+    write: (text) => void io.stdout.write(text),
+    fail: (error) => {
+      io.stderr.write(`longvid: error: ${errorLine(error)}\n`);
+      exitCode = LongVidError.is(error) && error.code === 'BAD_INPUT' ? 2 : 1;
+    },
   };
-
-  program
+  const program = new Command()
     .name('longvid')
-    .description('Answer questions about long videos with cooperating agents (planner, observer, reflector) over an episodic memory.\nOffline by default; set LONGVID_BASE_URL (or --base-url) to use an OpenAI-compatible endpoint.')
+    .description(
+      'Answer questions about long videos with cooperating agents (planner, observer, reflector) over an episodic memory.\nOffline by default; set LONGVID_BASE_URL (or --base-url) to use an OpenAI-compatible endpoint.',
+    )
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run "longvid --help" for usage)');
-
-  const common = (command: Command): Command =>
-    command
-      .option('--subtitles <file>', 'subtitle sidecar (.srt or .vtt) whose lines become evidence')
-      .option('--json', 'print a JSON object (stable schema, see apps/cli/README.md) instead of text')
-      .option('--cache-dir <dir>', 'cache directory for memory and frames (env LONGVID_CACHE_DIR, default ~/.cache/longvid)')
-      .option('--no-progress', 'do not show ingestion progress on stderr');
-
-  common(
-    program
-      .command('ask')
-      .description('answer a question about a video, with the evidence spans the answer rests on')
-      .argument('<video>', 'video file (any format ffmpeg reads)')
-      .argument('<question>', 'the question, quoted')
-      .option('--choices <options>', 'multiple-choice options separated by "|", e.g. "318|381|813"', parseChoices)
-      .option('--trace <file>', 'write every plan, observation and reflection as JSON to this file')
-      .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (env LONGVID_BASE_URL)')
-      .option('--model <name>', 'chat model at the endpoint (env LONGVID_MODEL)')
-      .option('--offline', 'use the rule-based agents even if an endpoint is configured')
-      .addOption(new Option('--max-rounds <n>', 'most plan–observe–reflect rounds (env LONGVID_MAX_ROUNDS, default 3)').argParser(positiveInteger))
-      .addOption(new Option('--max-frames <n>', 'most frames to observe per question (env LONGVID_MAX_FRAMES, default 96)').argParser(positiveInteger)),
-  ).action(async (video: string, question: string, options: AskCommandOptions) => {
-    const trace: TraceEvent[] = [];
-    const progress = createProgressDisplay(io.stderr, options.progress !== false);
-    try {
-      const settings = settingsFrom(options, io);
-      const result = await askVideo(video, question, {
-        resolvedSettings: settings,
-        choices: options.choices,
-        subtitlesPath: options.subtitles,
-        offline: options.offline,
-        onProgress: progress.onProgress,
-        onTrace: (event) => trace.push(event),
-      });
-      progress.stop();
-      write(options.json ? `${JSON.stringify(toAskJson(result, options.choices), null, 2)}\n` : formatAnswer(result, options.choices));
-    } catch (error) {
-      progress.stop();
-      fail(error);
-    } finally {
-      if (options.trace) {
-        writeFileSync(resolve(io.cwd ?? process.cwd(), options.trace), `${JSON.stringify({ schemaVersion: 1, video, question, choices: options.choices ?? null, events: trace }, null, 2)}\n`);
-      }
-    }
-  });
-
-  common(
-    program
-      .command('ingest')
-      .description('build (or load) the episodic memory of a video so later questions are fast')
-      .argument('<video>', 'video file (any format ffmpeg reads)'),
-  ).action(async (video: string, options: CommonOptions) => {
-    const progress = createProgressDisplay(io.stderr, options.progress !== false);
-    try {
-      const settings = loadSettings({ overrides: { cacheDir: options.cacheDir }, env: io.env ?? process.env, cwd: io.cwd }).settings;
-      const result = await ingest(video, { resolvedSettings: settings, subtitlesPath: options.subtitles, onProgress: progress.onProgress });
-      progress.stop();
-      const json = toIngestJson(result);
-      write(
-        options.json
-          ? `${JSON.stringify(json, null, 2)}\n`
-          : `${result.reused ? 'Memory already built' : 'Memory built'}: ${json.memory.events} events, ${json.memory.observations} observations from ${json.video.duration.toFixed(1)} s of video in ${result.ingestSeconds.toFixed(1)} s\nStored in ${json.memory.directory}\n`,
-      );
-    } catch (error) {
-      progress.stop();
-      fail(error);
-    }
-  });
+  for (const register of COMMANDS) register(program, context);
+  // Subcommands inherit the exit override and output settings.
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    fail(error);
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    context.fail(error);
   }
   return exitCode;
 }
