@@ -110,7 +110,7 @@ describe('longvid on dev_long.mp4 (offline)', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('nope.mp4');
-    expect(run.stderr).toMatch(/not found|does not exist/i);
+    expect(run.stderr).toMatch(/not found|no such file|does not exist/i);
   });
 
   it('fails with one line naming a file that is not a video', async () => {

@@ -18,13 +18,15 @@ const evidence = (id: string, round: number, text: string, start: number, end: n
 describe('RulePlanner', () => {
   const base = { question: 'What is the locker number?', duration: 120, round: 1, evidence: [], observed: [], framesLeft: 96, roundsLeft: 3 };
 
-  it('zooms first where memory saw the question words, then scans other hits', async () => {
-    const plan = await new RulePlanner().doPlan({
-      ...base,
-      memoryHits: [hit(1, 10, 20, [{ text: 'EXIT', start: 11, end: 13 }], 0.9), hit(2, 20, 30, [{ text: 'LOCKER 318', start: 20, end: 24 }], 0.4)],
-    });
-    expect(plan.steps[0]).toMatchObject({ tool: 'ocr', fps: 2, span: { start: 18.5, end: 25.5 } });
-    expect(plan.steps[1]).toMatchObject({ tool: 'ocr', fps: 1, span: { start: 10, end: 20 } });
+  it('zooms only where memory saw the question words, and scans the best hits when it saw none', async () => {
+    const memoryHits = [hit(1, 10, 20, [{ text: 'EXIT', start: 11, end: 13 }], 0.9), hit(2, 20, 30, [{ text: 'LOCKER 318', start: 20, end: 24 }], 0.4)];
+    const plan = await new RulePlanner().doPlan({ ...base, memoryHits });
+    expect(plan.steps).toEqual([expect.objectContaining({ tool: 'ocr', fps: 2, span: { start: 18.5, end: 25.5 } })]);
+    const scan = await new RulePlanner().doPlan({ ...base, question: 'What is written on the sign?', memoryHits });
+    expect(scan.steps.map((s) => [s.span, s.fps])).toEqual([
+      [{ start: 10, end: 20 }, 1],
+      [{ start: 20, end: 30 }, 1],
+    ]);
   });
 
   it('reads subtitles where memory heard the words, and never exceeds the frame budget', async () => {

@@ -29,8 +29,9 @@ function alreadyObserved(span: Span, fps: number, observed: PlanInput['observed'
 /**
  * Offline planner. Round by round it (1) zooms at `zoomFps` into the places where episodic
  * memory already holds observations that share words with the question (OCR text → `ocr`,
- * subtitle lines → `subtitles`), best first; (2) then scans the best remaining memory hits at
- * `scanFps`; (3) then re-observes the best places at double fps and high resolution. Every step
+ * subtitle lines → `subtitles`), best first; (2) only when there is no such place left, scans
+ * the best memory hits at `scanFps`; (3) then re-observes the places where evidence matched at
+ * double fps and high resolution. Every step
  * fits the remaining frame budget. Same inputs and outputs as the LLM planner.
  * Follows the plan–observe–reflect pattern of Active Video Perception (arXiv 2512.05774).
  */
@@ -71,8 +72,9 @@ export class RulePlanner implements Planner {
       if (!span) continue;
       candidates.push({ span, fps: this.zoomFps, resolution: 'medium', tool, reason: `memory saw "${m.observation.text}" here (${Math.round(m.coverage * 100)}% of the question's words)` });
     }
-    // 2. Scan the best memory hits.
-    for (const hit of input.memoryHits) {
+    // 2. Only when memory knows nothing relevant: scan the best memory hits.
+    const zoomCandidates = candidates.filter((step) => !alreadyObserved(step.span, step.fps, input.observed.filter((o) => o.tool === step.tool)));
+    for (const hit of zoomCandidates.length > 0 ? [] : input.memoryHits) {
       const span = clampSpan(hit.event.span, input.duration);
       if (span) candidates.push({ span, fps: this.scanFps, resolution: 'medium', tool: 'ocr', reason: `memory hit (score ${hit.score.toFixed(3)}) not yet looked at closely` });
     }
