@@ -79,7 +79,7 @@ export class RulePlanner implements Planner {
       if (span) candidates.push({ span, fps: this.scanFps, resolution: 'medium', tool: 'ocr', reason: `memory hit (score ${hit.score.toFixed(3)}) not yet looked at closely` });
     }
     // 3. Look again, denser, where evidence already matched.
-    const matchedEvidence = input.evidence.filter((e) => keywordCoverage(terms, e.text) > 0 && e.tool === 'ocr');
+    const matchedEvidence = input.evidence.filter((e) => e.round > 0 && e.tool === 'ocr' && keywordCoverage(terms, e.text) > 0);
     for (const e of matchedEvidence) {
       const span = clampSpan({ start: e.span.start - this.padding, end: e.span.end + this.padding }, input.duration);
       if (span) candidates.push({ span, fps: this.zoomFps * 2, resolution: 'high', tool: 'ocr', reason: `denser look at "${e.text}"` });
