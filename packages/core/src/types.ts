@@ -71,6 +71,8 @@ export interface Observation {
   tool: string;
   /** Box in frame pixels, for visual observations. */
   box?: Box;
+  /** Named attributes of what was seen, e.g. `{ colour: 'blue' }` for a detected object (see `dominantColour` of `@longvid/perception`). */
+  attributes?: Record<string, string>;
 }
 
 /** Evidence the observer returns and the answer cites: an observation with an id. */
