@@ -2,7 +2,7 @@
  * @longvid/core — shared types, errors, settings, budgets, spans, progress and trace events.
  * @packageDocumentation
  */
-export type { Span, VideoInfo, Clip, Box, ObservationKind, Observation, Evidence, ObserverTool, Resolution, PlanStep, Plan, Reflection, Answer } from './types';
+export type { Span, VideoInfo, Clip, Box, ObservationKind, Observation, Evidence, ObserverTool, Resolution, PlanStep, Plan, Reflection, Answer, ModelCall, ModelCallRole } from './types';
 export { LongVidError, throwIfAborted } from './errors';
 export type { LongVidErrorCode, LongVidErrorOptions } from './errors';
 export { loadSettings, describeSource, SETTING_ENV_NAMES } from './settings';

