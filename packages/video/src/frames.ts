@@ -64,7 +64,8 @@ const manifestSchema = z.object({
 type Manifest = z.infer<typeof manifestSchema>;
 
 /** Sample times of a request: a grid `origin + (k + 0.5) / rate` for `k < count`. */
-interface SampleGrid {
+/** Internal: sample times `origin + (k + 0.5) / rate` for `k < count`. */
+export interface SampleGrid {
   origin: number;
   rate: number;
   count: number;
@@ -91,7 +92,8 @@ export function sampleTimes(span: Span, fps: number): number[] {
   return Array.from({ length: grid.count }, (_, k) => grid.origin + (k + 0.5) / grid.rate);
 }
 
-function sampleGrid(span: Span, fps: number): SampleGrid {
+/** Internal: the sample grid of a span (see {@link sampleTimes}). */
+export function sampleGrid(span: Span, fps: number): SampleGrid {
   const length = span.end - span.start;
   const count = Math.max(0, Math.ceil(length * fps - 0.5 - 1e-9));
   if (count > 0) return { origin: span.start, rate: fps, count };
@@ -112,7 +114,7 @@ function validateRequest(request: FrameRequest): void {
 }
 
 /** A number for an ffmpeg expression: fixed notation (no exponent). */
-function expressionNumber(value: number): string {
+export function expressionNumber(value: number): string {
   return value.toFixed(9);
 }
 
@@ -120,7 +122,7 @@ function expressionNumber(value: number): string {
  * The select expression: a frame at filter time `t` (seconds after the seek point) is kept when a
  * sample time falls in `[t - epsilon, t + interval - epsilon)`, i.e. the frame is on screen then.
  */
-function selectExpression(grid: SampleGrid, gridOffset: number, interval: number, extra: string[]): string {
+export function selectExpression(grid: SampleGrid, gridOffset: number, interval: number, extra: string[]): string {
   const epsilon = interval / 1000;
   const count = (shift: number): string =>
     `min(max(floor((t+${expressionNumber(shift - gridOffset)})*${expressionNumber(grid.rate)}+0.5),0),${grid.count})`;

@@ -6,7 +6,7 @@
 export { resolveFfmpeg } from './binaries';
 export type { FfmpegBinaries, ResolveFfmpegOptions } from './binaries';
 export { probeVideo } from './probe';
-export { detectShots, DEFAULT_SHOT_THRESHOLD } from './shots';
+export { detectShots, shotsFromScores, DEFAULT_SHOT_THRESHOLD } from './shots';
 export type { Shot, DetectShotsOptions } from './shots';
 export { makeClips } from './clips';
 export type { MakeClipsOptions } from './clips';
@@ -18,3 +18,5 @@ export type { SubtitleLine } from './subtitles';
 export { extractAudio } from './audio';
 export type { ExtractAudioOptions } from './audio';
 export { videoContentHash } from './content-hash';
+export { scanVideo } from './scan';
+export type { ScanRequest, ScanItem, ScanOptions } from './scan';
