@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Clip, Observation, OnProgress, Settings, VideoInfo } from '@longvid/core';
-import { atomicWriteFile, LongVidError, spanOverlap, throwIfAborted } from '@longvid/core';
+import { LongVidError, spanOverlap } from '@longvid/core';
 import { EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
 import type { OcrModel, TextEmbedder } from '@longvid/perception';
-import type { FfmpegBinaries, Shot, SubtitleLine } from '@longvid/video';
-import { detectShots, extractFrames, makeClips, probeVideo, readSubtitles, videoContentHash } from '@longvid/video';
-import { z } from 'zod';
+import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
+import { makeClips, probeVideo, readSubtitles, shotsFromScores, videoContentHash } from '@longvid/video';
+import { type KeyframeAnalyzer, scanKeyframes } from './keyframe-scan';
 import { groupOcrReadings } from './observations';
 
 /** Longest frame side, pixels, of keyframes read at ingestion. */
@@ -15,7 +14,13 @@ export const INGEST_MAX_SIDE = 640;
 /** ffmpeg scene-score threshold for shot detection at ingestion. */
 export const SHOT_THRESHOLD = 0.3;
 /** Version of the ingestion pipeline; bump it when what is stored changes. */
-export const PIPELINE_VERSION = 'ingest-v1';
+export const PIPELINE_VERSION = 'ingest-v2';
+/** Length of an ingestion checkpoint segment, seconds. */
+export const SEGMENT_SECONDS = 60;
+
+function prefixKeys(prefix: string, values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}${key}`, value]));
+}
 
 /** Options of {@link ingestVideo}. */
 export interface IngestOptions {
@@ -45,31 +50,8 @@ export interface IngestResult {
   subtitles: SubtitleLine[];
 }
 
-const shotsSchema = z.array(z.object({ index: z.number(), span: z.object({ start: z.number(), end: z.number() }), score: z.number() }));
-const observationsSchema = z.array(
-  z.object({
-    kind: z.enum(['text', 'speech', 'subtitle', 'object', 'caption', 'summary']),
-    span: z.object({ start: z.number(), end: z.number() }),
-    text: z.string(),
-    confidence: z.number(),
-    tool: z.string(),
-    box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
-  }),
-);
-
 function shortHash(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 12);
-}
-
-/** Reads a JSON checkpoint if present and valid; a damaged one is ignored (and redone). */
-function readCheckpoint<T>(path: string, schema: z.ZodType<T>): T | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Joins a clip's observations into the text that is embedded and lexically indexed. */
@@ -78,14 +60,15 @@ export function eventText(observations: Observation[]): string {
 }
 
 /**
- * Builds (or loads) the episodic memory of a video: probe → content hash → shots (ffmpeg scene
- * score) → clips → keyframes at `settings.ingestFps` → OCR → one event per clip with its
+ * Builds (or loads) the episodic memory of a video: probe → content hash → one decoding pass that
+ * streams keyframes at `settings.ingestFps` and scene scores ({@link scanKeyframes}) → OCR on
+ * keyframes → shots (scene score > {@link SHOT_THRESHOLD}) → clips → one event per clip with its
  * observations (OCR lines and subtitle lines) and an embedding → hnswlib index + metadata on disk.
  *
  * The memory is stored under `settings.cacheDir` keyed by the video's content hash and every
  * parameter that changes what is stored; a later call with the same key loads it instead of
- * ingesting again. Shots and per-clip observations are checkpointed, so an interrupted ingestion
- * resumes where it stopped.
+ * ingesting again. Keyframe results and scene scores are checkpointed per {@link SEGMENT_SECONDS}
+ * of video, so an interrupted ingestion resumes where it stopped and ends with the same memory.
  * @throws LongVidError `FILE_NOT_FOUND` / `NOT_A_VIDEO` / `CORRUPT_VIDEO` for a bad video,
  *   `FILE_NOT_FOUND` / `SUBTITLES_INVALID` for a bad subtitle file, `ABORTED` when `signal` aborts.
  */
@@ -98,7 +81,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const subtitles = options.subtitlesPath ? await readSubtitles(options.subtitlesPath) : [];
   onProgress?.({ stage: 'hash', done: 0, total: 1 });
   const videoHash = await videoContentHash(path);
-  const visualParams = { pipeline: PIPELINE_VERSION, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, maxSide: INGEST_MAX_SIDE };
+  const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, maxSide: INGEST_MAX_SIDE };
   const params = { ...visualParams, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash(subtitles) : null };
   const directory = memoryDirectory(settings.cacheDir, videoHash, params);
 
@@ -117,35 +100,34 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   }
 
   const checkpoints = join(settings.cacheDir, 'checkpoints', `${videoHash.slice(0, 16)}-${shortHash(visualParams)}`);
-  const shotsPath = join(checkpoints, 'shots.json');
-  let shots: Shot[] | undefined = readCheckpoint(shotsPath, shotsSchema);
-  if (!shots) {
-    shots = await detectShots(path, binaries, { duration: info.duration, threshold: SHOT_THRESHOLD, signal, onProgress });
-    await atomicWriteFile(shotsPath, JSON.stringify(shots));
-  }
+  const ocrAnalyzer: KeyframeAnalyzer = {
+    stage: 'ocr',
+    analyzerId: ocr.modelId,
+    async analyze(frames, into, analyzeSignal) {
+      const lines = await ocr.doRecognize(frames, { signal: analyzeSignal });
+      lines.forEach((frameLines, index) => into[index].text.push(...frameLines.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box }))));
+    },
+  };
+  const scan = await scanKeyframes(path, {
+    binaries,
+    fps: settings.ingestFps,
+    maxSide: INGEST_MAX_SIDE,
+    duration: info.duration,
+    analyzers: [ocrAnalyzer],
+    checkpointDirectory: checkpoints,
+    segmentSeconds: SEGMENT_SECONDS,
+    onProgress,
+    signal,
+  });
+  const shots = shotsFromScores(scan.scenes, info.duration, SHOT_THRESHOLD);
   const clips: Clip[] = makeClips(shots, { maxClipSeconds: settings.maxClipSeconds });
-
-  const perClip: Observation[][] = [];
-  for (const clip of clips) {
-    throwIfAborted(signal);
-    onProgress?.({ stage: 'ocr', done: clip.index, total: clips.length });
-    const clipPath = join(checkpoints, `clip-${String(clip.index).padStart(5, '0')}.json`);
-    let observations = readCheckpoint(clipPath, observationsSchema) as Observation[] | undefined;
-    if (!observations) {
-      const length = clip.span.end - clip.span.start;
-      const fps = Math.max(settings.ingestFps, 1 / Math.max(length, 1e-3));
-      const frames = await extractFrames(path, binaries, { span: clip.span, fps, maxSide: INGEST_MAX_SIDE }, { signal });
-      const lines = frames.length ? await ocr.doRecognize(frames, { signal }) : [];
-      observations = groupOcrReadings(
-        frames.map((frame, index) => ({ time: frame.time, lines: lines[index] ?? [] })),
-        fps,
-        clip.span,
-      );
-      await atomicWriteFile(clipPath, JSON.stringify(observations));
-    }
-    perClip.push(observations);
-  }
-  onProgress?.({ stage: 'ocr', done: clips.length, total: clips.length });
+  const perClip: Observation[][] = clips.map((clip) =>
+    groupOcrReadings(
+      scan.frames.filter((frame) => frame.time >= clip.span.start && frame.time < clip.span.end).map((frame) => ({ time: frame.time, lines: frame.text })),
+      settings.ingestFps,
+      clip.span,
+    ),
+  );
 
   const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
   if (memory.events().length > 0) {
@@ -167,7 +149,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     memory.addEvent({ clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embeddings[index]);
   });
   const seconds = (performance.now() - started) / 1000;
-  memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length });
+  memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
   await memory.save();
   onProgress?.({ stage: 'index', done: clips.length, total: clips.length });
   return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles };

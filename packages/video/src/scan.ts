@@ -37,6 +37,11 @@ export interface ScanOptions {
 
 const SCORING_WIDTH = 160;
 
+/** Rounds to microseconds, so times after a resume seek equal those of a full scan. */
+function microseconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}
+
 /**
  * Decodes a whole video once and streams both keyframes and scene scores: one ffmpeg process whose
  * filter graph splits the video stream into (a) keyframes on the grid `(k + 0.5) / fps` (the frame
@@ -128,13 +133,13 @@ export async function* scanVideo(path: string, binaries: FfmpegBinaries, request
       if (!line) continue;
       const shown = /showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.eE+-]+)/.exec(line);
       if (shown) {
-        frameTimes.push(Number(shown[1]) + seek);
+        frameTimes.push(microseconds(Number(shown[1]) + seek));
         options.onProgress?.({ stage: 'decode', done: Math.min(info.duration, Number(shown[1]) + seek), total: info.duration });
         continue;
       }
       const scored = /\bframe:\s*\d+\s+pts:\s*\S+\s+pts_time:\s*(-?[\d.eE+-]+)/.exec(line);
       if (scored) {
-        sceneTime = Number(scored[1]) + seek;
+        sceneTime = microseconds(Number(scored[1]) + seek);
         continue;
       }
       const score = /lavfi\.scene_score=\s*([\d.eE+-]+)/.exec(line);

@@ -1,0 +1,179 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Box, OnProgress } from '@longvid/core';
+import { atomicWriteFile, throwIfAborted } from '@longvid/core';
+import type { Frame, FfmpegBinaries } from '@longvid/video';
+import { scanVideo } from '@longvid/video';
+import { z } from 'zod';
+
+/** What the perception models found in one keyframe. */
+export interface KeyframeAnalysis {
+  /** Seconds. */
+  time: number;
+  /** OCR lines: text, confidence in [0,1], box in keyframe pixels. */
+  text: { text: string; confidence: number; box: Box }[];
+  /** Detected objects: label, score in [0,1], box in keyframe pixels, named attributes (e.g. colour). */
+  objects: { label: string; score: number; box: Box; attributes?: Record<string, string> }[];
+}
+
+/** A perception step run on batches of keyframes during ingestion (OCR, detection...). */
+export interface KeyframeAnalyzer {
+  /** Stage name for timings and progress, e.g. `ocr`, `detection`. */
+  readonly stage: string;
+  /** Identity of the model and its parameters; part of the checkpoint key. */
+  readonly analyzerId: string;
+  /** Adds this analyzer's findings for each frame to `into` (same order as `frames`). */
+  analyze(frames: Frame[], into: KeyframeAnalysis[], signal?: AbortSignal): Promise<void>;
+}
+
+/** Options of {@link scanKeyframes}. */
+export interface ScanKeyframesOptions {
+  binaries: FfmpegBinaries;
+  /** Keyframes per second. */
+  fps: number;
+  /** Longest keyframe side, pixels. */
+  maxSide: number;
+  /** Video duration, seconds. */
+  duration: number;
+  analyzers: KeyframeAnalyzer[];
+  /** Directory for per-segment checkpoints (resumable); none = no checkpoints. */
+  checkpointDirectory?: string;
+  /** Length of a checkpoint segment, seconds (default 60). */
+  segmentSeconds?: number;
+  /** Keyframes per perception batch (default 4). */
+  batchSize?: number;
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** Result of {@link scanKeyframes}. */
+export interface KeyframeScan {
+  frames: KeyframeAnalysis[];
+  /** Scene scores above the floor, `{time (s), score}`, for shot detection. */
+  scenes: { time: number; score: number }[];
+  /** Wall seconds per stage in this run: `decode` = waiting for ffmpeg, then one entry per analyzer. */
+  stageSeconds: Record<string, number>;
+  /** Segments loaded from checkpoints instead of computed. */
+  resumedSegments: number;
+}
+
+const boxSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+const segmentSchema = z.object({
+  start: z.number(),
+  end: z.number(),
+  frames: z.array(
+    z.object({
+      time: z.number(),
+      text: z.array(z.object({ text: z.string(), confidence: z.number(), box: boxSchema })),
+      objects: z.array(z.object({ label: z.string(), score: z.number(), box: boxSchema, attributes: z.record(z.string(), z.string()).optional() })),
+    }),
+  ),
+  scenes: z.array(z.object({ time: z.number(), score: z.number() })),
+});
+type Segment = z.infer<typeof segmentSchema>;
+
+function segmentPath(directory: string, index: number): string {
+  return join(directory, `segment-${String(index).padStart(6, '0')}.json`);
+}
+
+/** Loads the checkpointed segments 0, 1, 2... up to the first missing or damaged one. */
+function loadSegments(directory: string | undefined): Segment[] {
+  if (!directory || !existsSync(directory)) return [];
+  const segments: Segment[] = [];
+  const names = new Set(readdirSync(directory));
+  for (let index = 0; names.has(`segment-${String(index).padStart(6, '0')}.json`); index += 1) {
+    try {
+      const parsed = segmentSchema.safeParse(JSON.parse(readFileSync(segmentPath(directory, index), 'utf8')));
+      if (!parsed.success) break;
+      segments.push(parsed.data);
+    } catch {
+      break;
+    }
+  }
+  return segments;
+}
+
+/**
+ * Reads a whole video once for ingestion: streams keyframes at `fps` and scene scores from one
+ * ffmpeg pass ({@link scanVideo}), runs every analyzer on batches of keyframes while ffmpeg
+ * decodes ahead, and checkpoints the results per segment of `segmentSeconds` (written atomically).
+ * A killed run resumes at the first segment without a checkpoint and gives the same result as an
+ * uninterrupted one. Memory is bounded by the batch and ffmpeg's read-ahead, not the video length.
+ * @throws LongVidError from the video package (`CORRUPT_VIDEO`, `FFMPEG_FAILED`...), from the
+ *   analyzers, or `ABORTED`.
+ */
+export async function scanKeyframes(path: string, options: ScanKeyframesOptions): Promise<KeyframeScan> {
+  const segmentSeconds = options.segmentSeconds ?? 60;
+  const batchSize = Math.max(1, options.batchSize ?? 4);
+  const stageSeconds: Record<string, number> = { decode: 0 };
+  for (const analyzer of options.analyzers) stageSeconds[analyzer.stage] = 0;
+  const done = loadSegments(options.checkpointDirectory);
+  const resumeAt = done.length * segmentSeconds;
+  const frames: KeyframeAnalysis[] = done.flatMap((segment) => segment.frames);
+  const scenes = done.flatMap((segment) => segment.scenes);
+  if (resumeAt >= options.duration) return { frames, scenes, stageSeconds, resumedSegments: done.length };
+
+  let segmentIndex = done.length;
+  let segmentFrames: KeyframeAnalysis[] = [];
+  let segmentScenes: { time: number; score: number }[] = [];
+  let batch: Frame[] = [];
+  const report = (time: number): void => options.onProgress?.({ stage: 'ingest', done: Math.min(time, options.duration), total: options.duration });
+  report(resumeAt);
+
+  const analyzeBatch = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const results: KeyframeAnalysis[] = batch.map((frame) => ({ time: frame.time, text: [], objects: [] }));
+    for (const analyzer of options.analyzers) {
+      const started = performance.now();
+      await analyzer.analyze(batch, results, options.signal);
+      stageSeconds[analyzer.stage] += (performance.now() - started) / 1000;
+    }
+    segmentFrames.push(...results);
+    batch = [];
+  };
+  const flushSegments = async (until: number): Promise<void> => {
+    // Close every segment that ends at or before `until`.
+    while ((segmentIndex + 1) * segmentSeconds <= until || (until >= options.duration && segmentIndex * segmentSeconds < options.duration)) {
+      const start = segmentIndex * segmentSeconds;
+      const end = Math.min(options.duration, start + segmentSeconds);
+      const segment: Segment = {
+        start,
+        end,
+        frames: segmentFrames.filter((f) => f.time < end),
+        scenes: segmentScenes.filter((s) => s.time < end),
+      };
+      segmentFrames = segmentFrames.filter((f) => f.time >= end);
+      segmentScenes = segmentScenes.filter((s) => s.time >= end);
+      if (options.checkpointDirectory) await atomicWriteFile(segmentPath(options.checkpointDirectory, segmentIndex), JSON.stringify(segment));
+      frames.push(...segment.frames);
+      scenes.push(...segment.scenes);
+      segmentIndex += 1;
+      report(end);
+      if (end >= options.duration) break;
+    }
+  };
+
+  const iterator = scanVideo(path, options.binaries, { fps: options.fps, maxSide: options.maxSide, start: resumeAt }, { signal: options.signal });
+  for (;;) {
+    const waited = performance.now();
+    const next = await iterator.next();
+    stageSeconds.decode += (performance.now() - waited) / 1000;
+    if (next.done) break;
+    throwIfAborted(options.signal);
+    const item = next.value;
+    if (item.type === 'scene') {
+      if (item.time >= resumeAt) segmentScenes.push({ time: item.time, score: item.score });
+      continue;
+    }
+    // A keyframe past the current segment closes it once the pending batch is analyzed.
+    if (item.frame.time >= (segmentIndex + 1) * segmentSeconds) {
+      await analyzeBatch();
+      await flushSegments(item.frame.time);
+    }
+    batch.push(item.frame);
+    if (batch.length >= batchSize) await analyzeBatch();
+  }
+  await analyzeBatch();
+  await flushSegments(options.duration);
+  return { frames, scenes, stageSeconds, resumedSegments: done.length };
+}
