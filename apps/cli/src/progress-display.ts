@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { OnProgress } from '@longvid/core';
 
-const STAGE_LABELS: Record<string, string> = { probe: 'probing', hash: 'hashing', shots: 'detecting shots', ocr: 'reading keyframes (OCR)', index: 'indexing memory' };
+const STAGE_LABELS: Record<string, string> = { probe: 'probing', hash: 'hashing', ingest: 'reading the video (s)', shots: 'detecting shots', ocr: 'reading keyframes (OCR)', index: 'indexing memory' };
 
 /**
  * Turns `onProgress` events into a progress bar on a terminal (cli-progress), or into one line
