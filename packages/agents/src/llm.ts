@@ -1,31 +1,40 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import type { Plan, Reflection, Settings } from '@longvid/core';
-import { clampSpan, LongVidError } from '@longvid/core';
+import type { ModelCall, ObserverTool, Plan, Reflection, Settings } from '@longvid/core';
+import { clampSpan, LongVidError, spanLength } from '@longvid/core';
 import { z } from 'zod';
 import type { PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
+import type { ModelCallCache } from './model-call-cache';
+import type { TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
 import { invokeStructured, type CallUsage } from './structured';
 
 /**
  * Creates a LangChain `ChatOpenAI` for any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama)
- * from settings: `baseUrl`, `apiKey`, `model`, `timeoutMs`, `maxRetries` (transient HTTP errors).
+ * from settings: `baseUrl`, `apiKey`, `model` (or `modelName` when given), `timeoutMs`.
+ * The client itself does not retry (`maxRetries: 0`): retries with backoff on 429/5xx/timeouts
+ * are done by {@link invokeWithRetries}, which counts them and holds the concurrency limit.
  * @throws LongVidError `BAD_SETTING` when `baseUrl` is unset.
  */
-export function createChatModel(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'model' | 'timeoutMs' | 'maxRetries'>): ChatOpenAI {
+export function createChatModel(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'model' | 'timeoutMs' | 'maxRetries'>, modelName: string = settings.model): ChatOpenAI {
   if (!settings.baseUrl) {
     throw new LongVidError('BAD_SETTING', 'no OpenAI-compatible endpoint is configured', { hint: 'set LONGVID_BASE_URL (--base-url), e.g. http://localhost:8000/v1' });
   }
   return new ChatOpenAI({
-    model: settings.model,
+    model: modelName,
     apiKey: settings.apiKey ?? 'not-needed',
     temperature: 0,
-    maxRetries: settings.maxRetries,
+    maxRetries: 0,
     timeout: settings.timeoutMs,
     configuration: { baseURL: settings.baseUrl },
   });
 }
+
+/** The prompt file (and version) the LLM planner uses. */
+export const PLANNER_PROMPT = 'planner.v2';
+/** The prompt file (and version) the LLM reflector uses. */
+export const REFLECTOR_PROMPT = 'reflector.v2';
 
 const planSchema = z.object({
   steps: z
@@ -35,7 +44,7 @@ const planSchema = z.object({
         end: z.number(),
         fps: z.number().positive(),
         resolution: z.enum(['low', 'medium', 'high']).default('medium'),
-        tool: z.enum(['ocr', 'subtitles', 'memory']),
+        tool: z.enum(['ocr', 'subtitles', 'memory', 'watch']),
         reason: z.string().default(''),
       }),
     )
@@ -49,24 +58,48 @@ const reflectionSchema = z.object({
   confidence: z.number().min(0).max(1),
   evidenceIds: z.array(z.string()).default([]),
   reason: z.string().default(''),
+  missing: z.string().default(''),
 });
 
 /** Options shared by the LLM agents. */
 export interface LlmAgentOptions {
   /** Any LangChain chat model; normally {@link createChatModel}. */
   model: BaseChatModel;
-  /** Model name for traces. */
+  /** Model name for traces and cost records. */
   modelName: string;
   /** Endpoint for error messages. */
   endpoint?: string;
   /** Extra attempts after a malformed reply. */
   maxRetries?: number;
-  /** Token usage callback. */
+  /** Token usage callback, once per HTTP reply. */
   onUsage?: (usage: CallUsage) => void;
+  /** One cost record per model call (see {@link ModelCall}). */
+  onCall?: (call: ModelCall) => void;
+  /** Timeouts, retries with backoff and the shared concurrency limit. */
+  transport?: TransportOptions;
+  /** On-disk call cache: a rerun of the same question makes no call. */
+  callCache?: ModelCallCache;
+}
+
+/** What the planner prompt says each tool does. */
+const TOOL_DESCRIPTIONS: Record<ObserverTool, string> = {
+  watch: '"watch": a video model looks at the frames of a region and reports what answers the question, reading on-screen text too (costs frames).',
+  ocr: '"ocr": read on-screen text in sampled frames of a region (costs frames).',
+  subtitles: '"subtitles": read the subtitle lines of a region (costs no frames).',
+  memory: '"memory": read what memory stored for a region (costs no frames).',
+};
+
+/** Tools that cost frames. */
+export function toolUsesFrames(tool: ObserverTool): boolean {
+  return tool === 'ocr' || tool === 'watch';
 }
 
 function memoryDigest(input: PlanInput): string {
-  const hits = input.memoryHits.slice(0, 8).map((hit) => `- [${hit.event.span.start.toFixed(1)}–${hit.event.span.end.toFixed(1)} s] ${hit.event.text || '(nothing recorded)'}`);
+  const hits = input.memoryHits.slice(0, 8).map((hit) => {
+    const parts = hit.event.observations.map((o) => `${o.kind === 'subtitle' || o.kind === 'speech' ? 'subtitles' : o.tool}: ${o.text}`);
+    const text = (parts.length ? parts.join(' | ') : hit.event.text || '(nothing recorded)').slice(0, 600);
+    return `- [${hit.event.span.start.toFixed(1)}–${hit.event.span.end.toFixed(1)} s] ${text}`;
+  });
   return hits.length ? hits.join('\n') : '(memory recalls nothing relevant)';
 }
 
@@ -81,28 +114,44 @@ function choicesDigest(choices: string[] | undefined): string {
   return choices?.length ? `\nOptions:\n${choices.map((c, i) => `${i}. ${c}`).join('\n')}` : '';
 }
 
+/** Options of {@link LlmPlanner}. */
+export interface LlmPlannerOptions extends LlmAgentOptions {
+  /** Tools the observer offers (default `ocr`, `subtitles`, `memory`; add `watch` for a video-LLM observer). */
+  tools?: ObserverTool[];
+}
+
 /**
- * Planner backed by a chat model (prompt `prompts/planner.v1.md`), with zod-validated JSON output
- * and retries on malformed replies. Spans are clamped to the video, fps to [0.1, 5], and steps
- * are cut to fit the frame budget: the model's arguments are never trusted.
+ * Adaptive planner backed by a chat model (prompt `prompts/planner.v2.md`): per round it proposes
+ * regions (spans) with an fps in [0.1, 5], a resolution (low/medium/high) and a tool each, within
+ * the frames left, as in Active Video Perception (arXiv 2512.05774). The JSON reply is
+ * zod-validated and retried when malformed; spans are clamped to the video, fps to [0.1, 5],
+ * tools not on offer are dropped, and regions are cut to fit the frame budget: the model's
+ * arguments are never trusted.
  */
 export class LlmPlanner implements Planner {
   readonly specificationVersion = 'v1' as const;
   readonly plannerId: string;
+  private readonly tools: ObserverTool[];
 
-  constructor(private readonly options: LlmAgentOptions) {
+  constructor(private readonly options: LlmPlannerOptions) {
     this.plannerId = `llm:${options.modelName}`;
+    this.tools = options.tools ?? ['ocr', 'subtitles', 'memory'];
   }
 
   async doPlan(input: PlanInput, callOptions: { signal?: AbortSignal } = {}): Promise<Plan> {
-    const system = renderPrompt('planner.v1', { duration: input.duration.toFixed(1), framesLeft: input.framesLeft });
+    const system = renderPrompt(PLANNER_PROMPT, {
+      duration: input.duration.toFixed(1),
+      framesLeft: input.framesLeft,
+      tools: this.tools.map((tool) => `- ${TOOL_DESCRIPTIONS[tool]}`).join('\n'),
+      toolNames: this.tools.map((tool) => `"${tool}"`).join('|'),
+    });
     const user = [
       `Question: ${input.question}${choicesDigest(input.choices)}`,
       `Video duration: ${input.duration.toFixed(1)} s. Round ${input.round}; rounds left: ${input.roundsLeft}; frames left: ${input.framesLeft}.`,
       `Memory recalls:\n${memoryDigest(input)}`,
       `Evidence so far:\n${evidenceDigest(input.evidence)}`,
-      `Already observed: ${input.observed.map((o) => `${o.tool} ${o.span.start.toFixed(1)}–${o.span.end.toFixed(1)} s @${o.fps} fps`).join('; ') || 'nothing'}`,
-      input.lastReflection ? `The reflector said: ${input.lastReflection.reason}` : '',
+      `Already observed: ${input.observed.map((o) => `${o.tool} ${o.span.start.toFixed(1)}–${o.span.end.toFixed(1)} s @${Number(o.fps.toFixed(3))} fps`).join('; ') || 'nothing'}`,
+      input.lastReflection ? `The reflector said: ${input.lastReflection.reason} (sufficient: ${input.lastReflection.sufficient}, confidence ${input.lastReflection.confidence.toFixed(2)})` : '',
     ]
       .filter(Boolean)
       .join('\n\n');
@@ -111,15 +160,19 @@ export class LlmPlanner implements Planner {
       signal: callOptions.signal,
       endpoint: this.options.endpoint,
       onUsage: this.options.onUsage,
+      transport: this.options.transport,
+      call: { role: 'planner', model: this.options.modelName, round: input.round, onCall: this.options.onCall },
+      cache: this.options.callCache && { store: this.options.callCache, parts: { role: 'planner', model: this.options.modelName, prompt: PLANNER_PROMPT, system, user } },
     });
     const steps: Plan['steps'] = [];
     let framesLeft = input.framesLeft;
     for (const step of reply.steps) {
+      if (!this.tools.includes(step.tool)) continue;
       const span = clampSpan({ start: Math.min(step.start, step.end), end: Math.max(step.start, step.end) }, input.duration);
       if (!span) continue;
       let fps = Math.min(5, Math.max(0.1, step.fps));
-      if (step.tool === 'ocr') {
-        const length = span.end - span.start;
+      if (toolUsesFrames(step.tool)) {
+        const length = spanLength(span);
         if (framesLeft < 1) continue;
         if (Math.ceil(length * fps) > framesLeft) fps = framesLeft / length;
         framesLeft -= Math.ceil(length * fps);
@@ -130,39 +183,57 @@ export class LlmPlanner implements Planner {
   }
 }
 
+/** Options of {@link LlmReflector}. */
+export interface LlmReflectorOptions extends LlmAgentOptions {
+  /** The confidence at which the loop stops, told to the model (default 0.7). */
+  confidenceThreshold?: number;
+}
+
 /**
- * Reflector and answerer backed by a chat model (prompt `prompts/reflector.v1.md`), with
- * zod-validated JSON output and retries on malformed replies. Cited evidence ids that do not
- * exist are dropped; a choice index out of range is rejected as malformed.
+ * Reflector and answerer backed by a chat model (prompt `prompts/reflector.v2.md`): returns
+ * sufficiency and a confidence (the loop stops once sufficient at or above the threshold), and
+ * in the last round must answer: a reply without an answer then counts as malformed and is
+ * asked again. The JSON reply is zod-validated; cited evidence ids that do not exist are dropped;
+ * a choice index out of range is rejected as malformed.
  */
 export class LlmReflector implements Reflector {
   readonly specificationVersion = 'v1' as const;
   readonly reflectorId: string;
 
-  constructor(private readonly options: LlmAgentOptions) {
+  constructor(private readonly options: LlmReflectorOptions) {
     this.reflectorId = `llm:${options.modelName}`;
   }
 
   async doReflect(input: ReflectInput, callOptions: { signal?: AbortSignal } = {}): Promise<Reflection> {
-    const system = renderPrompt('reflector.v1', {
+    const system = renderPrompt(REFLECTOR_PROMPT, {
+      threshold: (this.options.confidenceThreshold ?? 0.7).toFixed(2),
       mustAnswer: input.mustAnswer
-        ? 'This is the last round: you must give your best answer now, with a confidence that says how sure you are.'
-        : 'If the evidence is not enough, set "sufficient" to false and explain what is missing in "reason".',
+        ? 'This is the last round: you must give your best answer now (never an empty "answer"), with a confidence that says how sure you are.'
+        : 'If the evidence is not enough, set "sufficient" to false and say what is missing in "missing".',
     });
-    const user = [`Question: ${input.question}${choicesDigest(input.choices)}`, `Evidence:\n${evidenceDigest(input.evidence)}`].join('\n\n');
+    const user = [`Question: ${input.question}${choicesDigest(input.choices)}`, `Round ${input.round}${input.mustAnswer ? ' (the last)' : ''}.`, `Evidence:\n${evidenceDigest(input.evidence)}`].join('\n\n');
     const count = input.choices?.length ?? 0;
-    const schema = reflectionSchema.refine((r) => r.choiceIndex === undefined || r.choiceIndex === null || (r.choiceIndex >= 0 && r.choiceIndex < count), {
-      message: `choiceIndex must be between 0 and ${Math.max(0, count - 1)}`,
-      path: ['choiceIndex'],
-    });
+    const schema = reflectionSchema
+      .refine((r) => r.choiceIndex === undefined || r.choiceIndex === null || (r.choiceIndex >= 0 && r.choiceIndex < count), {
+        message: `choiceIndex must be between 0 and ${Math.max(0, count - 1)}`,
+        path: ['choiceIndex'],
+      })
+      .refine((r) => !input.mustAnswer || (count > 0 ? r.choiceIndex !== undefined && r.choiceIndex !== null : r.answer.trim() !== ''), {
+        message: count > 0 ? 'this is the last round: choose an option (choiceIndex)' : 'this is the last round: give an answer',
+        path: [count > 0 ? 'choiceIndex' : 'answer'],
+      });
     const reply = await invokeStructured(this.options.model, [new SystemMessage(system), new HumanMessage(user)], schema, {
       maxRetries: this.options.maxRetries,
       signal: callOptions.signal,
       endpoint: this.options.endpoint,
       onUsage: this.options.onUsage,
+      transport: this.options.transport,
+      call: { role: 'reflector', model: this.options.modelName, round: input.round, onCall: this.options.onCall },
+      cache: this.options.callCache && { store: this.options.callCache, parts: { role: 'reflector', model: this.options.modelName, prompt: REFLECTOR_PROMPT, system, user } },
     });
     const known = new Set(input.evidence.map((e) => e.id));
     const choiceIndex = reply.choiceIndex ?? undefined;
+    const reason = reply.missing && !reply.sufficient ? `${reply.reason} Missing: ${reply.missing}`.trim() : reply.reason;
     return {
       round: input.round,
       sufficient: reply.sufficient,
@@ -170,7 +241,7 @@ export class LlmReflector implements Reflector {
       choiceIndex,
       confidence: reply.confidence,
       evidenceIds: reply.evidenceIds.filter((id) => known.has(id)),
-      reason: reply.reason,
+      reason,
     };
   }
 }

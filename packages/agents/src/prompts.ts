@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Names of the versioned prompt files in `packages/agents/prompts/`. */
-export type PromptName = 'planner.v1' | 'reflector.v1';
+export type PromptName =
+  | 'planner.v1'
+  | 'planner.v2'
+  | 'reflector.v1'
+  | 'reflector.v2'
+  | 'observer.v1'
+  | 'observer-video.v1'
+  | 'caption.v1'
+  | 'narrative.v1'
+  | 'baseline.v1';
 
 const cache = new Map<string, string>();
 

@@ -1,12 +1,30 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ModelCall, ModelCallRole, Span } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
 import type { z } from 'zod';
+import { ModelCallCache } from './model-call-cache';
+import { invokeWithRetries, type TransportOptions } from './model-transport';
 
-/** Token counts from the API's `usage`, when it reports them. */
+/** Token counts from the API's `usage`, when it reports them (one HTTP reply). */
 export interface CallUsage {
   inputTokens: number;
   outputTokens: number;
+}
+
+/** What one logical model call is, for its {@link ModelCall} record. */
+export interface CallDescription {
+  role: ModelCallRole;
+  /** Model name at the endpoint. */
+  model: string;
+  /** Images or video frames in each request of this call. */
+  framesPerRequest?: number;
+  /** The video span the call is about, seconds. */
+  span?: Span;
+  /** The agent round, from 1. */
+  round?: number;
+  /** Receives the call's record when it finishes (successfully or from the cache). */
+  onCall?: (call: ModelCall) => void;
 }
 
 /** Options of {@link invokeStructured}. */
@@ -16,8 +34,17 @@ export interface InvokeStructuredOptions {
   signal?: AbortSignal;
   /** Endpoint description for error messages (the base URL). */
   endpoint?: string;
-  /** Called after every call with its token usage. */
+  /** Called after every HTTP reply with its token usage. */
   onUsage?: (usage: CallUsage) => void;
+  /** Timeouts, retries with backoff on 429/5xx/timeouts, and the shared concurrency limit. */
+  transport?: TransportOptions;
+  /** Describes the call for cost accounting; its `onCall` gets one {@link ModelCall} record. */
+  call?: CallDescription;
+  /**
+   * On-disk cache: when `parts` were answered before, the stored value is returned (if it still
+   * passes `schema`) and no request is made. Only valid replies are stored.
+   */
+  cache?: { store: ModelCallCache; parts: unknown };
 }
 
 /** Pulls the JSON object out of a reply: strips code fences and text around the outermost braces. */
@@ -28,6 +55,15 @@ export function extractJson(text: string): unknown {
   const end = body.lastIndexOf('}');
   if (start < 0 || end <= start) throw new SyntaxError('no JSON object in the reply');
   return JSON.parse(body.slice(start, end + 1));
+}
+
+function callBase(description: CallDescription): Pick<ModelCall, 'role' | 'model' | 'span' | 'round'> {
+  return {
+    role: description.role,
+    model: description.model,
+    ...(description.span ? { span: { ...description.span } } : {}),
+    ...(description.round !== undefined ? { round: description.round } : {}),
+  };
 }
 
 function contentText(message: BaseMessage): string {
@@ -79,35 +115,80 @@ export function endpointError(error: unknown, endpoint = 'the endpoint'): LongVi
 /**
  * Calls a chat model and parses its reply as JSON validated by `schema` (zod). On a malformed
  * reply (not JSON, or failing the schema) it tells the model what was wrong and asks again, up
- * to `maxRetries` more times.
+ * to `maxRetries` more times. Each request goes through {@link invokeWithRetries} (per-attempt
+ * timeout, retries with backoff on 429/5xx/timeouts, the shared concurrency limit, `signal`).
+ * With `cache`, a call answered before is returned from disk and makes no request; with `call`,
+ * one {@link ModelCall} record (frames sent, tokens from the API's `usage`, latency, attempts)
+ * goes to `call.onCall`, also when the call fails.
  * @returns the parsed value.
  * @throws LongVidError `MALFORMED_LLM_REPLY` (with the last reply in `details.reply`) when every
- *   attempt is malformed; `ENDPOINT_UNREACHABLE` / `ENDPOINT_ERROR` from {@link endpointError}.
+ *   attempt is malformed; `ENDPOINT_UNREACHABLE` / `ENDPOINT_ERROR` from {@link endpointError};
+ *   `ABORTED` when `signal` aborts.
  */
 export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMessage[], schema: z.ZodType<T>, options: InvokeStructuredOptions = {}): Promise<T> {
   const maxRetries = options.maxRetries ?? 2;
+  const started = performance.now();
+  const description = options.call;
+  const cacheKey = options.cache ? ModelCallCache.keyOf(options.cache.parts) : undefined;
+  if (options.cache && cacheKey) {
+    const hit = await options.cache.store.get(cacheKey);
+    const parsed = hit ? schema.safeParse(hit.value) : undefined;
+    if (parsed?.success) {
+      if (description?.onCall) description.onCall({ ...callBase(description), framesSent: 0, inputTokens: 0, outputTokens: 0, latencySeconds: (performance.now() - started) / 1000, attempts: 0, cached: true });
+      return parsed.data;
+    }
+  }
   const conversation = [...messages];
   let lastReply = '';
   let lastProblem = '';
+  const spent = { requests: 0, inputTokens: 0, outputTokens: 0 };
+  const record = (): ModelCall | undefined =>
+    description && {
+      ...callBase(description),
+      framesSent: spent.requests * (description.framesPerRequest ?? 0),
+      inputTokens: spent.inputTokens,
+      outputTokens: spent.outputTokens,
+      latencySeconds: (performance.now() - started) / 1000,
+      attempts: spent.requests,
+      cached: false,
+    };
   for (let attempt = 0; attempt <= maxRetries; attempt += 1) {
-    let reply: BaseMessage;
+    let reply: AIMessage;
     try {
-      reply = await model.invoke(conversation, { signal: options.signal });
+      const result = await invokeWithRetries(model, conversation, { ...options.transport, signal: options.signal, endpoint: options.endpoint });
+      reply = result.reply;
+      spent.requests += result.attempts;
     } catch (error) {
+      spent.requests += (error as { attempts?: number })?.attempts ?? (LongVidError.is(error) && typeof error.details.attempts === 'number' ? error.details.attempts : 1);
+      const failed = record();
+      if (failed && description?.onCall) description.onCall(failed);
       throw endpointError(error, options.endpoint);
     }
-    const usage = (reply as AIMessage).usage_metadata;
-    if (usage) options.onUsage?.({ inputTokens: usage.input_tokens, outputTokens: usage.output_tokens });
+    const usage = reply.usage_metadata;
+    if (usage) {
+      spent.inputTokens += usage.input_tokens;
+      spent.outputTokens += usage.output_tokens;
+      options.onUsage?.({ inputTokens: usage.input_tokens, outputTokens: usage.output_tokens });
+    }
     lastReply = contentText(reply);
     try {
       const parsed = schema.safeParse(extractJson(lastReply));
-      if (parsed.success) return parsed.data;
+      if (parsed.success) {
+        const done = record();
+        if (options.cache && cacheKey) {
+          await options.cache.store.set(cacheKey, parsed.data, { inputTokens: spent.inputTokens, outputTokens: spent.outputTokens, framesSent: done?.framesSent ?? 0, latencySeconds: (performance.now() - started) / 1000 });
+        }
+        if (done && description?.onCall) description.onCall(done);
+        return parsed.data;
+      }
       lastProblem = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
     } catch (error) {
       lastProblem = (error as Error).message;
     }
     conversation.push(new AIMessage(lastReply), new HumanMessage(`Your reply could not be used (${lastProblem}). Reply again with only the JSON object described above.`));
   }
+  const failed = record();
+  if (failed && description?.onCall) description.onCall(failed);
   throw new LongVidError('MALFORMED_LLM_REPLY', `the model's reply was malformed ${maxRetries + 1} times: ${lastProblem}`, {
     details: { reply: lastReply.slice(0, 2000), endpoint: options.endpoint },
     hint: 'use a model that follows JSON instructions (LONGVID_MODEL) or raise LONGVID_MAX_RETRIES',
