@@ -7,6 +7,8 @@ import type { OcrModel, TextEmbedder } from '@longvid/perception';
 import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { makeClips, probeVideo, readSubtitles, shotsFromScores, videoContentHash } from '@longvid/video';
 import { type KeyframeAnalyzer, scanKeyframes } from './keyframe-scan';
+import { captionClips, writeNarrative, type NarrativeEntry } from './captions';
+import type { ClipCaptioner } from './interfaces';
 import { groupOcrReadings } from './observations';
 
 /** Longest frame side, pixels, of keyframes read at ingestion. */
@@ -32,6 +34,15 @@ export interface IngestOptions {
   subtitlesPath?: string;
   onProgress?: OnProgress;
   signal?: AbortSignal;
+  /**
+   * Makes the video-LLM captioner for this video (given its path, probe and content hash). Clips
+   * are then captioned and the narrative layer written ({@link captionClips},
+   * {@link writeNarrative}) after the local perception; the captioner's id is part of the memory's
+   * key. Absent offline: memory then holds the local observations only.
+   */
+  captioner?: (video: { path: string; info: VideoInfo; videoHash: string }) => ClipCaptioner;
+  /** Clips captioned at once (default 2). */
+  captionConcurrency?: number;
 }
 
 /** What {@link ingestVideo} returns. */
@@ -82,7 +93,8 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   onProgress?.({ stage: 'hash', done: 0, total: 1 });
   const videoHash = await videoContentHash(path);
   const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, maxSide: INGEST_MAX_SIDE };
-  const params = { ...visualParams, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash(subtitles) : null };
+  const captioner = options.captioner?.({ path, info, videoHash });
+  const params = { ...visualParams, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash(subtitles) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
   const directory = memoryDirectory(settings.cacheDir, videoHash, params);
 
   if (EpisodicMemory.exists(directory)) {
@@ -128,6 +140,13 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       clip.span,
     ),
   );
+  let narrative: NarrativeEntry[] = [];
+  if (captioner) {
+    const captionOptions = { checkpointDir: join(checkpoints, `captions-${shortHash(captioner.captionerId)}`), concurrency: options.captionConcurrency, onProgress, signal };
+    const captions = await captionClips(clips, captioner, captionOptions);
+    captions.forEach((observations, index) => perClip[index].push(...observations));
+    narrative = await writeNarrative(clips, captions, captioner, captionOptions);
+  }
 
   const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
   if (memory.events().length > 0) {
@@ -144,9 +163,13 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   });
   onProgress?.({ stage: 'index', done: 0, total: clips.length });
   const texts = eventObservations.map(eventText);
-  const embeddings = await embedder.doEmbed(texts.map((t) => t || '(no observations)'), { signal });
+  const embeddings = await embedder.doEmbed([...texts, ...narrative.map((entry) => entry.text)].map((t) => t || '(no observations)'), { signal });
   clips.forEach((clip, index) => {
     memory.addEvent({ clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embeddings[index]);
+  });
+  narrative.forEach((entry, index) => {
+    const summary: Observation = { kind: 'summary', span: entry.span, text: entry.text, confidence: 1, tool: 'narrative' };
+    memory.addEvent({ clipIndex: entry.clipIndex, span: entry.span, observations: [summary], text: entry.text }, embeddings[texts.length + index]);
   });
   const seconds = (performance.now() - started) / 1000;
   memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });

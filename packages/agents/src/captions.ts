@@ -1,0 +1,230 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { Clip, ModelCall, Observation, OnProgress, Resolution, Span, VideoInfo } from '@longvid/core';
+import { atomicWriteFile, spanLength, throwIfAborted } from '@longvid/core';
+import type { FfmpegBinaries } from '@longvid/video';
+import { extractFrames, scaledSize } from '@longvid/video';
+import { z } from 'zod';
+import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest } from './interfaces';
+import { RESOLUTION_MAX_SIDE } from './local-observer';
+import { formatSeconds, framesToParts, type ImageDetail } from './media-parts';
+import { ModelCallCache } from './model-call-cache';
+import { mapWithConcurrency, type TransportOptions } from './model-transport';
+import { renderPrompt } from './prompts';
+import { invokeStructured } from './structured';
+import { planSampling } from './video-llm-observer';
+
+/** Prompt files of the captioner. */
+export const CAPTION_PROMPTS = { caption: 'caption.v1', narrative: 'narrative.v1' } as const;
+
+const captionReplySchema = z.object({
+  caption: z.string().min(1),
+  onScreenText: z.array(z.string()).default([]),
+  confidence: z.number().min(0).max(1).default(0.5),
+});
+
+const narrativeReplySchema = z.object({ summary: z.string().min(1) });
+
+/** Options of {@link VideoLlmCaptioner}. */
+export interface VideoLlmCaptionerOptions {
+  /** A LangChain chat model for a vision model. */
+  model: BaseChatModel;
+  /** Model name for ids, cost records and cache keys. */
+  modelName: string;
+  endpoint?: string;
+  videoPath: string;
+  /** What ffprobe said about the video (its size is used). */
+  video: VideoInfo;
+  binaries: FfmpegBinaries;
+  /** Identity of the video in cache keys (its content hash). */
+  videoKey: string;
+  /** Cache directory for frames and encoded JPEGs. */
+  cacheDir: string;
+  /** Frames per second sampled in each clip (default 0.5); at least one frame per clip. */
+  fps?: number;
+  /** Most frames per clip, one call (default 8). */
+  maxFramesPerClip?: number;
+  /** Frame resolution (default `low`, 320 px). */
+  resolution?: Resolution;
+  /** OpenAI image `detail` (default `low`). */
+  imageDetail?: ImageDetail;
+  maxRetries?: number;
+  transport?: TransportOptions;
+  callCache?: ModelCallCache;
+  onCall?: (call: ModelCall) => void;
+}
+
+/**
+ * Captions clips with a video LLM at an OpenAI-compatible endpoint (prompt
+ * `prompts/caption.v1.md`: frames of the clip as timestamped image parts → a caption, the
+ * on-screen text and a confidence), and writes the narrative layer from the captions of
+ * consecutive clips (prompt `prompts/narrative.v1.md`). Replies are zod-validated and retried
+ * when malformed; calls are recorded for cost accounting and cached on disk.
+ */
+export class VideoLlmCaptioner implements ClipCaptioner {
+  readonly specificationVersion = 'v1' as const;
+  readonly captionerId: string;
+
+  constructor(private readonly options: VideoLlmCaptionerOptions) {
+    const resolution = options.resolution ?? 'low';
+    this.captionerId = `video-llm:${options.modelName}:${CAPTION_PROMPTS.caption}:${CAPTION_PROMPTS.narrative}:${resolution}:${options.fps ?? 0.5}:${options.maxFramesPerClip ?? 8}`;
+  }
+
+  async doCaption(request: CaptionRequest, callOptions: { signal?: AbortSignal } = {}): Promise<CaptionResult> {
+    const { span } = request;
+    const length = spanLength(span);
+    if (length <= 0) return { observations: [], framesUsed: 0 };
+    const maxFrames = this.options.maxFramesPerClip ?? 8;
+    const fps = Math.max(this.options.fps ?? 0.5, 1 / length);
+    const plan = planSampling(span, fps, maxFrames, maxFrames);
+    const resolution = this.options.resolution ?? 'low';
+    const maxSide = RESOLUTION_MAX_SIDE[resolution];
+    const size = scaledSize(this.options.video.width, this.options.video.height, maxSide);
+    const detail = this.options.imageDetail ?? 'low';
+    const system = renderPrompt(CAPTION_PROMPTS.caption, {});
+    const header = `Clip ${request.clipIndex + 1}: ${formatSeconds(span.start)} to ${formatSeconds(span.end)}, ${plan.times.length} frames at ${size.width}x${size.height} pixels.`;
+    const parts = { role: 'caption', model: this.options.modelName, prompt: CAPTION_PROMPTS.caption, video: this.options.videoKey, span, fps: plan.fps, resolution, size, detail };
+    const cache = this.options.callCache;
+    const hit = cache ? await cache.get(ModelCallCache.keyOf(parts)) : undefined;
+    const cachedReply = hit ? captionReplySchema.safeParse(hit.value) : undefined;
+    let reply: z.infer<typeof captionReplySchema>;
+    if (cachedReply?.success) {
+      reply = cachedReply.data;
+      this.options.onCall?.({ role: 'caption', model: this.options.modelName, framesSent: 0, inputTokens: 0, outputTokens: 0, latencySeconds: 0, attempts: 0, cached: true, span: { ...span } });
+    } else {
+      const frames = await extractFrames(this.options.videoPath, this.options.binaries, { span, fps: plan.fps, maxSide }, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, signal: callOptions.signal });
+      const used = frames.slice(0, maxFrames);
+      const content = [{ type: 'text' as const, text: header }, ...(await framesToParts(used, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, detail })), { type: 'text' as const, text: 'Reply with only the JSON object.' }];
+      reply = await invokeStructured(this.options.model, [new SystemMessage(system), new HumanMessage({ content })], captionReplySchema, {
+        maxRetries: this.options.maxRetries,
+        signal: callOptions.signal,
+        endpoint: this.options.endpoint,
+        transport: this.options.transport,
+        call: { role: 'caption', model: this.options.modelName, framesPerRequest: used.length, span, onCall: this.options.onCall },
+        cache: cache && { store: cache, parts },
+      });
+    }
+    const tool = `caption:${this.options.modelName}`;
+    const observations: Observation[] = [{ kind: 'caption', span: { ...span }, text: reply.caption.trim(), confidence: reply.confidence, tool }];
+    for (const line of reply.onScreenText.map((text) => text.trim()).filter(Boolean)) {
+      observations.push({ kind: 'text', span: { ...span }, text: line, confidence: reply.confidence, tool });
+    }
+    return { observations, framesUsed: plan.times.length };
+  }
+
+  async doNarrate(request: NarrateRequest, callOptions: { signal?: AbortSignal } = {}): Promise<string> {
+    const system = renderPrompt(CAPTION_PROMPTS.narrative, {});
+    const user = `Clips from ${formatSeconds(request.span.start)} to ${formatSeconds(request.span.end)}:\n${request.clips.map((clip) => `- [${clip.span.start.toFixed(1)}–${clip.span.end.toFixed(1)} s] ${clip.text}`).join('\n')}`;
+    const reply = await invokeStructured(this.options.model, [new SystemMessage(system), new HumanMessage(user)], narrativeReplySchema, {
+      maxRetries: this.options.maxRetries,
+      signal: callOptions.signal,
+      endpoint: this.options.endpoint,
+      transport: this.options.transport,
+      call: { role: 'narrative', model: this.options.modelName, span: request.span, onCall: this.options.onCall },
+      cache: this.options.callCache && { store: this.options.callCache, parts: { role: 'narrative', model: this.options.modelName, prompt: CAPTION_PROMPTS.narrative, system, user } },
+    });
+    return reply.summary.trim();
+  }
+}
+
+const observationsSchema = z.array(
+  z.object({
+    kind: z.enum(['text', 'speech', 'subtitle', 'object', 'caption', 'summary']),
+    span: z.object({ start: z.number(), end: z.number() }),
+    text: z.string(),
+    confidence: z.number(),
+    tool: z.string(),
+  }),
+);
+
+function readJson<T>(path: string, schema: z.ZodType<T>): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options of {@link captionClips} and {@link writeNarrative}. */
+export interface CaptionStepOptions {
+  /** Directory for per-clip (and per-stretch) checkpoints, so an interrupted ingestion resumes. */
+  checkpointDir: string;
+  /** Clips captioned at once (default 2). */
+  concurrency?: number;
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/**
+ * Ingestion step: captions every clip with `captioner` (caption + on-screen text observations per
+ * clip), checkpointing each clip's result atomically under `checkpointDir`.
+ * @returns the observations of each clip, in clip order.
+ * @throws whatever the captioner throws (e.g. LongVidError `ENDPOINT_UNREACHABLE`); `ABORTED`.
+ */
+export async function captionClips(clips: readonly Clip[], captioner: ClipCaptioner, options: CaptionStepOptions): Promise<Observation[][]> {
+  let done = 0;
+  options.onProgress?.({ stage: 'captions', done, total: clips.length });
+  const results = await mapWithConcurrency(clips, options.concurrency ?? 2, async (clip) => {
+    throwIfAborted(options.signal);
+    const path = join(options.checkpointDir, `caption-${String(clip.index).padStart(5, '0')}.json`);
+    let observations = readJson(path, observationsSchema) as Observation[] | undefined;
+    if (!observations) {
+      observations = (await captioner.doCaption({ span: clip.span, clipIndex: clip.index }, { signal: options.signal })).observations;
+      await atomicWriteFile(path, JSON.stringify(observations));
+    }
+    done += 1;
+    options.onProgress?.({ stage: 'captions', done, total: clips.length });
+    return observations;
+  });
+  return results;
+}
+
+/** One entry of the narrative layer. */
+export interface NarrativeEntry {
+  /** The stretch summarised, seconds. */
+  span: Span;
+  /** Index of its first clip. */
+  clipIndex: number;
+  /** The summary. */
+  text: string;
+}
+
+/**
+ * Ingestion step: the narrative layer. Groups consecutive clips into stretches of about
+ * `stretchSeconds` (default 60 s) and has `captioner` summarise each from its clips' captions;
+ * checkpointed per stretch under `checkpointDir`.
+ * @returns one entry per stretch, in time order.
+ */
+export async function writeNarrative(clips: readonly Clip[], captions: readonly Observation[][], captioner: ClipCaptioner, options: CaptionStepOptions & { stretchSeconds?: number }): Promise<NarrativeEntry[]> {
+  const stretchSeconds = options.stretchSeconds ?? 60;
+  const stretches: { clips: Clip[]; texts: string[] }[] = [];
+  clips.forEach((clip, index) => {
+    const last = stretches[stretches.length - 1];
+    const text = captions[index].map((o) => (o.kind === 'text' ? `on-screen text "${o.text}"` : o.text)).join('; ');
+    if (!last || last.clips[last.clips.length - 1].span.end - last.clips[0].span.start >= stretchSeconds) stretches.push({ clips: [clip], texts: [text] });
+    else {
+      last.clips.push(clip);
+      last.texts.push(text);
+    }
+  });
+  const entrySchema = z.object({ text: z.string() });
+  let done = 0;
+  options.onProgress?.({ stage: 'narrative', done, total: stretches.length });
+  return mapWithConcurrency(stretches, options.concurrency ?? 2, async (stretch, index) => {
+    throwIfAborted(options.signal);
+    const span = { start: stretch.clips[0].span.start, end: stretch.clips[stretch.clips.length - 1].span.end };
+    const path = join(options.checkpointDir, `narrative-${String(index).padStart(5, '0')}.json`);
+    let text = readJson(path, entrySchema)?.text;
+    if (text === undefined) {
+      text = await captioner.doNarrate({ span, clips: stretch.clips.map((clip, i) => ({ span: clip.span, text: stretch.texts[i] || '(no caption)' })) }, { signal: options.signal });
+      await atomicWriteFile(path, JSON.stringify({ text }));
+    }
+    done += 1;
+    options.onProgress?.({ stage: 'narrative', done, total: stretches.length });
+    return { span, clipIndex: stretch.clips[0].index, text };
+  });
+}

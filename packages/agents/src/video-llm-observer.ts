@@ -1,0 +1,268 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { ModelCall, ObservationKind, Span, VideoInfo } from '@longvid/core';
+import { spanLength } from '@longvid/core';
+import type { MemoryStore } from '@longvid/memory';
+import type { FfmpegBinaries } from '@longvid/video';
+import { extractFrames, sampleTimes, scaledSize } from '@longvid/video';
+import { z } from 'zod';
+import type { ObserveRequest, ObserveResult, ObserverBackbone } from './interfaces';
+import { RESOLUTION_MAX_SIDE } from './local-observer';
+import { clipPart, cutClip, formatSeconds, framesToParts, type ContentPart, type ImageDetail, type VideoTransport } from './media-parts';
+import { ModelCallCache } from './model-call-cache';
+import type { TransportOptions } from './model-transport';
+import { renderPrompt, type PromptName } from './prompts';
+import { invokeStructured } from './structured';
+
+/** The prompt file of each observer mode. */
+export const OBSERVER_PROMPTS: Record<'frames' | 'video', PromptName> = { frames: 'observer.v1', video: 'observer-video.v1' };
+
+/** One part of a sampling plan: a sub-span and the sample times in it. */
+export interface SamplingChunk {
+  /** Seconds; chunks tile the request span without overlap. */
+  span: Span;
+  /** Sample times, seconds, in order. */
+  times: number[];
+}
+
+/** Where and how densely to sample a span, within a frame budget, split into calls. */
+export interface SamplingPlan {
+  /** Frames per second actually used (lowered from the request's when the budget is short). */
+  fps: number;
+  /** All sample times, seconds. */
+  times: number[];
+  /** Consecutive chunks of at most `maxFramesPerCall` frames, one model call each. */
+  chunks: SamplingChunk[];
+}
+
+/**
+ * Plans the frames of an observation: sample times `span.start + (k + 0.5) / fps` (the grid of
+ * `extractFrames`), with fps lowered so the count stays within `maxFrames`, split into
+ * near-equal consecutive chunks of at most `maxFramesPerCall` frames.
+ */
+export function planSampling(span: Span, fps: number, maxFrames: number, maxFramesPerCall: number): SamplingPlan {
+  const length = spanLength(span);
+  if (length <= 0 || maxFrames < 1) return { fps, times: [], chunks: [] };
+  let used = fps;
+  let times = sampleTimes(span, used);
+  if (times.length > maxFrames) {
+    used = maxFrames / length;
+    times = sampleTimes(span, used);
+  }
+  const count = Math.ceil(times.length / Math.max(1, maxFramesPerCall));
+  const size = Math.ceil(times.length / count);
+  const chunks: SamplingChunk[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const slice = times.slice(index * size, (index + 1) * size);
+    if (slice.length === 0) continue;
+    const next = times[(index + 1) * size];
+    const start = chunks.length === 0 ? span.start : chunks[chunks.length - 1].span.end;
+    const end = next === undefined ? span.end : (slice[slice.length - 1] + next) / 2;
+    chunks.push({ span: { start, end }, times: slice });
+  }
+  return { fps: used, times, chunks };
+}
+
+/** The evidence a video LLM returns (zod-validated; times are checked against the request after). */
+export const observerReplySchema = z.object({
+  evidence: z
+    .array(
+      z.object({
+        start: z.number().finite(),
+        end: z.number().finite(),
+        description: z.string().min(1),
+        confidence: z.number().min(0).max(1),
+        kind: z.enum(['text', 'caption', 'object']).optional(),
+      }),
+    )
+    .max(20),
+});
+
+/** A reply of {@link observerReplySchema}. */
+export type ObserverReply = z.infer<typeof observerReplySchema>;
+
+/**
+ * Turns a model-reported time span into one inside `bounds`, or undefined: the model's spans are
+ * never trusted. Reversed spans are put in order; a span overlapping `bounds` is clamped to it; a
+ * point inside is widened by `pad` seconds each side (within bounds); a span outside is dropped.
+ */
+export function clampReportedSpan(start: number, end: number, bounds: Span, pad: number): Span | undefined {
+  const low = Math.min(start, end);
+  const high = Math.max(start, end);
+  if (high < bounds.start || low > bounds.end) return undefined;
+  if (high - low <= 1e-9) return { start: Math.max(bounds.start, low - pad), end: Math.min(bounds.end, high + pad) };
+  const clamped = { start: Math.max(bounds.start, low), end: Math.min(bounds.end, high) };
+  return clamped.end > clamped.start ? clamped : undefined;
+}
+
+/** Options of {@link VideoLlmObserver}. */
+export interface VideoLlmObserverOptions {
+  /** A LangChain chat model for a vision model; normally `createChatModel(settings, observerModel)`. */
+  model: BaseChatModel;
+  /** Model name for ids, cost records and cache keys. */
+  modelName: string;
+  /** Endpoint for error messages. */
+  endpoint?: string;
+  videoPath: string;
+  /** What ffprobe said about the video (duration and size are used). */
+  video: VideoInfo;
+  binaries: FfmpegBinaries;
+  /** Identity of the video in cache keys (its content hash). */
+  videoKey: string;
+  /** Cache directory: frames, encoded JPEGs, clips. */
+  cacheDir: string;
+  /** `frames` (default): timestamped image parts; `video`: the clip as one `video_url` part. */
+  mode?: 'frames' | 'video';
+  /** How a clip is sent in `video` mode (default `data-url`). */
+  videoTransport?: VideoTransport;
+  /** OpenAI image `detail` of each frame (default `auto`). */
+  imageDetail?: ImageDetail;
+  /** Most frames in one call (default 32); a longer request is split into consecutive calls. */
+  maxFramesPerCall?: number;
+  /** Episodic memory: what it holds for the span goes into the request. */
+  memory?: MemoryStore;
+  /** Observer for the tools that need no frames (`subtitles`, `memory`), e.g. the local one. */
+  fallback?: ObserverBackbone;
+  /** Extra attempts after a malformed reply (default 2). */
+  maxRetries?: number;
+  /** Timeouts, retries with backoff and the shared concurrency limit. */
+  transport?: TransportOptions;
+  /** On-disk call cache, keyed by model, video, span, fps, resolution, detail, mode, tool, question and prompt version. */
+  callCache?: ModelCallCache;
+  /** One cost record per call. */
+  onCall?: (call: ModelCall) => void;
+}
+
+function memoryContext(memory: MemoryStore | undefined, span: Span): string {
+  const events = memory?.eventsInSpan(span) ?? [];
+  if (events.length === 0) return '(nothing)';
+  return events
+    .slice(0, 10)
+    .map((event) => `- [${event.span.start.toFixed(1)}–${event.span.end.toFixed(1)} s] ${(event.text || '(nothing recorded)').slice(0, 300)}`)
+    .join('\n');
+}
+
+/**
+ * Observer backbone backed by a video LLM at any OpenAI-compatible endpoint (for example an
+ * MVP-trained Qwen2.5-VL served by vLLM, or a hosted model), through LangChain `ChatOpenAI`.
+ *
+ * For an `ocr` or `watch` request it samples frames of the span at the planner's fps and
+ * resolution (longest side {@link RESOLUTION_MAX_SIDE}), lowering the fps so the frames fit
+ * `request.maxFrames`, splits them into calls of at most `maxFramesPerCall` frames, and sends each
+ * call the question, what memory already holds for the span and the frames: in `frames` mode as
+ * base64 JPEG image parts each preceded by a `Frame at 21.25 s:` text part (prompt
+ * `prompts/observer.v1.md`); in `video` mode as one `video_url` part holding the clip cut with
+ * ffmpeg at that fps and size (prompt `prompts/observer-video.v1.md`; times in the reply are
+ * seconds from the clip's start). The reply is zod-validated time-stamped evidence (start, end,
+ * description, confidence); spans outside the call's span are clamped to it or dropped. Calls are
+ * cached on disk, so a rerun makes none. `subtitles` and `memory` requests go to `fallback`.
+ */
+export class VideoLlmObserver implements ObserverBackbone {
+  readonly specificationVersion = 'v1' as const;
+  readonly observerId: string;
+  private readonly mode: 'frames' | 'video';
+
+  constructor(private readonly options: VideoLlmObserverOptions) {
+    this.mode = options.mode ?? 'frames';
+    this.observerId = `video-llm:${options.modelName}${this.mode === 'video' ? ':video' : ''}`;
+  }
+
+  async doObserve(request: ObserveRequest, callOptions: { signal?: AbortSignal } = {}): Promise<ObserveResult> {
+    if (request.tool === 'subtitles' || request.tool === 'memory') {
+      return this.options.fallback ? this.options.fallback.doObserve(request, callOptions) : { evidence: [], framesUsed: 0 };
+    }
+    const { signal } = callOptions;
+    const plan = planSampling(request.span, request.fps, request.maxFrames, this.options.maxFramesPerCall ?? 32);
+    if (plan.times.length === 0) return { evidence: [], framesUsed: 0 };
+    const maxSide = RESOLUTION_MAX_SIDE[request.resolution];
+    const size = scaledSize(this.options.video.width, this.options.video.height, maxSide);
+    const detail = this.options.imageDetail ?? 'auto';
+    const prompt = OBSERVER_PROMPTS[this.mode];
+    const context = memoryContext(this.options.memory, request.span);
+    const keyOf = (index: number): unknown => ({
+      role: 'observer',
+      model: this.options.modelName,
+      prompt,
+      mode: this.mode,
+      video: this.options.videoKey,
+      span: request.span,
+      fps: plan.fps,
+      resolution: request.resolution,
+      size,
+      detail,
+      tool: request.tool,
+      query: request.query,
+      memory: context,
+      chunk: [index, plan.chunks.length],
+    });
+
+    // Cache check first, so a rerun neither decodes frames nor calls the endpoint.
+    const cache = this.options.callCache;
+    const cached: (ObserverReply | undefined)[] = await Promise.all(
+      plan.chunks.map(async (_, index) => {
+        const hit = cache ? await cache.get(ModelCallCache.keyOf(keyOf(index))) : undefined;
+        const parsed = hit ? observerReplySchema.safeParse(hit.value) : undefined;
+        return parsed?.success ? parsed.data : undefined;
+      }),
+    );
+    let frames: Awaited<ReturnType<typeof extractFrames>> | undefined;
+    if (this.mode === 'frames' && cached.some((reply) => !reply)) {
+      frames = await extractFrames(this.options.videoPath, this.options.binaries, { span: request.span, fps: plan.fps, maxSide }, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, signal });
+    }
+
+    const replies = await Promise.all(
+      plan.chunks.map(async (chunk, index) => {
+        const hit = cached[index];
+        if (hit) {
+          this.options.onCall?.({ role: 'observer', model: this.options.modelName, framesSent: 0, inputTokens: 0, outputTokens: 0, latencySeconds: 0, attempts: 0, cached: true, span: { ...chunk.span }, ...(request.round !== undefined ? { round: request.round } : {}) });
+          return { chunk, reply: hit };
+        }
+        const parts: ContentPart[] = [
+          {
+            type: 'text',
+            text: [
+              `Question: ${request.query}`,
+              request.tool === 'ocr' ? 'Focus: read the on-screen text exactly.' : 'Focus: whatever in the frames helps answer the question, on-screen text included.',
+              this.mode === 'video'
+                ? `The clip shows ${formatSeconds(chunk.span.start)} to ${formatSeconds(chunk.span.end)} of a ${formatSeconds(this.options.video.duration)} video: ${chunk.times.length} frames at ${Number(plan.fps.toFixed(4))} fps, ${size.width}x${size.height} pixels (resolution "${request.resolution}"). Report times in seconds from the start of the clip.`
+                : `You see ${chunk.times.length} frames of ${formatSeconds(chunk.span.start)} to ${formatSeconds(chunk.span.end)} of a ${formatSeconds(this.options.video.duration)} video, sampled at ${Number(plan.fps.toFixed(4))} fps, ${size.width}x${size.height} pixels (resolution "${request.resolution}").`,
+              `Memory already holds for this span:\n${context}`,
+            ].join('\n'),
+          },
+        ];
+        if (this.mode === 'video') {
+          const path = await cutClip(this.options.videoPath, this.options.binaries, { span: chunk.span, fps: plan.fps, frames: chunk.times.length, width: size.width, height: size.height }, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, signal });
+          parts.push(await clipPart(path, this.options.videoTransport ?? 'data-url'));
+        } else {
+          const last = index === plan.chunks.length - 1;
+          const chunkFrames = (frames ?? []).filter((frame) => frame.time >= chunk.span.start && (frame.time < chunk.span.end || (last && frame.time <= chunk.span.end)));
+          parts.push(...(await framesToParts(chunkFrames, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, detail })));
+        }
+        parts.push({ type: 'text', text: 'Reply with only the JSON object.' });
+        const reply = await invokeStructured(this.options.model, [new SystemMessage(renderPrompt(prompt, {})), new HumanMessage({ content: parts })], observerReplySchema, {
+          maxRetries: this.options.maxRetries,
+          signal,
+          endpoint: this.options.endpoint,
+          transport: this.options.transport,
+          call: { role: 'observer', model: this.options.modelName, framesPerRequest: chunk.times.length, span: chunk.span, round: request.round, onCall: this.options.onCall },
+          cache: this.options.callCache && { store: this.options.callCache, parts: keyOf(index) },
+        });
+        return { chunk, reply };
+      }),
+    );
+
+    const half = 0.5 / plan.fps;
+    const evidence: ObserveResult['evidence'] = [];
+    for (const { chunk, reply } of replies) {
+      const offset = this.mode === 'video' ? chunk.span.start : 0;
+      for (const item of reply.evidence) {
+        const span = clampReportedSpan(item.start + offset, item.end + offset, chunk.span, half);
+        if (!span) continue;
+        const kind: ObservationKind = item.kind ?? (request.tool === 'ocr' ? 'text' : 'caption');
+        evidence.push({ kind, span, text: item.description.trim(), confidence: item.confidence, tool: request.tool });
+      }
+    }
+    evidence.sort((a, b) => a.span.start - b.span.start);
+    return { evidence, framesUsed: plan.times.length };
+  }
+}
