@@ -37,7 +37,7 @@ describe('askVideo with LLM planner and reflector (scripted OpenAI-protocol serv
     const state = { pending: true };
     const server = await startScriptedOpenAIServer((request) => scriptedModel(request, state));
     try {
-      const { settings } = loadSettings({ env: {}, overrides: { cacheDir, baseUrl: server.baseUrl, model: 'scripted-mvp-observer', maxRetries: 1 } });
+      const { settings } = loadSettings({ env: {}, overrides: { cacheDir, baseUrl: server.baseUrl, model: 'scripted-mvp-observer', maxRetries: 1, observer: 'local', ingestCaptions: false } });
       const result = await askVideo(video, 'What is the locker number?', { resolvedSettings: settings });
       expect(result.offline).toBe(false);
       expect(result.backends.planner).toBe('llm:scripted-mvp-observer');

@@ -1,18 +1,22 @@
 import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { Answer, OnProgress, Settings, TraceEvent, VideoInfo } from '@longvid/core';
+import type { Answer, ModelCall, ObserverTool, OnProgress, Settings, TraceEvent, VideoInfo } from '@longvid/core';
 import { Budget, LongVidError, loadSettings, Trace } from '@longvid/core';
 import type { OcrModel, TextEmbedder } from '@longvid/perception';
 import { createOcrModel, HashingEmbedder } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
 import { resolveFfmpeg } from '@longvid/video';
+import { CostLedger, type CostSummary } from './call-cost';
+import { VideoLlmCaptioner } from './captions';
 import { ingestVideo, type IngestResult } from './ingest';
-import type { ObserverBackbone, Planner, Reflector } from './interfaces';
+import type { ClipCaptioner, ObserverBackbone, Planner, Reflector } from './interfaces';
 import { createChatModel, LlmPlanner, LlmReflector } from './llm';
 import { LocalObserver } from './local-observer';
 import { runAgentLoop } from './loop';
+import { ModelCallCache } from './model-call-cache';
+import { ConcurrencyLimiter, type TransportOptions } from './model-transport';
 import { RulePlanner, RuleReflector } from './rule-based';
-import type { CallUsage } from './structured';
+import { VideoLlmObserver } from './video-llm-observer';
 
 /** Local tools an ingestion or a question needs. */
 export interface LocalTools {
@@ -52,6 +56,14 @@ export interface IngestVideoOptions {
   signal?: AbortSignal;
   /** Replace local tools (tests, custom models). */
   tools?: Partial<LocalTools>;
+  /** Force offline (local models and rule-based agents) even when an endpoint is configured. */
+  offline?: boolean;
+  /** Use the on-disk cache of model calls under `<cacheDir>/model-calls` (default true). */
+  callCache?: boolean;
+  /** Override how model calls are retried and limited (tests use short backoffs). */
+  transport?: Partial<Omit<TransportOptions, 'limiter'>>;
+  /** Replace the chat model of every LLM role (tests, custom backends). */
+  chatModel?: BaseChatModel;
 }
 
 async function prepare(options: IngestVideoOptions): Promise<{ settings: Settings; tools: LocalTools }> {
@@ -65,32 +77,94 @@ async function prepare(options: IngestVideoOptions): Promise<{ settings: Setting
   return { settings, tools };
 }
 
+/** The endpoint side of a question or an ingestion: models, limiter, cache, cost ledger. */
+interface Online {
+  chatModel: BaseChatModel;
+  observerChatModel: BaseChatModel;
+  observerModelName: string;
+  transport: TransportOptions;
+  callCache?: ModelCallCache;
+}
+
+function online(settings: Settings, options: IngestVideoOptions): Online | undefined {
+  if (options.offline === true || (!settings.baseUrl && !options.chatModel)) return undefined;
+  const chatModel = options.chatModel ?? createChatModel(settings);
+  const observerModelName = settings.observerModel ?? settings.model;
+  const observerChatModel = options.chatModel ?? (observerModelName === settings.model ? chatModel : createChatModel(settings, observerModelName));
+  return {
+    chatModel,
+    observerChatModel,
+    observerModelName,
+    transport: { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, ...options.transport, limiter: new ConcurrencyLimiter(settings.concurrency) },
+    callCache: options.callCache === false ? undefined : new ModelCallCache(join(settings.cacheDir, 'model-calls')),
+  };
+}
+
+function captionerFor(settings: Settings, endpoint: Online | undefined, videoPath: string, binaries: FfmpegBinaries, onCall: (call: ModelCall) => void): ((video: { info: VideoInfo; videoHash: string }) => ClipCaptioner) | undefined {
+  if (!endpoint || !settings.ingestCaptions) return undefined;
+  return ({ info, videoHash }) =>
+    new VideoLlmCaptioner({
+      model: endpoint.observerChatModel,
+      modelName: endpoint.observerModelName,
+      endpoint: settings.baseUrl,
+      videoPath,
+      video: info,
+      binaries,
+      videoKey: videoHash,
+      cacheDir: settings.cacheDir,
+      fps: settings.ingestFps,
+      maxFramesPerClip: Math.min(8, settings.maxFramesPerCall),
+      maxRetries: settings.maxRetries,
+      transport: endpoint.transport,
+      callCache: endpoint.callCache,
+      onCall,
+    });
+}
+
+/** What {@link ingest} returns: the ingestion and what its model calls (ingest captions) cost. */
+export interface IngestVideoResult extends IngestResult {
+  /** Calls made by this ingestion (captions and narrative when an endpoint is set; zeros otherwise or when memory was reused). */
+  cost: CostSummary;
+}
+
 /**
  * Ingests a video into episodic memory (or loads the stored memory). See {@link ingestVideo}.
- * @throws LongVidError for a bad video, subtitle file, setting or model.
+ * When an endpoint is set (and `ingestCaptions` is on) each clip is also captioned by the video
+ * LLM and the narrative layer is written.
+ * @throws LongVidError for a bad video, subtitle file, setting or model; endpoint errors.
  */
-export async function ingest(videoPath: string, options: IngestVideoOptions = {}): Promise<IngestResult> {
+export async function ingest(videoPath: string, options: IngestVideoOptions = {}): Promise<IngestVideoResult> {
   const { settings, tools } = await prepare(options);
-  return ingestVideo(videoPath, { settings, ...tools, subtitlesPath: options.subtitlesPath, onProgress: options.onProgress, signal: options.signal });
+  const ledger = new CostLedger();
+  const endpoint = online(settings, options);
+  const result = await ingestVideo(videoPath, {
+    settings,
+    ...tools,
+    subtitlesPath: options.subtitlesPath,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    captioner: captionerFor(settings, endpoint, videoPath, tools.binaries, ledger.record),
+    captionConcurrency: settings.concurrency,
+  });
+  return { ...result, cost: ledger.summary() };
 }
 
 /** Options of {@link askVideo}. */
 export interface AskOptions extends IngestVideoOptions {
   /** Multiple-choice options (without letters). */
   choices?: string[];
-  /** Force offline (rule-based agents) even when an endpoint is configured. */
-  offline?: boolean;
   /** Called with each trace event as it happens. */
   onTrace?: (event: TraceEvent) => void;
-  /** Replace the planner, reflector, observer or chat model (tests, custom backends). */
+  /** Replace the planner, reflector or observer (tests, custom backends). */
   planner?: Planner;
   reflector?: Reflector;
   observer?: ObserverBackbone;
-  chatModel?: BaseChatModel;
 }
 
 /** The result of {@link askVideo}. */
 export interface AskResult {
+  /** `agent`: the plan–observe–reflect loop. */
+  mode: 'agent';
   answer: Answer;
   /** Rounds of plan–observe–reflect used. */
   rounds: number;
@@ -98,9 +172,15 @@ export interface AskResult {
   framesUsed: number;
   /** True when no endpoint was used (rule-based planner/reflector, local observer). */
   offline: boolean;
-  backends: { planner: string; reflector: string; observer: string; embedder: string; model?: string; endpoint?: string };
-  /** LLM calls and tokens (zero offline). */
+  backends: { planner: string; reflector: string; observer: string; embedder: string; model?: string; endpoint?: string; observerModel?: string };
+  /** LLM HTTP requests (retries included) and tokens while answering (zero offline). */
   usage: { calls: number; inputTokens: number; outputTokens: number };
+  /** What answering cost: model calls, cache hits, frames sent, tokens, latency, per role. */
+  cost: CostSummary;
+  /** What this call's ingestion cost (ingest captions; zeros when memory was reused or offline). */
+  ingestCost: CostSummary;
+  /** Every model call made while answering, in the order they finished. */
+  modelCalls: ModelCall[];
   video: VideoInfo;
   memory: { directory: string; reused: boolean; events: number; ingestSeconds: number };
   /** Seconds: `ingest` = ingestion or loading memory in this call, `answer` = the agent loop. */
@@ -108,11 +188,24 @@ export interface AskResult {
   trace: TraceEvent[];
 }
 
+/** The observer mode a question runs with: settings `observer`, with `auto` resolved. */
+export function observerMode(settings: Pick<Settings, 'observer' | 'baseUrl'>, isOnline: boolean): 'local' | 'frames' | 'video' {
+  if (!isOnline) return 'local';
+  return settings.observer === 'auto' ? 'frames' : settings.observer;
+}
+
 /**
  * Answers a question about a video, end to end: ingest (or load) episodic memory, then run the
- * plan–observe–reflect loop within the budget (`maxRounds`, `maxFrames`). Offline by default
- * (rule-based planner/reflector, local OCR observer); with `baseUrl` set, the planner and
- * reflector are LLM agents through LangChain `ChatOpenAI` against that OpenAI-compatible endpoint.
+ * plan–observe–reflect loop within the budget (`maxRounds`, `maxFrames`), stopping early once the
+ * reflector is sufficiently sure (`confidenceThreshold`).
+ *
+ * Offline by default (rule-based planner/reflector, local OCR observer). With `baseUrl` set, the
+ * planner and reflector are LLM agents through LangChain `ChatOpenAI` against that
+ * OpenAI-compatible endpoint, the observer is a video LLM ({@link VideoLlmObserver}, `observer`
+ * setting `frames` or `video`; `local` keeps the OCR observer), and ingestion captions each clip.
+ * Every model call is recorded (model, frames sent, tokens, latency) in `cost`, `modelCalls` and
+ * the trace, goes through one concurrency limit with retries on 429/5xx/timeouts, and is cached on
+ * disk so a rerun of the same question makes no call.
  *
  * @example
  * ```ts
@@ -133,38 +226,73 @@ export async function askVideo(videoPath: string, question: string, options: Ask
     throw new LongVidError('BAD_INPUT', 'multiple choice needs at least two options', { details: { choices: options.choices }, hint: 'pass --choices "A|B|C|D"' });
   }
   const { settings, tools } = await prepare(options);
-  const ingested = await ingestVideo(videoPath, { settings, ...tools, subtitlesPath: options.subtitlesPath, onProgress: options.onProgress, signal: options.signal });
+  const endpoint = online(settings, options);
+  const offline = endpoint === undefined;
+  const ingestLedger = new CostLedger();
+  const ingested = await ingestVideo(videoPath, {
+    settings,
+    ...tools,
+    subtitlesPath: options.subtitlesPath,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    captioner: captionerFor(settings, endpoint, videoPath, tools.binaries, ingestLedger.record),
+    captionConcurrency: settings.concurrency,
+  });
   const answerStarted = performance.now();
 
-  const offline = options.offline === true || (!settings.baseUrl && !options.chatModel);
-  const usage = { calls: 0, inputTokens: 0, outputTokens: 0 };
-  const onUsage = (call: CallUsage): void => {
-    usage.calls += 1;
-    usage.inputTokens += call.inputTokens;
-    usage.outputTokens += call.outputTokens;
-  };
+  const trace = new Trace(options.onTrace);
+  const ledger = new CostLedger((call) => trace.add({ type: 'model-call', call }));
+  const mode = observerMode(settings, !offline);
   let planner = options.planner;
   let reflector = options.reflector;
-  if (!offline && (!planner || !reflector)) {
-    const model = options.chatModel ?? createChatModel(settings);
-    const llmOptions = { model, modelName: settings.model, endpoint: settings.baseUrl, maxRetries: settings.maxRetries, onUsage };
-    planner ??= new LlmPlanner(llmOptions);
-    reflector ??= new LlmReflector(llmOptions);
+  if (endpoint && (!planner || !reflector)) {
+    const llmOptions = {
+      model: endpoint.chatModel,
+      modelName: settings.model,
+      endpoint: settings.baseUrl,
+      maxRetries: settings.maxRetries,
+      onCall: ledger.record,
+      transport: endpoint.transport,
+      callCache: endpoint.callCache,
+    };
+    const plannerTools: ObserverTool[] = mode === 'local' ? ['ocr', 'subtitles', 'memory'] : ['watch', 'ocr', 'subtitles', 'memory'];
+    planner ??= new LlmPlanner({ ...llmOptions, tools: plannerTools });
+    reflector ??= new LlmReflector({ ...llmOptions, confidenceThreshold: settings.confidenceThreshold });
   }
   planner ??= new RulePlanner();
   reflector ??= new RuleReflector();
+  const localObserver = new LocalObserver({
+    videoPath,
+    binaries: tools.binaries,
+    ocr: tools.ocr,
+    subtitles: ingested.subtitles,
+    memory: ingested.memory,
+    frameCacheDir: join(settings.cacheDir, 'frames'),
+    videoKey: ingested.videoHash,
+  });
   const observer =
     options.observer ??
-    new LocalObserver({
-      videoPath,
-      binaries: tools.binaries,
-      ocr: tools.ocr,
-      subtitles: ingested.subtitles,
-      memory: ingested.memory,
-      frameCacheDir: join(settings.cacheDir, 'frames'),
-      videoKey: ingested.videoHash,
-    });
-  const trace = new Trace(options.onTrace);
+    (endpoint && mode !== 'local'
+      ? new VideoLlmObserver({
+          model: endpoint.observerChatModel,
+          modelName: endpoint.observerModelName,
+          endpoint: settings.baseUrl,
+          videoPath,
+          video: ingested.info,
+          binaries: tools.binaries,
+          videoKey: ingested.videoHash,
+          cacheDir: settings.cacheDir,
+          mode,
+          imageDetail: settings.imageDetail,
+          maxFramesPerCall: settings.maxFramesPerCall,
+          memory: ingested.memory,
+          fallback: localObserver,
+          maxRetries: settings.maxRetries,
+          transport: endpoint.transport,
+          callCache: endpoint.callCache,
+          onCall: ledger.record,
+        })
+      : localObserver);
   const result = await runAgentLoop({
     question,
     choices: options.choices,
@@ -176,10 +304,14 @@ export async function askVideo(videoPath: string, question: string, options: Ask
     observer,
     budget: new Budget({ maxRounds: settings.maxRounds, maxFrames: settings.maxFrames }),
     trace,
+    confidenceThreshold: settings.confidenceThreshold,
+    observeConcurrency: observer === localObserver ? 1 : settings.concurrency,
     signal: options.signal,
   });
   const finished = performance.now();
+  const cost = ledger.summary();
   return {
+    mode: 'agent',
     answer: result.answer,
     rounds: result.rounds,
     framesUsed: result.framesUsed,
@@ -191,8 +323,12 @@ export async function askVideo(videoPath: string, question: string, options: Ask
       embedder: tools.embedder.embedderId,
       model: offline ? undefined : settings.model,
       endpoint: offline ? undefined : settings.baseUrl,
+      observerModel: offline || observer === localObserver ? undefined : endpoint?.observerModelName,
     },
-    usage,
+    usage: { calls: cost.requests, inputTokens: cost.inputTokens, outputTokens: cost.outputTokens },
+    cost,
+    ingestCost: ingestLedger.summary(),
+    modelCalls: [...ledger.calls],
     video: ingested.info,
     memory: { directory: ingested.memoryDirectory, reused: ingested.reused, events: ingested.memory.events().length, ingestSeconds: ingested.ingestSeconds },
     timings: { ingestSeconds: (answerStarted - started) / 1000, answerSeconds: (finished - answerStarted) / 1000, totalSeconds: (finished - started) / 1000 },

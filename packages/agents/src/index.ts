@@ -3,19 +3,33 @@
  * ingestion into episodic memory, and the one-call entry point {@link askVideo}.
  * @packageDocumentation
  */
-export { askVideo, ingest, createLocalTools } from './ask';
-export type { AskOptions, AskResult, IngestVideoOptions, LocalTools } from './ask';
+export { askVideo, ingest, createLocalTools, observerMode } from './ask';
+export type { AskOptions, AskResult, IngestVideoOptions, IngestVideoResult, LocalTools } from './ask';
+export { askUniform, BASELINE_PROMPT } from './uniform';
+export type { UniformAskOptions, UniformAskResult } from './uniform';
+export { VideoLlmObserver, planSampling, clampReportedSpan, observerReplySchema, OBSERVER_PROMPTS } from './video-llm-observer';
+export type { VideoLlmObserverOptions, SamplingPlan, SamplingChunk, ObserverReply } from './video-llm-observer';
+export { VideoLlmCaptioner, captionClips, writeNarrative, CAPTION_PROMPTS } from './captions';
+export type { VideoLlmCaptionerOptions, CaptionStepOptions, NarrativeEntry } from './captions';
+export { CostLedger, summarizeCalls, emptyCostTotals } from './call-cost';
+export type { CostTotals, CostSummary } from './call-cost';
+export { ModelCallCache, MODEL_CALL_CACHE_VERSION } from './model-call-cache';
+export type { OriginalCallCost } from './model-call-cache';
+export { ConcurrencyLimiter, invokeWithRetries, classifyFailure, retryAfterMilliseconds, mapWithConcurrency, sleep } from './model-transport';
+export type { TransportOptions, TransportResult, FailureKind } from './model-transport';
+export { frameDataUrl, framesToParts, cutClip, clipPart, formatSeconds, FRAME_JPEG_QUALITY } from './media-parts';
+export type { ContentPart, ImageDetail, ClipRequest, VideoTransport } from './media-parts';
 export { ingestVideo, eventText, INGEST_MAX_SIDE, SHOT_THRESHOLD, PIPELINE_VERSION } from './ingest';
 export type { IngestOptions, IngestResult } from './ingest';
 export { runAgentLoop } from './loop';
 export type { AgentLoopOptions, AgentLoopResult } from './loop';
-export type { Planner, Reflector, ObserverBackbone, PlanInput, ReflectInput, ObserveRequest, ObserveResult, QuestionContext } from './interfaces';
+export type { Planner, Reflector, ObserverBackbone, PlanInput, ReflectInput, ObserveRequest, ObserveResult, QuestionContext, ClipCaptioner, CaptionRequest, CaptionResult, NarrateRequest } from './interfaces';
 export { RulePlanner, RuleReflector } from './rule-based';
 export type { RulePlannerOptions } from './rule-based';
-export { LlmPlanner, LlmReflector, createChatModel } from './llm';
-export type { LlmAgentOptions } from './llm';
+export { LlmPlanner, LlmReflector, createChatModel, toolUsesFrames, PLANNER_PROMPT, REFLECTOR_PROMPT } from './llm';
+export type { LlmAgentOptions, LlmPlannerOptions, LlmReflectorOptions } from './llm';
 export { invokeStructured, extractJson, endpointError } from './structured';
-export type { CallUsage, InvokeStructuredOptions } from './structured';
+export type { CallUsage, CallDescription, InvokeStructuredOptions } from './structured';
 export { LocalObserver, RESOLUTION_MAX_SIDE } from './local-observer';
 export type { LocalObserverOptions } from './local-observer';
 export { groupOcrReadings, ocrTextKey } from './observations';

@@ -1,8 +1,9 @@
 import type { Answer, Evidence, PlanStep, Reflection } from '@longvid/core';
-import { Budget, clampSpan, throwIfAborted, Trace } from '@longvid/core';
+import { Budget, clampSpan, LongVidError, spanLength, throwIfAborted, Trace } from '@longvid/core';
 import type { MemorySearchHit, MemoryStore } from '@longvid/memory';
 import type { TextEmbedder } from '@longvid/perception';
-import type { ObserverBackbone, PlanInput, Planner, QuestionContext, Reflector } from './interfaces';
+import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './interfaces';
+import { mapWithConcurrency } from './model-transport';
 
 /** Inputs of {@link runAgentLoop}. */
 export interface AgentLoopOptions extends QuestionContext {
@@ -15,6 +16,13 @@ export interface AgentLoopOptions extends QuestionContext {
   trace?: Trace;
   /** Memory hits to recall before round 1 (default 8). */
   recall?: number;
+  /**
+   * The loop stops before the last round only when the reflector says "sufficient" with at least
+   * this confidence, in [0, 1] (default 0: whenever it says sufficient).
+   */
+  confidenceThreshold?: number;
+  /** Plan steps observed at once in a round (default 1; evidence order does not depend on it). */
+  observeConcurrency?: number;
   signal?: AbortSignal;
 }
 
@@ -30,8 +38,12 @@ export interface AgentLoopResult {
  * The plan–observe–reflect loop (after Active Video Perception, arXiv 2512.05774): recall from
  * episodic memory, then per round the planner picks spans/fps/resolution/tool, the observer
  * returns time-stamped evidence, and the reflector either answers with evidence ids or asks for
- * another round. At budget end (rounds or frames) the reflector must answer and say how sure it is.
- * Every plan, observation and reflection is appended to the trace.
+ * another round. The loop stops early once the reflector says the evidence is sufficient with a
+ * confidence of at least `confidenceThreshold`; at budget end (rounds or frames) the reflector must
+ * answer and say how sure it is. The steps of a round are observed `observeConcurrency` at a time,
+ * each with its share of the frames left (in plan order). An observer reply that stays malformed
+ * after its retries (`MALFORMED_LLM_REPLY`) costs that step its evidence, not the question: it is
+ * recorded as an `error` trace event. Every plan, observation and reflection is appended to the trace.
  * @throws whatever the agents throw (e.g. LongVidError `ENDPOINT_UNREACHABLE`); the trace keeps
  *   everything up to the failure.
  */
@@ -69,19 +81,36 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
 
     const roundEvidence: Evidence[] = [];
     let framesThisRound = 0;
-    for (const step of steps) {
-      const result = await observer.doObserve(
-        { span: step.span, fps: step.fps, maxFrames: step.tool === 'ocr' ? budget.framesLeft : 0, resolution: step.resolution, tool: step.tool, query: options.question },
-        { signal },
-      );
+    // Each frame-using step gets its planned frames out of what is left, in plan order.
+    let framesToAllot = budget.framesLeft;
+    const allotted = steps.map((step) => {
+      if (step.tool !== 'ocr' && step.tool !== 'watch') return 0;
+      const share = Math.min(framesToAllot, Math.max(1, Math.ceil(spanLength(step.span) * step.fps)));
+      framesToAllot -= share;
+      return share;
+    });
+    const results = await mapWithConcurrency(steps, options.observeConcurrency ?? 1, async (step, index): Promise<ObserveResult | LongVidError> => {
+      try {
+        return await observer.doObserve({ span: step.span, fps: step.fps, maxFrames: allotted[index], resolution: step.resolution, tool: step.tool, query: options.question, round }, { signal });
+      } catch (error) {
+        if (LongVidError.is(error) && error.code === 'MALFORMED_LLM_REPLY') return error;
+        throw error;
+      }
+    });
+    results.forEach((result, index) => {
+      const step = steps[index];
+      observed.push({ span: step.span, fps: step.fps, tool: step.tool });
+      if (result instanceof Error) {
+        trace.add({ type: 'error', round, message: `observer ${observer.observerId} gave up on ${step.tool} ${step.span.start.toFixed(1)}–${step.span.end.toFixed(1)} s: ${result.message}` });
+        return;
+      }
       budget.spendFrames(result.framesUsed);
       framesThisRound += result.framesUsed;
-      observed.push({ span: step.span, fps: step.fps, tool: step.tool });
       for (const item of result.evidence) {
         const clamped = clampSpan(item.span, options.duration) ?? { start: step.span.start, end: step.span.start };
         roundEvidence.push({ ...item, span: clamped, id: `e${evidenceCount++}`, round });
       }
-    }
+    });
     evidence.push(...roundEvidence);
     trace.add({ type: 'observation', round, evidence: roundEvidence, framesUsed: framesThisRound, by: observer.observerId });
 
@@ -89,7 +118,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     const reflection = await reflector.doReflect({ ...context, round, evidence: [...evidence], mustAnswer }, { signal });
     trace.add({ type: 'reflection', reflection, by: reflector.reflectorId });
     lastReflection = reflection;
-    if (reflection.sufficient || mustAnswer) {
+    if ((reflection.sufficient && reflection.confidence >= (options.confidenceThreshold ?? 0)) || mustAnswer) {
       const cited = evidence.filter((e) => reflection.evidenceIds.includes(e.id));
       const answer: Answer = {
         question: options.question,
