@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { groupAdvantages, groupStatistics, grpoLoss, grpoLossTensor, hasZeroVariance } from './grpo';
+import { groupAdvantages, groupStatistics, grpoLoss, grpoLossTensor, hasZeroVariance, useCpuBackend } from './grpo';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+beforeAll(useCpuBackend);
 
 describe('group-relative advantages', () => {
   it('normalises by the sample std (GRPO) or only centres (Dr. GRPO), by hand', () => {

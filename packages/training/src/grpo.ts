@@ -18,6 +18,15 @@ import { LongVidError } from '@longvid/core';
  *   `constant` (Σℓ / (sequences × `constantNormalizer`), Dr. GRPO).
  */
 
+/**
+ * Selects TensorFlow.js's pure-JS CPU backend in production mode (no debug checks, no console notice
+ * about tfjs-node: this package never uses native bindings). Call once before training.
+ */
+export async function useCpuBackend(): Promise<void> {
+  tf.enableProdMode();
+  await tf.setBackend('cpu');
+}
+
 /** Options of {@link groupAdvantages}. */
 export interface AdvantageOptions {
   /** Divide by the group's standard deviation (GRPO). False = Dr. GRPO. Default true. */

@@ -57,41 +57,40 @@ export function mirror(frame: Frame): Frame {
   });
 }
 
-/** Box blur with a square window of side `2·radius + 1` pixels (separable, edges clamped). */
+/** Box blur with a square window of side `2·radius + 1` pixels (separable running sums, edges clamped). */
 export function boxBlur(frame: Frame, radius = 4): Frame {
   const { width, height } = frame;
-  const pass = (source: Uint8Array, horizontal: boolean): Uint8Array => {
-    const target = new Uint8Array(source.length);
-    for (let y = 0; y < height; y += 1) {
+  const window = 2 * radius + 1;
+  const horizontal = new Float32Array(frame.data.length);
+  for (let y = 0; y < height; y += 1) {
+    for (let c = 0; c < 3; c += 1) {
+      let sum = 0;
+      for (let k = -radius; k <= radius; k += 1) sum += frame.data[(y * width + Math.min(width - 1, Math.max(0, k))) * 3 + c];
       for (let x = 0; x < width; x += 1) {
-        const sums = [0, 0, 0];
-        let count = 0;
-        for (let k = -radius; k <= radius; k += 1) {
-          const xx = horizontal ? Math.min(width - 1, Math.max(0, x + k)) : x;
-          const yy = horizontal ? y : Math.min(height - 1, Math.max(0, y + k));
-          const offset = (yy * width + xx) * 3;
-          sums[0] += source[offset];
-          sums[1] += source[offset + 1];
-          sums[2] += source[offset + 2];
-          count += 1;
-        }
-        const offset = (y * width + x) * 3;
-        target[offset] = Math.round(sums[0] / count);
-        target[offset + 1] = Math.round(sums[1] / count);
-        target[offset + 2] = Math.round(sums[2] / count);
+        horizontal[(y * width + x) * 3 + c] = sum / window;
+        sum += frame.data[(y * width + Math.min(width - 1, x + radius + 1)) * 3 + c] - frame.data[(y * width + Math.max(0, x - radius)) * 3 + c];
       }
     }
-    return target;
-  };
-  return { ...frame, data: pass(pass(frame.data, true), false) };
+  }
+  const data = new Uint8Array(frame.data.length);
+  for (let x = 0; x < width; x += 1) {
+    for (let c = 0; c < 3; c += 1) {
+      let sum = 0;
+      for (let k = -radius; k <= radius; k += 1) sum += horizontal[(Math.min(height - 1, Math.max(0, k)) * width + x) * 3 + c];
+      for (let y = 0; y < height; y += 1) {
+        data[(y * width + x) * 3 + c] = Math.round(sum / window);
+        sum += horizontal[(Math.min(height - 1, y + radius + 1) * width + x) * 3 + c] - horizontal[(Math.max(0, y - radius) * width + x) * 3 + c];
+      }
+    }
+  }
+  return { ...frame, data };
 }
 
 /** Adds Gaussian noise of standard deviation `sigma` (0–255 scale) from `random`, clamped to 0–255. */
 export function addNoise(frame: Frame, random: Random, sigma = 40): Frame {
-  return mapPixels(frame, (r, g, b) => {
-    const clamp = (value: number): number => Math.min(255, Math.max(0, Math.round(value)));
-    return [clamp(r + sigma * random.normal()), clamp(g + sigma * random.normal()), clamp(b + sigma * random.normal())];
-  });
+  const data = new Uint8Array(frame.data.length);
+  for (let i = 0; i < data.length; i += 1) data[i] = Math.min(255, Math.max(0, Math.round(frame.data[i] + sigma * random.normal())));
+  return { ...frame, data };
 }
 
 /** Nearest-neighbour resize to `width`×`height` pixels. */

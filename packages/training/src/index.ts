@@ -41,7 +41,7 @@ export { DatasetWriter, readSamples, readFeatureSidecars, featureFileSchema, DAT
 export type { FeatureFile } from './dataset';
 export { synthesizeMvp, synthesizeSsr } from './synthesize';
 export type { SynthesizeOptions, SynthesisReadOptions, SynthesisReport } from './synthesize';
-export { groupStatistics, groupAdvantages, hasZeroVariance, grpoLoss, grpoLossTensor } from './grpo';
+export { useCpuBackend, groupStatistics, groupAdvantages, hasZeroVariance, grpoLoss, grpoLossTensor } from './grpo';
 export type { AdvantageOptions, LossAggregation, GrpoLossOptions, GrpoBatch, GrpoLossValue, GrpoTensorBatch } from './grpo';
 export { CANDIDATE_FEATURE_NAMES, segmentChoiceFeatures, SegmentChoicePolicy, evaluatePolicy, trainLocalGrpo } from './local-trainer';
 export type { SegmentChoiceExample, SegmentChoicePolicyWeights, PolicyEvaluation, LocalGrpoOptions, LearningCurvePoint, LocalGrpoResult } from './local-trainer';

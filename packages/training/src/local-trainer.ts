@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OnProgress } from '@longvid/core';
 import { LongVidError, throwIfAborted } from '@longvid/core';
 import { type FrameFeatures, histogramDistance, thumbnailDistance } from './frame-features';
-import { groupAdvantages, grpoLossTensor, hasZeroVariance, type LossAggregation } from './grpo';
+import { groupAdvantages, grpoLossTensor, hasZeroVariance, type LossAggregation, useCpuBackend } from './grpo';
 import { createRandom, type Random } from './random';
 import type { TrainingSample } from './samples';
 
@@ -312,7 +312,7 @@ export async function trainLocalGrpo(train: readonly SegmentChoiceExample[], hel
   if (train.length === 0) {
     throw new LongVidError('BAD_INPUT', 'trainLocalGrpo: no training examples', { hint: 'Synthesise MVP segment-choice samples (longvid mvp synth --format segment-choice) from the training videos first.' });
   }
-  await tf.setBackend('cpu');
+  await useCpuBackend();
   const steps = options.steps ?? 300;
   const promptsPerStep = Math.min(options.promptsPerStep ?? 16, train.length);
   const groupSize = options.groupSize ?? 8;
