@@ -25,8 +25,12 @@ export interface TensorTarget {
   index: number;
   /** Tensor height (H), pixels. */
   height: number;
-  /** Tensor width (W), pixels; the image is written at the left, the rest is left as is (padding). */
+  /** Tensor width (W), pixels; the image is written from column `left` (default 0), the rest is left as is (padding). */
   width: number;
+  /** Column of the tensor where the image's first column is written, pixels. Default 0 (as letterboxing pads left and right). */
+  left?: number;
+  /** Row of the tensor where the image's first row is written, pixels. Default 0. */
+  top?: number;
 }
 
 /**
@@ -78,11 +82,13 @@ export function sampleRegionInto(
   const offset2 = normalisation.mean[2] / normalisation.std[2];
   const tensor = target.tensor;
   const base = target.index * 3 * plane;
+  const left = target.left ?? 0;
+  const top = target.top ?? 0;
   for (let outY = 0; outY < outputHeight; outY += 1) {
     const rowLow = rows.low[outY];
     const rowHigh = rows.high[outY];
     const rowFraction = rows.fraction[outY];
-    let position = base + outY * target.width;
+    let position = base + (outY + top) * target.width + left;
     for (let outX = 0; outX < outputWidth; outX += 1, position += 1) {
       const columnLow = columns.low[outX];
       const columnHigh = columns.high[outX];

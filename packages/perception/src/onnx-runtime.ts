@@ -17,9 +17,10 @@ export interface OnnxSessionOptions {
   threads?: number;
   /**
    * The setting that chooses this model file, named in the errors' hint, e.g.
-   * `{ name: 'ocrModelDir', env: 'LONGVID_OCR_MODEL_DIR' }`.
+   * `{ name: 'ocrModelDir', env: 'LONGVID_OCR_MODEL_DIR' }`; `holds: 'file'` when the setting names
+   * the model file itself rather than a directory of model files (the default).
    */
-  setting?: { name: string; env: string };
+  setting?: { name: string; env: string; holds?: 'file' | 'directory' };
   /** What the model is, for messages, e.g. `PP-OCRv4 text detection`. */
   description?: string;
 }
@@ -30,6 +31,21 @@ export interface OnnxOutput {
   data: Float32Array;
   /** Shape, e.g. `[N, 1, H, W]`. */
   dims: readonly number[];
+}
+
+/** An input tensor of {@link OnnxSession.runNamed}: float32 or int64 values and shape. */
+export type OnnxInput =
+  | { type: 'float32'; data: Float32Array; dims: readonly number[] }
+  | { type: 'int64'; data: BigInt64Array; dims: readonly number[] };
+
+/** What the model file declares about one input or output. */
+export interface OnnxTensorInfo {
+  /** Tensor name, e.g. `images`. */
+  name: string;
+  /** Element type, e.g. `float32`, `int64`; `unknown` for non-tensor values. */
+  type: string;
+  /** Declared shape: a number for a fixed dimension, a string (symbolic name) or -1 for a dynamic one; empty for a scalar or when the model does not say. */
+  dims: ReadonlyArray<number | string>;
 }
 
 /**
@@ -43,6 +59,10 @@ export class OnnxSession {
   readonly inputName: string;
   /** Name of the output returned by {@link OnnxSession.run}. */
   readonly outputName: string;
+  /** Every input the model declares, in order. */
+  readonly inputs: readonly OnnxTensorInfo[];
+  /** Every output the model declares, in order. */
+  readonly outputs: readonly OnnxTensorInfo[];
   private session: ort.InferenceSession | undefined;
   private readonly description: string;
 
@@ -58,6 +78,8 @@ export class OnnxSession {
     }
     this.inputName = inputName;
     this.outputName = outputName;
+    this.inputs = describeTensors(session.inputNames, session.inputMetadata);
+    this.outputs = describeTensors(session.outputNames, session.outputMetadata);
   }
 
   /**
@@ -93,6 +115,44 @@ export class OnnxSession {
     return { data: new Float32Array(output.data as Float32Array), dims: [...output.dims] };
   }
 
+  /**
+   * Runs the model on several named inputs (float32 or int64), e.g. a recurrent model's audio
+   * window, state and sample rate.
+   * @param feeds One tensor per model input, by name.
+   * @param outputNames Outputs to return; default every output of the model.
+   * @returns The requested outputs by name, as float32 values and shape.
+   * @throws LongVidError `MODEL_FAILED` when the session was released, onnxruntime fails (missing
+   *   input, wrong shape...), or a requested output is not float32.
+   */
+  async runNamed(feeds: Record<string, OnnxInput>, outputNames: readonly string[] = this.outputs.map((output) => output.name)): Promise<Record<string, OnnxOutput>> {
+    const session = this.session;
+    if (!session) {
+      throw new LongVidError('MODEL_FAILED', `${this.description} model was disposed`, { details: { path: this.path } });
+    }
+    let results: ort.InferenceSession.OnnxValueMapType;
+    try {
+      const tensors: Record<string, ort.Tensor> = {};
+      for (const [name, feed] of Object.entries(feeds)) tensors[name] = new ort.Tensor(feed.type, feed.data, feed.dims);
+      results = await session.run(tensors, [...outputNames]);
+    } catch (error) {
+      throw new LongVidError('MODEL_FAILED', `${this.description} model failed: ${messageOf(error)}`, {
+        details: { path: this.path, inputShapes: Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, [...feed.dims]])) },
+        cause: error,
+      });
+    }
+    const outputs: Record<string, OnnxOutput> = {};
+    for (const name of outputNames) {
+      const output = results[name] as ort.Tensor | undefined;
+      if (!output || output.type !== 'float32') {
+        throw new LongVidError('MODEL_FAILED', `${this.description} model did not return a float32 '${name}'`, {
+          details: { path: this.path, outputType: output?.type },
+        });
+      }
+      outputs[name] = { data: new Float32Array(output.data as Float32Array), dims: [...output.dims] };
+    }
+    return outputs;
+  }
+
   /** Frees the native session; later {@link OnnxSession.run} calls throw `MODEL_FAILED`. Idempotent. */
   async release(): Promise<void> {
     const session = this.session;
@@ -116,7 +176,7 @@ export async function createOnnxSession(path: string, options: OnnxSessionOption
     throw new LongVidError('BAD_INPUT', `threads must be a positive integer, got ${threads}`, { details: { threads } });
   }
   const hint = setting
-    ? `set the setting \`${setting.name}\` (env ${setting.env}) to a directory that holds the model files`
+    ? `set the setting \`${setting.name}\` (env ${setting.env}) to ${setting.holds === 'file' ? 'the path of the .onnx model file' : 'a directory that holds the model files'}`
     : undefined;
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new LongVidError('MODEL_NOT_FOUND', `${description} model file not found: ${path}`, {
@@ -142,6 +202,14 @@ export async function createOnnxSession(path: string, options: OnnxSessionOption
     });
   }
   return new OnnxSession(path, session, description);
+}
+
+/** Names and declared types/shapes of a session's inputs or outputs (onnxruntime's metadata, when it has any). */
+function describeTensors(names: readonly string[], metadata: readonly unknown[] | undefined): OnnxTensorInfo[] {
+  return names.map((name, index) => {
+    const entry = (metadata?.[index] ?? {}) as { isTensor?: boolean; type?: string; shape?: ReadonlyArray<number | string> };
+    return { name, type: entry.isTensor === false ? 'unknown' : (entry.type ?? 'unknown'), dims: entry.shape ? [...entry.shape] : [] };
+  });
 }
 
 function messageOf(error: unknown): string {
