@@ -6,9 +6,16 @@
 import { LongVidError, throwIfAborted } from '@longvid/core';
 import type { Box } from '@longvid/core';
 import type { Frame } from './frame';
+import type { Detection } from './object-detection';
+import type { DetectCallOptions, ObjectDetector } from './object-detector';
 import type { OcrCallOptions, OcrLine, OcrModel } from './ocr-model';
+import type { SpeechRecognizer, Transcript, TranscribeCallOptions } from './speech-recognition';
 import { HashingEmbedder } from './text-embedder';
 import type { EmbedCallOptions, TextEmbedder } from './text-embedder';
+import type { DetectSpeechOptions, SpeechProbabilities, SpeechSegment, VoiceActivityDetector } from './voice-activity';
+
+export { startScriptedEndpoint, scriptedEmbedding } from './scripted-endpoint';
+export type { EndpointScript, ScriptedEndpoint, ScriptedReply, RecordedEmbeddingRequest, RecordedTranscriptionRequest } from './scripted-endpoint';
 
 /** A line of text that {@link MockOcrModel} "reads" in every frame whose time is in `[start, end)`. */
 export interface ScriptedOcrLine {
@@ -121,5 +128,175 @@ export class MockTextEmbedder implements TextEmbedder {
     throwIfAborted(options.signal);
     this.calls.push([...texts]);
     return this.inner.doEmbed(texts, options);
+  }
+}
+
+/** An object that {@link MockObjectDetector} "sees" in every frame whose time is in `[start, end)`. */
+export interface ScriptedObject {
+  /** First time the object is visible, seconds. */
+  start: number;
+  /** Time it disappears, seconds (exclusive). */
+  end: number;
+  /** Class name, e.g. `dog`. */
+  label: string;
+  /** Box in frame pixels. Default the central quarter of the frame. */
+  box?: Box;
+  /** Default 0.9. */
+  score?: number;
+  /** Class id reported. Default 0. */
+  classIndex?: number;
+}
+
+/** Options of {@link MockObjectDetector}. */
+export interface MockObjectDetectorOptions {
+  /** Objects and when they are visible. Default none. */
+  objects?: ScriptedObject[];
+  /** Replaces `objects`: computes the detections of a frame. */
+  respond?: (frame: Frame) => Detection[];
+  /** Default `mock-detector`. */
+  modelId?: string;
+  /** Default the labels of `objects`, in order of first mention. */
+  labels?: string[];
+}
+
+/**
+ * Scripted {@link ObjectDetector}: returns, for each frame, the scripted objects visible at its time
+ * (sorted by descending score), and records the frame times of every call. `ABORTED` for an aborted
+ * signal, `MODEL_FAILED` after {@link MockObjectDetector.dispose}, like the real one.
+ */
+export class MockObjectDetector implements ObjectDetector {
+  readonly specificationVersion = 'v1' as const;
+  readonly modelId: string;
+  readonly labels: readonly string[];
+  /** Frame times of every call, oldest call first. */
+  readonly calls: number[][] = [];
+  /** Whether {@link MockObjectDetector.dispose} was called. */
+  disposed = false;
+
+  constructor(private readonly options: MockObjectDetectorOptions = {}) {
+    this.modelId = options.modelId ?? 'mock-detector';
+    this.labels = options.labels ?? [...new Set((options.objects ?? []).map((object) => object.label))];
+  }
+
+  async doDetect(frames: Frame[], options: DetectCallOptions = {}): Promise<Detection[][]> {
+    throwIfAborted(options.signal);
+    if (this.disposed) throw new LongVidError('MODEL_FAILED', 'mock object detector was disposed', { details: { modelId: this.modelId } });
+    this.calls.push(frames.map((frame) => frame.time));
+    const result = frames.map((frame) => {
+      if (this.options.respond) return this.options.respond(frame);
+      return (this.options.objects ?? [])
+        .filter((object) => frame.time >= object.start && frame.time < object.end)
+        .map((object) => ({
+          label: object.label,
+          classIndex: object.classIndex ?? 0,
+          score: object.score ?? 0.9,
+          box: object.box ?? { x: frame.width / 4, y: frame.height / 4, width: frame.width / 2, height: frame.height / 2 },
+        }))
+        .sort((a, b) => b.score - a.score);
+    });
+    options.onProgress?.({ stage: 'detection', done: frames.length, total: frames.length });
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
+
+/** One recorded call of {@link MockVoiceActivityDetector} or {@link MockSpeechRecognizer}. */
+export interface MockAudioCall {
+  /** Samples passed. */
+  samples: number;
+  /** Sample rate, Hz. */
+  sampleRate: number;
+  /** Offset passed, seconds. */
+  offset: number;
+}
+
+/** Options of {@link MockVoiceActivityDetector}. */
+export interface MockVoiceActivityDetectorOptions {
+  /** Where the speech is, seconds of the video. Default none. */
+  speech?: Array<{ start: number; end: number; probability?: number }>;
+  /** Default `mock-vad`. */
+  modelId?: string;
+}
+
+/**
+ * Scripted {@link VoiceActivityDetector}: the audio given covers `[offset, offset + samples /
+ * sampleRate)` seconds; it returns the scripted speech clipped to that span (ignoring the samples'
+ * values), and records its calls.
+ */
+export class MockVoiceActivityDetector implements VoiceActivityDetector {
+  readonly specificationVersion = 'v1' as const;
+  readonly modelId: string;
+  /** Every call, oldest first. */
+  readonly calls: MockAudioCall[] = [];
+  /** Whether {@link MockVoiceActivityDetector.dispose} was called. */
+  disposed = false;
+
+  constructor(private readonly options: MockVoiceActivityDetectorOptions = {}) {
+    this.modelId = options.modelId ?? 'mock-vad';
+  }
+
+  async doDetect(samples: Float32Array, options: DetectSpeechOptions = {}): Promise<SpeechSegment[]> {
+    throwIfAborted(options.signal);
+    if (this.disposed) throw new LongVidError('MODEL_FAILED', 'mock VAD was disposed', { details: { modelId: this.modelId } });
+    const sampleRate = options.sampleRate ?? 16000;
+    const offset = options.offset ?? 0;
+    this.calls.push({ samples: samples.length, sampleRate, offset });
+    const end = offset + samples.length / sampleRate;
+    return (this.options.speech ?? [])
+      .filter((speech) => speech.end > offset && speech.start < end)
+      .map((speech) => ({ start: Math.max(offset, speech.start), end: Math.min(end, speech.end), probability: speech.probability ?? 0.9 }))
+      .sort((a, b) => a.start - b.start);
+  }
+
+  async doProbabilities(samples: Float32Array, options: Pick<DetectSpeechOptions, 'sampleRate' | 'signal'> = {}): Promise<SpeechProbabilities> {
+    const sampleRate = options.sampleRate ?? 16000;
+    const windowSamples = sampleRate === 8000 ? 256 : 512;
+    const segments = await this.doDetect(samples, { sampleRate, signal: options.signal });
+    const probabilities = new Float32Array(Math.ceil(samples.length / windowSamples));
+    probabilities.forEach((_, index) => {
+      const time = ((index + 0.5) * windowSamples) / sampleRate;
+      probabilities[index] = segments.find((segment) => time >= segment.start && time < segment.end)?.probability ?? 0.02;
+    });
+    return { probabilities, windowSamples, sampleRate };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
+
+/** Options of {@link MockSpeechRecognizer}. */
+export interface MockSpeechRecognizerOptions {
+  /** What is said when, seconds of the video. Default nothing. */
+  segments?: Array<{ start: number; end: number; text: string; confidence?: number }>;
+  /** Default `mock-asr`. */
+  modelId?: string;
+}
+
+/**
+ * Scripted {@link SpeechRecognizer}: returns the scripted segments overlapping the audio's span
+ * `[offset, offset + samples / sampleRate)` (times as scripted), and records its calls.
+ */
+export class MockSpeechRecognizer implements SpeechRecognizer {
+  readonly specificationVersion = 'v1' as const;
+  readonly modelId: string;
+  /** Every call, oldest first. */
+  readonly calls: MockAudioCall[] = [];
+
+  constructor(private readonly options: MockSpeechRecognizerOptions = {}) {
+    this.modelId = options.modelId ?? 'mock-asr';
+  }
+
+  async doTranscribe(samples: Float32Array, options: TranscribeCallOptions = {}): Promise<Transcript> {
+    throwIfAborted(options.signal);
+    const sampleRate = options.sampleRate ?? 16000;
+    const offset = options.offset ?? 0;
+    this.calls.push({ samples: samples.length, sampleRate, offset });
+    const end = offset + samples.length / sampleRate;
+    const segments = (this.options.segments ?? []).filter((segment) => segment.end > offset && segment.start < end).map((segment) => ({ ...segment }));
+    return { text: segments.map((segment) => segment.text).join(' '), segments };
   }
 }

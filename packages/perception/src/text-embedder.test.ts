@@ -1,12 +1,33 @@
 import { LongVidError } from '@longvid/core';
+import { createOpenAIEmbedder } from './openai-embedder';
+import type { OpenAIEmbedder } from './openai-embedder';
 import { HashingEmbedder, dotProduct, fnv1a } from './text-embedder';
 import type { TextEmbedder } from './text-embedder';
-import { MockTextEmbedder } from './testing';
+import { MockTextEmbedder, startScriptedEndpoint } from './testing';
+import type { ScriptedEndpoint } from './testing';
+
+/** A scripted OpenAI-compatible /v1/embeddings server that answers HashingEmbedder vectors (unnormalised ×3), so the contract's similarity checks hold when the adapter passes the vectors through faithfully. */
+let endpoint: ScriptedEndpoint;
+let openAIEmbedder: OpenAIEmbedder;
+beforeAll(async () => {
+  const hashing = new HashingEmbedder({ dimensions: 64 });
+  endpoint = await startScriptedEndpoint({
+    embeddings: (request) => {
+      const inputs = Array.isArray(request.body.input) ? request.body.input : [request.body.input ?? ''];
+      return { json: { object: 'list', data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: Array.from(hashing.embed(text), (value) => value * 3) })), model: request.body.model } };
+    },
+  });
+  openAIEmbedder = await createOpenAIEmbedder({ baseUrl: endpoint.baseUrl, model: 'hashing-served' });
+});
+afterAll(async () => {
+  await endpoint?.close();
+});
 
 /** The shared suite every TextEmbedder implementation runs. */
 describe.each<[string, () => TextEmbedder]>([
   ['HashingEmbedder', () => new HashingEmbedder()],
   ['MockTextEmbedder', () => new MockTextEmbedder()],
+  ['OpenAIEmbedder (scripted endpoint)', () => openAIEmbedder],
 ])('TextEmbedder contract: %s', (_name, create) => {
   const similarity = async (embedder: TextEmbedder, a: string, b: string): Promise<number> => {
     const [va, vb] = await embedder.doEmbed([a, b]);
