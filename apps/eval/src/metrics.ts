@@ -1,0 +1,181 @@
+import type { ResultRow } from './runner/results-file';
+import type { VideoStats } from './runner/runner';
+
+/** Accuracy of a group of rows. Every row counts in `questions`; only `correct` rows are right. */
+export interface AccuracyCell {
+  /** Rows in the group. */
+  questions: number;
+  /** Rows right. */
+  correct: number;
+  /** `correct / questions` (0 for an empty group). Parse failures, errors and timeouts count as not right. */
+  accuracy: number;
+  /** Answered rows whose answer could not be read (never scored as right). */
+  parseFailures: number;
+  /** Rows whose question failed with an error. */
+  errors: number;
+  /** Rows over the per-question time limit. */
+  timeouts: number;
+  /** `correct / (questions - parseFailures - errors - timeouts)`: accuracy where an answer was read (null if none). */
+  accuracyOfParsed: number | null;
+}
+
+/** Distribution of one cost over the rows: mean, median, 90th percentile and maximum. */
+export interface Distribution {
+  mean: number;
+  median: number;
+  p90: number;
+  max: number;
+  /** Sum over the rows. */
+  total: number;
+}
+
+/** Cost per question of one system. */
+export interface CostMetrics {
+  rounds: Distribution;
+  /** Frames the observer looked at per question (ingestion keyframes not included). */
+  framesObserved: Distribution;
+  llmCalls: Distribution;
+  inputTokens: Distribution;
+  outputTokens: Distribution;
+  /** Seconds per question (ingestion excluded). */
+  wallSeconds: Distribution;
+}
+
+/** Metrics of one system. */
+export interface SystemMetrics {
+  system: string;
+  overall: AccuracyCell;
+  byCategory: Record<string, AccuracyCell>;
+  byDurationGroup: Record<string, AccuracyCell>;
+  byTaskType: Record<string, AccuracyCell>;
+  /** Duration group → task type → accuracy. */
+  byDurationGroupAndTaskType: Record<string, Record<string, AccuracyCell>>;
+  /** Evidence against ground-truth spans, over rows that have them (errors count as misses, IoU 0). */
+  evidence: { withGroundTruth: number; hits: number; hitRate: number | null; meanTemporalIoU: number | null };
+  cost: CostMetrics;
+  /** Frames observed per question, per duration group. */
+  framesObservedByDurationGroup: Record<string, Distribution>;
+}
+
+/** Per duration group: the videos and their frames at ingestion. */
+export interface DurationGroupVideos {
+  group: string;
+  videos: number;
+  /** Mean video length, seconds. */
+  meanVideoSeconds: number;
+  /** Mean keyframes read once at ingestion per video (shared by every question on it). */
+  framesAtIngestion: number;
+}
+
+/** Everything {@link computeMetrics} returns. */
+export interface EvaluationMetrics {
+  /** Distinct questions. */
+  questions: number;
+  /** Systems, the agent first, then baselines by frame count. */
+  systems: SystemMetrics[];
+  durationGroups: DurationGroupVideos[];
+}
+
+/** Label of rows without the field. */
+export const NO_LABEL = '(none)';
+
+function accuracyCell(rows: ResultRow[]): AccuracyCell {
+  const correct = rows.filter((row) => row.correct).length;
+  const parseFailures = rows.filter((row) => row.status === 'answered' && row.parseFailure).length;
+  const errors = rows.filter((row) => row.status === 'error').length;
+  const timeouts = rows.filter((row) => row.status === 'timeout').length;
+  const parsed = rows.length - parseFailures - errors - timeouts;
+  return { questions: rows.length, correct, accuracy: rows.length ? correct / rows.length : 0, parseFailures, errors, timeouts, accuracyOfParsed: parsed > 0 ? correct / parsed : null };
+}
+
+/** Mean, median, 90th percentile (nearest rank), maximum and sum of numbers (zeros for none). */
+export function distribution(values: number[]): Distribution {
+  if (values.length === 0) return { mean: 0, median: 0, p90: 0, max: 0, total: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const total = sorted.reduce((sum, v) => sum + v, 0);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { mean: total / sorted.length, median, p90: sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)], max: sorted[sorted.length - 1], total };
+}
+
+function groupBy(rows: ResultRow[], key: (row: ResultRow) => string | undefined): Map<string, ResultRow[]> {
+  const groups = new Map<string, ResultRow[]>();
+  for (const row of rows) {
+    const label = key(row) ?? NO_LABEL;
+    groups.set(label, [...(groups.get(label) ?? []), row]);
+  }
+  return groups;
+}
+
+/** Orders labels like `10m`, `30m`, `60m`, `<2m` by their leading number, then alphabetically. */
+export function compareLabels(a: string, b: string): number {
+  const number = (label: string): number => {
+    const match = /(\d+(?:\.\d+)?)/.exec(label);
+    return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
+  };
+  return number(a) - number(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Orders systems: `agent` first, then `uniform-N` by N, then the rest alphabetically. */
+export function compareSystems(a: string, b: string): number {
+  const rank = (system: string): number => (system === 'agent' ? -1 : /^uniform-(\d+)$/.test(system) ? Number(system.slice(8)) : Number.MAX_SAFE_INTEGER);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function cells(groups: Map<string, ResultRow[]>): Record<string, AccuracyCell> {
+  return Object.fromEntries([...groups.keys()].sort(compareLabels).map((label) => [label, accuracyCell(groups.get(label)!)]));
+}
+
+/**
+ * Computes accuracy (overall and per category, duration group, task type), evidence hit rate and
+ * mean temporal IoU (over rows with ground-truth spans), and the distribution of each cost per
+ * question, for every system in the rows; plus, per duration group, the frames read once at
+ * ingestion (from the run's `videos.json`).
+ */
+export function computeMetrics(rows: ResultRow[], videos: Record<string, VideoStats> = {}): EvaluationMetrics {
+  const systems = [...new Set(rows.map((row) => row.system))].sort(compareSystems).map((system): SystemMetrics => {
+    const own = rows.filter((row) => row.system === system);
+    const withTruth = own.filter((row) => row.groundTruthSpans.length > 0);
+    const byDuration = groupBy(own, (row) => row.durationGroup);
+    return {
+      system,
+      overall: accuracyCell(own),
+      byCategory: cells(groupBy(own, (row) => row.category)),
+      byDurationGroup: cells(byDuration),
+      byTaskType: cells(groupBy(own, (row) => row.taskType)),
+      byDurationGroupAndTaskType: Object.fromEntries([...byDuration.keys()].sort(compareLabels).map((group) => [group, cells(groupBy(byDuration.get(group)!, (row) => row.taskType))])),
+      evidence: {
+        withGroundTruth: withTruth.length,
+        hits: withTruth.filter((row) => row.evidenceHit === true).length,
+        hitRate: withTruth.length ? withTruth.filter((row) => row.evidenceHit === true).length / withTruth.length : null,
+        meanTemporalIoU: withTruth.length ? withTruth.reduce((sum, row) => sum + (row.temporalIoU ?? 0), 0) / withTruth.length : null,
+      },
+      cost: {
+        rounds: distribution(own.map((row) => row.cost.rounds)),
+        framesObserved: distribution(own.map((row) => row.cost.framesObserved)),
+        llmCalls: distribution(own.map((row) => row.cost.llmCalls)),
+        inputTokens: distribution(own.map((row) => row.cost.inputTokens)),
+        outputTokens: distribution(own.map((row) => row.cost.outputTokens)),
+        wallSeconds: distribution(own.map((row) => row.cost.wallSeconds)),
+      },
+      framesObservedByDurationGroup: Object.fromEntries([...byDuration.keys()].sort(compareLabels).map((group) => [group, distribution(byDuration.get(group)!.map((row) => row.cost.framesObserved))])),
+    };
+  });
+  const videoGroups = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const group = row.durationGroup ?? NO_LABEL;
+    videoGroups.set(group, (videoGroups.get(group) ?? new Set()).add(row.videoPath));
+  }
+  const durationGroups = [...videoGroups.keys()].sort(compareLabels).map((group): DurationGroupVideos => {
+    const paths = [...videoGroups.get(group)!];
+    const stats = paths.map((path) => videos[path]).filter((s): s is VideoStats => s !== undefined);
+    const seconds = paths.map((path) => videos[path]?.duration ?? rows.find((row) => row.videoPath === path)!.videoSeconds);
+    return {
+      group,
+      videos: paths.length,
+      meanVideoSeconds: seconds.reduce((sum, s) => sum + s, 0) / paths.length,
+      framesAtIngestion: stats.length ? stats.reduce((sum, s) => sum + s.framesAtIngestion, 0) / stats.length : 0,
+    };
+  });
+  return { questions: new Set(rows.map((row) => row.questionId)).size, systems, durationGroups };
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
+import { atomicWriteFile, LongVidError, loadSettings, throwIfAborted } from '@longvid/core';
+import { extractFrames, type FfmpegBinaries, resolveFfmpeg, writeFrameJpeg } from '@longvid/video';
+import { computeMetrics, type EvaluationMetrics } from '../metrics';
+import { readResults, type ResultRow } from '../runner/results-file';
+import { readRunManifest, readVideoStats, RUN_FILES, safeFileName } from '../runner/runner';
+import { renderReportPage } from './report-page';
+import { renderTracePage, type Thumbnail, thumbnailTimes } from './trace-page';
+
+/** Options of {@link writeReport}. */
+export interface WriteReportOptions {
+  /** The run directory (holding `results.jsonl`). */
+  runDir: string;
+  /** Where to write the report; default `<runDir>/report`. */
+  outDir?: string;
+  /** Write keyframe thumbnails for the trace pages (default true). */
+  thumbnails?: boolean;
+  /** Most thumbnails per trace page (default 8). */
+  thumbnailsPerQuestion?: number;
+  /** ffmpeg/ffprobe; default resolved from settings. */
+  binaries?: FfmpegBinaries;
+  settings?: Partial<Settings>;
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** What {@link writeReport} wrote. */
+export interface WrittenReport {
+  /** Absolute path of `index.html`. */
+  indexPath: string;
+  /** Absolute path of `metrics.json`. */
+  metricsPath: string;
+  /** Trace pages written (one per row). */
+  tracePages: string[];
+  /** Thumbnails referenced (written now or found from an earlier report). */
+  thumbnails: number;
+  metrics: EvaluationMetrics;
+  /** Non-fatal problems (a missing trace or video). */
+  warnings: string[];
+}
+
+/** Width of thumbnails' longest side, pixels. */
+export const THUMBNAIL_MAX_SIDE = 240;
+
+const traceFileSchema = z.object({ events: z.array(z.object({ type: z.string() }).passthrough()) });
+
+function readTrace(runDir: string, row: ResultRow, warnings: string[]): TraceEvent[] {
+  if (!row.traceFile) return [];
+  const path = join(runDir, row.traceFile);
+  if (!existsSync(path)) {
+    warnings.push(`trace ${path} is missing`);
+    return [];
+  }
+  try {
+    const parsed = traceFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (parsed.success) return parsed.data.events as unknown as TraceEvent[];
+  } catch {
+    // Reported below.
+  }
+  warnings.push(`trace ${path} is not a LongVid trace`);
+  return [];
+}
+
+/** Relative path of a row's trace page inside the report directory. */
+export function tracePagePath(row: Pick<ResultRow, 'system' | 'questionId'>): string {
+  return `trace/${safeFileName(row.system)}/${safeFileName(row.questionId)}.html`;
+}
+
+/**
+ * Writes the static HTML report of a run: `index.html` (summary, per-length table, breakdowns,
+ * inline SVG charts, every question), `metrics.json` (the {@link EvaluationMetrics}), one trace
+ * viewer page per (question, system) under `trace/`, and keyframe thumbnails under `thumbs/`
+ * (JPEG, written with `extractFrames`/`writeFrameJpeg` from @longvid/video; a thumbnail already
+ * there is reused). Pages are self-contained: no scripts, no network.
+ * @throws LongVidError `FILE_NOT_FOUND` when the run has no results, `BAD_INPUT` for a damaged
+ *   results file, `ABORTED`.
+ */
+export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
+  const runDir = resolve(options.runDir);
+  const outDir = resolve(options.outDir ?? join(runDir, 'report'));
+  const { signal, onProgress } = options;
+  const resultsPath = join(runDir, RUN_FILES.results);
+  if (!existsSync(resultsPath)) {
+    throw new LongVidError('FILE_NOT_FOUND', `no results in ${runDir} (${RUN_FILES.results} is missing)`, { details: { runDir }, hint: 'run `longvid eval run --suite FILE --videos DIR --out DIR` first and pass that --out directory' });
+  }
+  const { rows } = await readResults(resultsPath);
+  if (rows.length === 0) throw new LongVidError('FILE_NOT_FOUND', `${resultsPath} has no results yet`, { details: { runDir }, hint: 'let `longvid eval run` answer at least one question' });
+  const manifest = readRunManifest(runDir);
+  const videos = readVideoStats(runDir);
+  const metrics = computeMetrics(rows, videos);
+  const warnings: string[] = [];
+
+  const wantThumbnails = options.thumbnails !== false;
+  let binaries = options.binaries;
+  if (wantThumbnails && !binaries) {
+    const { settings } = loadSettings({ overrides: options.settings });
+    binaries = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
+  }
+  const tracePages: string[] = [];
+  const thumbnailFiles = new Set<string>();
+  const missingVideos = new Set<string>();
+  for (const [index, row] of rows.entries()) {
+    throwIfAborted(signal);
+    onProgress?.({ stage: 'report', done: index, total: rows.length, message: `${row.system} ${row.questionId}` });
+    const events = readTrace(runDir, row, warnings);
+    const pagePath = tracePagePath(row);
+    const thumbnails: Thumbnail[] = [];
+    if (wantThumbnails && binaries) {
+      if (!existsSync(row.videoPath)) {
+        if (!missingVideos.has(row.videoPath)) warnings.push(`video ${row.videoPath} is missing: no thumbnails for its questions`);
+        missingVideos.add(row.videoPath);
+      } else {
+        for (const { time, label } of thumbnailTimes(row, events, options.thumbnailsPerQuestion ?? 8)) {
+          const name = `${createHash('sha256').update(`${row.videoPath}|${time.toFixed(2)}|${THUMBNAIL_MAX_SIDE}`).digest('hex').slice(0, 20)}.jpg`;
+          const file = join(outDir, 'thumbs', name);
+          if (!existsSync(file)) {
+            const frames = await extractFrames(row.videoPath, binaries, { span: { start: time, end: time + 0.04 }, fps: 25, maxSide: THUMBNAIL_MAX_SIDE }, { signal });
+            if (frames.length === 0) continue;
+            await writeFrameJpeg(frames[0], file, 80);
+          }
+          thumbnailFiles.add(name);
+          thumbnails.push({ time, label, src: `../../thumbs/${name}` });
+        }
+      }
+    }
+    await atomicWriteFile(join(outDir, pagePath), renderTracePage({ row, events, thumbnails, indexHref: '../../index.html' }));
+    tracePages.push(join(outDir, pagePath));
+  }
+  onProgress?.({ stage: 'report', done: rows.length, total: rows.length });
+  const indexPath = join(outDir, 'index.html');
+  await atomicWriteFile(indexPath, renderReportPage({ metrics, rows, manifest, runDir, traceHref: tracePagePath }));
+  const metricsPath = join(outDir, 'metrics.json');
+  await atomicWriteFile(metricsPath, `${JSON.stringify({ schemaVersion: 1, runDir, manifest: manifest ?? null, videos, metrics }, null, 2)}\n`);
+  return { indexPath, metricsPath, tracePages, thumbnails: thumbnailFiles.size, metrics, warnings };
+}
