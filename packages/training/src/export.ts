@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import nodeModule, { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { atomicWriteFile, LongVidError } from '@longvid/core';
@@ -25,11 +25,29 @@ import { type RewardTarget, rewardTargetSchema, type TrainingSample } from './sa
 type ParquetWriter = typeof import('hyparquet-writer', { with: { 'resolution-mode': 'import' } });
 type ParquetReader = typeof import('hyparquet', { with: { 'resolution-mode': 'import' } });
 
-// hyparquet and hyparquet-writer are ES modules; Node >= 20.19 loads them with require(), and the
-// real Node require (not a test runner's module registry) is used so tests and the CLI load the same.
-const nodeRequire = createRequire(__filename);
-const parquetWriter = (): ParquetWriter => nodeRequire('hyparquet-writer') as ParquetWriter;
-const parquetReader = (): ParquetReader => nodeRequire('hyparquet') as ParquetReader;
+/** Node's CommonJS loader internals used to load an ES module package from CommonJS under Jest. */
+interface NodeModuleInternals {
+  _load?: (request: string, parent: { id: string; filename: string; paths: string[] }, isMain: boolean) => unknown;
+  _nodeModulePaths?: (directory: string) => string[];
+}
+
+/**
+ * Loads an ES-module package (hyparquet, hyparquet-writer) from this CommonJS package: Node >= 20.19
+ * requires ES modules directly. Jest's module registry cannot (it replaces `require` and
+ * `createRequire`), so there the package is loaded through Node's own loader (`Module._load`).
+ */
+function requireEsmPackage(name: string): unknown {
+  try {
+    return createRequire(__filename)(name);
+  } catch (error) {
+    const internals = nodeModule as unknown as NodeModuleInternals;
+    if (!internals._load || !internals._nodeModulePaths) throw error;
+    return internals._load(name, { id: __filename, filename: __filename, paths: internals._nodeModulePaths(__dirname) }, false);
+  }
+}
+
+const parquetWriter = (): ParquetWriter => requireEsmPackage('hyparquet-writer') as ParquetWriter;
+const parquetReader = (): ParquetReader => requireEsmPackage('hyparquet') as ParquetReader;
 
 /** Options of the exports. */
 export interface ExportOptions {

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OnProgress, Settings } from '@longvid/core';
 import { atomicWriteFile, LongVidError, throwIfAborted } from '@longvid/core';
-import { createChatModel, endpointError } from '@longvid/agents';
+import { ChatOpenAI } from '@langchain/openai';
+import { endpointError } from '@longvid/agents';
 import { groupAdvantages, groupStatistics, hasZeroVariance } from './grpo';
 import { type FormatOptions, scoreResponse } from './rewards';
 import type { TrainingSample } from './samples';
@@ -42,7 +43,7 @@ export interface RolloutPolicy {
 
 /**
  * A {@link RolloutPolicy} over any OpenAI-compatible chat endpoint (vLLM serving the policy under
- * training, OpenAI, Ollama) through LangChain's `ChatOpenAI` (`createChatModel` of @longvid/agents).
+ * training, OpenAI, Ollama) through LangChain's `ChatOpenAI`, sampling at the request's temperature.
  * Draws the G responses as G requests (every server supports it; vLLM's prefix cache makes the
  * repeated prompt cheap).
  */
@@ -55,9 +56,18 @@ export class OpenAICompatiblePolicy implements RolloutPolicy {
   }
 
   async doSample(request: PolicySampleRequest): Promise<{ texts: string[]; inputTokens: number; outputTokens: number }> {
-    const model = createChatModel(this.settings);
-    model.temperature = request.temperature;
-    if (request.maxTokens !== undefined) model.maxTokens = request.maxTokens;
+    if (!this.settings.baseUrl) {
+      throw new LongVidError('BAD_SETTING', 'no OpenAI-compatible endpoint is configured for rollouts', { hint: 'set LONGVID_BASE_URL (--base-url) to the server of the policy, e.g. http://localhost:8000/v1 for vLLM' });
+    }
+    const model = new ChatOpenAI({
+      model: this.settings.model,
+      apiKey: this.settings.apiKey ?? 'not-needed',
+      temperature: request.temperature,
+      maxTokens: request.maxTokens,
+      maxRetries: this.settings.maxRetries,
+      timeout: this.settings.timeoutMs,
+      configuration: { baseURL: this.settings.baseUrl },
+    });
     const texts: string[] = [];
     let inputTokens = 0;
     let outputTokens = 0;
