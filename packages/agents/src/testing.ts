@@ -314,8 +314,9 @@ function answerFrom(question: string, choices: string[], text: string): { answer
  * - observer / captioner / baseline: reports the {@link VisibleFact}s whose span contains the
  *   timestamps of the frames it was sent (in `video` mode, the frames of the clip), with the times
  *   of the first and last frame that show them; text facts are read exactly.
- * - planner: watches the memory events whose text shares words with the question (subtitle lines
- *   → the `subtitles` tool) at 1 fps, medium resolution; after an unsure round, zooms into the
+ * - planner: watches the (shortest) memory events whose text shares words with the question
+ *   (subtitle lines → the `subtitles` tool) at 1 fps, medium resolution, at most two regions;
+ *   after an unsure round, zooms into the
  *   matching evidence at 4 fps, high resolution; with nothing matching, skims the recalled events.
  * - reflector: answers from observed evidence (round ≥ 1) that shares words with the question, with
  *   `reflectorConfidence(round)`; otherwise asks for another round, or in the last round guesses.
@@ -385,10 +386,14 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
         if (!done(step.tool, step.start, step.end, step.fps)) steps.push(step);
       }
       if (steps.length === 0) {
-        for (const recall of recalls) {
-          const parts = recall.text.split(' | ');
-          const matching = parts.filter((p) => keywordCoverage(terms, p) > 0);
-          if (matching.length === 0) continue;
+        // The shortest matching memory events first; a longer one (a narrative summary) that
+        // contains a region already chosen adds nothing.
+        const matchingRecalls = recalls
+          .map((recall) => ({ recall, matching: recall.text.split(' | ').filter((p) => keywordCoverage(terms, p) > 0) }))
+          .filter((m) => m.matching.length > 0)
+          .sort((a, b) => a.recall.end - a.recall.start - (b.recall.end - b.recall.start));
+        for (const { recall, matching } of matchingRecalls) {
+          if (steps.some((s) => s.start >= recall.start && s.end <= recall.end)) continue;
           const tool = matching.every((p) => p.startsWith('subtitles:')) ? 'subtitles' : watch;
           const step = { start: recall.start, end: recall.end, fps: 1, resolution: 'medium', tool, reason: `memory recalls "${matching[0].slice(0, 60)}" here` };
           if (!done(step.tool, step.start, step.end, step.fps)) steps.push(step);
@@ -400,7 +405,7 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
           if (!done(step.tool, step.start, step.end, step.fps)) steps.push(step);
         }
       }
-      return JSON.stringify({ steps: steps.slice(0, 3), round });
+      return JSON.stringify({ steps: steps.slice(0, 2) });
     }
     if (role === 'reflector') {
       const { question, choices } = questionOf(text);
