@@ -1,8 +1,38 @@
-import type { AskResult } from '@longvid/agents';
+import type { AskResult, CostSummary, CostTotals, UniformAskResult } from '@longvid/agents';
 import type { IngestResult } from '@longvid/agents';
 import { z } from 'zod';
 
 const spanJson = { start: z.number(), end: z.number() };
+
+/** Totals of model calls (see `CostTotals` in @longvid/agents); latency in seconds. */
+const costTotalsJson = z.object({
+  calls: z.number().int(),
+  cachedCalls: z.number().int(),
+  requests: z.number().int(),
+  framesSent: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  latencySeconds: z.number(),
+});
+
+/** Totals overall and per role (`planner`, `reflector`, `observer`, `caption`, `narrative`, `baseline`). */
+const costJson = costTotalsJson.extend({ byRole: z.record(z.string(), costTotalsJson) });
+
+function toCostTotalsJson(totals: CostTotals): z.infer<typeof costTotalsJson> {
+  return {
+    calls: totals.calls,
+    cachedCalls: totals.cachedCalls,
+    requests: totals.requests,
+    framesSent: totals.framesSent,
+    inputTokens: totals.inputTokens,
+    outputTokens: totals.outputTokens,
+    latencySeconds: totals.latencySeconds,
+  };
+}
+
+function toCostJson(summary: CostSummary): z.infer<typeof costJson> {
+  return { ...toCostTotalsJson(summary), byRole: Object.fromEntries(Object.entries(summary.byRole).map(([role, totals]) => [role, toCostTotalsJson(totals as CostTotals)])) };
+}
 
 /**
  * The stable `--json` schema of `longvid ask` (schemaVersion 1). Times are seconds.
@@ -22,17 +52,32 @@ export const askJsonSchema = z.object({
   rounds: z.number().int(),
   framesObserved: z.number().int(),
   offline: z.boolean(),
-  backends: z.object({ planner: z.string(), reflector: z.string(), observer: z.string(), embedder: z.string(), model: z.string().nullable(), endpoint: z.string().nullable() }),
+  backends: z.object({
+    planner: z.string(),
+    reflector: z.string(),
+    observer: z.string(),
+    embedder: z.string(),
+    model: z.string().nullable(),
+    endpoint: z.string().nullable(),
+    observerModel: z.string().nullable(),
+  }),
   usage: z.object({ llmCalls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int() }),
+  /** In `uniform` mode, which reads no memory: `{directory: "", reused: false, events: 0, ingestSeconds: 0}`. */
   memory: z.object({ directory: z.string(), reused: z.boolean(), events: z.number().int(), ingestSeconds: z.number() }),
   timings: z.object({ ingestSeconds: z.number(), answerSeconds: z.number(), totalSeconds: z.number() }),
+  /** `agent` (plan–observe–reflect) or `uniform` (`--uniform N` baseline). */
+  mode: z.enum(['agent', 'uniform']),
+  /** What answering cost: model calls, cache hits, HTTP requests, frames sent, tokens, latency; per role. */
+  cost: costJson,
+  /** What this run's ingestion cost (ingest captions); zeros when memory was reused or offline. */
+  ingestCost: costJson,
 });
 
 /** The `--json` output of `longvid ask`. */
 export type AskJson = z.infer<typeof askJsonSchema>;
 
-/** Converts an {@link AskResult} to the stable `--json` shape. */
-export function toAskJson(result: AskResult, choices: string[] | undefined): AskJson {
+/** Converts an {@link AskResult} (or a `--uniform` {@link UniformAskResult}) to the stable `--json` shape. */
+export function toAskJson(result: AskResult | UniformAskResult, choices: string[] | undefined): AskJson {
   const index = result.answer.choiceIndex;
   return {
     schemaVersion: 1,
@@ -48,10 +93,13 @@ export function toAskJson(result: AskResult, choices: string[] | undefined): Ask
     rounds: result.rounds,
     framesObserved: result.framesUsed,
     offline: result.offline,
-    backends: { ...result.backends, model: result.backends.model ?? null, endpoint: result.backends.endpoint ?? null },
+    backends: { ...result.backends, model: result.backends.model ?? null, endpoint: result.backends.endpoint ?? null, observerModel: result.backends.observerModel ?? null },
     usage: { llmCalls: result.usage.calls, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
-    memory: result.memory,
+    memory: result.memory ?? { directory: '', reused: false, events: 0, ingestSeconds: 0 },
     timings: result.timings,
+    mode: result.mode,
+    cost: toCostJson(result.cost),
+    ingestCost: toCostJson(result.ingestCost),
   };
 }
 

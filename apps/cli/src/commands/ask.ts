@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { askVideo, type AskResult } from '@longvid/agents';
-import type { Settings, TraceEvent } from '@longvid/core';
+import { askUniform, askVideo, type AskResult, type CostTotals, type UniformAskResult } from '@longvid/agents';
+import type { Resolution, Settings, TraceEvent } from '@longvid/core';
 import { formatSpan, loadSettings } from '@longvid/core';
 import { positiveInteger, type RegisterCommand } from '../command-context';
 import { toAskJson } from '../json-output';
@@ -29,10 +29,31 @@ interface AskCommandOptions {
   maxFrames?: number;
   cacheDir?: string;
   progress?: boolean;
+  uniform?: number;
+  resolution?: Resolution;
+  observer?: Settings['observer'];
+  observerModel?: string;
+  imageDetail?: Settings['imageDetail'];
+  maxFramesPerCall?: number;
+  concurrency?: number;
+  confidenceThreshold?: number;
+  cache?: boolean;
+  ingestCaptions?: boolean;
+}
+
+function unitInterval(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number between 0 and 1');
+  return n;
+}
+
+/** One line of cost: calls (and cache hits), frames sent, tokens, summed latency. */
+function costLine(label: string, cost: CostTotals): string {
+  return `${label}: ${cost.calls} model calls${cost.cachedCalls ? ` (+${cost.cachedCalls} from cache)` : ''}${cost.requests > cost.calls ? `, ${cost.requests} requests` : ''} · ${cost.framesSent} frames sent · ${cost.inputTokens}+${cost.outputTokens} tokens · ${cost.latencySeconds.toFixed(1)} s in calls`;
 }
 
 /** Human-readable answer: the answer, how sure, evidence spans with what was seen, cost, mode. */
-export function formatAnswer(result: AskResult, choices?: string[]): string {
+export function formatAnswer(result: AskResult | UniformAskResult, choices?: string[]): string {
   const a = result.answer;
   const letter = a.choiceIndex !== undefined ? `${String.fromCharCode(65 + a.choiceIndex)}. ` : '';
   const sure = a.confidence >= 0.7 ? 'sure' : a.confidence >= 0.4 ? 'fairly sure' : 'not sure';
@@ -42,13 +63,20 @@ export function formatAnswer(result: AskResult, choices?: string[]): string {
   for (const e of a.evidence) {
     lines.push(`  ${formatSpan(e.span)}  ${e.tool}: "${e.text}"  (${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s, confidence ${e.confidence.toFixed(2)})`);
   }
+  const memory = result.memory ? `memory: ${result.memory.reused ? 'reused' : 'built'} (${result.memory.events} events)` : 'memory: not used';
   lines.push(
-    `Rounds: ${result.rounds} · frames observed: ${result.framesUsed} · memory: ${result.memory.reused ? 'reused' : 'built'} (${result.memory.events} events) · ingest ${result.timings.ingestSeconds.toFixed(1)} s · answer ${result.timings.answerSeconds.toFixed(1)} s`,
+    `Rounds: ${result.rounds} · frames observed: ${result.framesUsed} · ${memory} · ${result.memory ? 'ingest' : 'probe'} ${result.timings.ingestSeconds.toFixed(1)} s · answer ${result.timings.answerSeconds.toFixed(1)} s`,
   );
+  if (!result.offline) {
+    lines.push(costLine('Cost', result.cost));
+    if (result.ingestCost.calls + result.ingestCost.cachedCalls > 0) lines.push(costLine('Ingest cost', result.ingestCost));
+  }
   lines.push(
-    result.offline
-      ? 'Mode: offline (rule-based planner and reflector, local OCR observer)'
-      : `Mode: online (${result.backends.model} at ${result.backends.endpoint}; ${result.usage.calls} LLM calls, ${result.usage.inputTokens}+${result.usage.outputTokens} tokens)`,
+    result.mode === 'uniform'
+      ? `Mode: uniform baseline (${result.framesUsed} frames sent once to ${result.backends.model} at ${result.backends.endpoint})`
+      : result.offline
+        ? 'Mode: offline (rule-based planner and reflector, local OCR observer)'
+        : `Mode: online (${result.backends.model} at ${result.backends.endpoint}; observer ${result.backends.observer}; ${result.usage.calls} LLM calls, ${result.usage.inputTokens}+${result.usage.outputTokens} tokens)`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -70,21 +98,56 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail }) => {
     .addOption(new Option('--max-rounds <n>', 'most plan–observe–reflect rounds (env LONGVID_MAX_ROUNDS, default 3)').argParser(positiveInteger))
     .addOption(new Option('--max-frames <n>', 'most frames to observe per question (env LONGVID_MAX_FRAMES, default 96)').argParser(positiveInteger))
     .option('--cache-dir <dir>', 'cache directory for memory and frames (env LONGVID_CACHE_DIR, default ~/.cache/longvid)')
+    .addOption(new Option('--uniform <n>', 'baseline: send N frames sampled uniformly over the video once to the video LLM, and answer').argParser(positiveInteger))
+    .addOption(new Option('--resolution <level>', 'frame resolution of --uniform (default medium)').choices(['low', 'medium', 'high']))
+    .addOption(new Option('--observer <mode>', 'observer backbone (env LONGVID_OBSERVER, default auto: frames online, local offline)').choices(['auto', 'local', 'frames', 'video']))
+    .option('--observer-model <name>', 'video LLM for the observer and captions (env LONGVID_OBSERVER_MODEL, default --model)')
+    .addOption(new Option('--image-detail <level>', 'OpenAI image detail of each frame (env LONGVID_IMAGE_DETAIL, default auto)').choices(['auto', 'low', 'high']))
+    .addOption(new Option('--max-frames-per-call <n>', 'most frames in one observer call (env LONGVID_MAX_FRAMES_PER_CALL, default 32)').argParser(positiveInteger))
+    .addOption(new Option('--concurrency <n>', 'most model calls in flight (env LONGVID_CONCURRENCY, default 4)').argParser(positiveInteger))
+    .addOption(new Option('--confidence-threshold <x>', 'stop once the reflector is this sure, 0–1 (env LONGVID_CONFIDENCE_THRESHOLD, default 0.7)').argParser(unitInterval))
+    .option('--no-cache', 'do not read or write the on-disk cache of model calls')
+    .option('--no-ingest-captions', 'do not caption clips with the video LLM at ingestion (env LONGVID_INGEST_CAPTIONS=false)')
     .option('--no-progress', 'do not show ingestion progress on stderr')
     .action(async (video: string, question: string, options: AskCommandOptions) => {
       const trace: TraceEvent[] = [];
       const progress = createProgressDisplay(io.stderr, options.progress !== false);
       try {
-        const overrides: Partial<Settings> = { cacheDir: options.cacheDir, baseUrl: options.baseUrl, model: options.model, maxRounds: options.maxRounds, maxFrames: options.maxFrames };
+        const overrides: Partial<Settings> = {
+          cacheDir: options.cacheDir,
+          baseUrl: options.baseUrl,
+          model: options.model,
+          maxRounds: options.maxRounds,
+          maxFrames: options.maxFrames,
+          observer: options.observer,
+          observerModel: options.observerModel,
+          imageDetail: options.imageDetail,
+          maxFramesPerCall: options.maxFramesPerCall,
+          concurrency: options.concurrency,
+          confidenceThreshold: options.confidenceThreshold,
+          ingestCaptions: options.ingestCaptions === false ? false : undefined,
+        };
         const { settings } = loadSettings({ overrides, env: io.env ?? process.env, cwd: io.cwd });
-        const result = await askVideo(resolve(io.cwd ?? process.cwd(), video), question, {
-          resolvedSettings: settings,
-          choices: options.choices,
-          subtitlesPath: options.subtitles && resolve(io.cwd ?? process.cwd(), options.subtitles),
-          offline: options.offline,
-          onProgress: progress.onProgress,
-          onTrace: (event) => trace.push(event),
-        });
+        const videoPath = resolve(io.cwd ?? process.cwd(), video);
+        const result =
+          options.uniform !== undefined
+            ? await askUniform(videoPath, question, {
+                frames: options.uniform,
+                resolution: options.resolution,
+                resolvedSettings: settings,
+                choices: options.choices,
+                callCache: options.cache !== false,
+                onTrace: (event) => trace.push(event),
+              })
+            : await askVideo(videoPath, question, {
+                resolvedSettings: settings,
+                choices: options.choices,
+                subtitlesPath: options.subtitles && resolve(io.cwd ?? process.cwd(), options.subtitles),
+                offline: options.offline,
+                callCache: options.cache !== false,
+                onProgress: progress.onProgress,
+                onTrace: (event) => trace.push(event),
+              });
         progress.stop();
         write(options.json ? `${JSON.stringify(toAskJson(result, options.choices), null, 2)}\n` : formatAnswer(result, options.choices));
       } catch (error) {
