@@ -20,7 +20,7 @@ module.exports = [
             { sourceTag: 'type:memory', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: ['onnxruntime-node'] },
             { sourceTag: 'type:agents', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:agents'], bannedExternalImports: ['hnswlib-node'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:agents', 'type:training'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:agents', 'type:training', 'type:eval'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:agents', 'type:training'] }
           ]
         }

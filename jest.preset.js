@@ -15,6 +15,9 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
+    // @longvid/eval lives in apps/ (the CLI imports it).
+    '^@longvid/eval/testing$': path.join(__dirname, 'apps/eval/src/testing.ts'),
+    '^@longvid/eval$': path.join(__dirname, 'apps/eval/src/index.ts'),
     '^@longvid/([a-z-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing.ts'),
     '^@longvid/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
   },
