@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,8 @@ import type { VideoInfo } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
 import { EpisodicMemory, type EpisodicMemoryOptions } from './episodic-memory';
 import { memoryDirectory } from './memory-directory';
-import { describeMemoryStore, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom, type MemoryFixture } from './testing';
+import { buildNarrative } from './narrative';
+import { describeMemoryStore, devLongTracks, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom, type MemoryFixture } from './testing';
 
 const temporaryDirectories: string[] = [];
 function temporaryDirectory(): string {
@@ -324,5 +326,110 @@ describe('EpisodicMemory crash recovery', () => {
     await reopened.save();
     expect(readdirSync(other).sort()).toEqual(['events-1.jsonl', 'manifest.json', 'vectors-1.hnsw']);
     expect((await EpisodicMemory.open(other, optionsFor())).events()).toEqual([]);
+  });
+});
+
+describe('EpisodicMemory entity and narrative layers on disk', () => {
+  /** A saved, complete store with the fixture events, the dev_long-shaped tracks and a narrative. */
+  async function layeredStore(): Promise<{ directory: string; memory: EpisodicMemory; fixture: MemoryFixture }> {
+    const { directory, memory, fixture } = await savedStore();
+    memory.setTracks(devLongTracks(), { mergeGapSeconds: 0.5, synonyms: { dog: ['puppy', 'hound'] } });
+    memory.setNarrative(await buildNarrative(memory.events(), { maxEvents: 20 }));
+    await memory.save();
+    return { directory, memory, fixture };
+  }
+
+  it('reopens with the same tracks, entities, narrative and query answers', async () => {
+    const { directory, memory } = await layeredStore();
+    const { storage } = manifestOf(directory) as unknown as { storage: Record<string, unknown> };
+    expect(storage).toMatchObject({ generation: 2, entitiesFile: 'entities-2.json', narrativeFile: 'narrative-2.json' });
+    expect(readdirSync(directory).sort()).toEqual(['entities-2.json', 'events-2.jsonl', 'manifest.json', 'narrative-2.json', 'vectors-2.hnsw']);
+    const reopened = await EpisodicMemory.open(directory, optionsFor());
+    expect(reopened.tracks()).toEqual(memory.tracks());
+    expect(reopened.entities()).toEqual(memory.entities());
+    expect(reopened.narrative()).toEqual(memory.narrative());
+    expect(reopened.narrative().length).toBeGreaterThan(5);
+    expect(reopened.entityAppearances('puppies')).toEqual(memory.entityAppearances('puppies'));
+    expect(reopened.countEntities('How many bottles are on the table?')).toMatchObject({ count: 3 });
+    // The options were persisted: a dog seen at 50–52 and 54–60 s stays two spans with a 0.5-s merge gap.
+    expect(reopened.entityAppearances('hounds').spans).toHaveLength(2);
+    // The entities file is readable JSON for other tools.
+    const file = JSON.parse(readFileSync(join(directory, 'entities-2.json'), 'utf8'));
+    expect(file).toMatchObject({ version: 1, options: { mergeGapSeconds: 0.5 } });
+    expect(file.entities).toEqual(memory.entities());
+  });
+
+  it('opens stores saved without the layers (as before they existed) with empty layers, and writes no layer files for them', async () => {
+    const { directory } = await savedStore();
+    const manifest = JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8'));
+    expect(manifest.formatVersion).toBe(1);
+    expect(Object.keys(manifest.storage).sort()).toEqual(['eventCount', 'eventsFile', 'eventsSha256', 'generation', 'indexBytes', 'indexFile']);
+    const reopened = await EpisodicMemory.open(directory, optionsFor());
+    expect(reopened.entities()).toEqual([]);
+    expect(reopened.narrative()).toEqual([]);
+    expect(reopened.countEntities('dogs')).toMatchObject({ count: 0 });
+  });
+
+  it('drops the layer files of older generations, and of layers cleared since', async () => {
+    const { directory, memory } = await layeredStore();
+    memory.setTracks([]);
+    memory.setNarrative([]);
+    await memory.save();
+    expect(readdirSync(directory).sort()).toEqual(['events-3.jsonl', 'manifest.json', 'vectors-3.hnsw']);
+    expect((await EpisodicMemory.open(directory, optionsFor())).entities()).toEqual([]);
+  });
+
+  it('reports an edited, missing or invalid layer file as MEMORY_CORRUPT naming it', async () => {
+    const { directory } = await layeredStore();
+    const entitiesPath = join(directory, 'entities-2.json');
+    const original = readFileSync(entitiesPath, 'utf8');
+    writeFileSync(entitiesPath, original.replace('"bottle"', '"bowl"'));
+    const edited = await rejection(EpisodicMemory.open(directory, optionsFor()));
+    expect(edited).toMatchObject({ code: 'MEMORY_CORRUPT', details: { path: entitiesPath } });
+    expect(edited.message).toContain('SHA-256');
+    expect(edited.hint).toContain('re-run ingest');
+
+    // Valid JSON with a matching hash but the wrong shape: zod rejects it.
+    const invalid = JSON.stringify({ version: 1, options: { mergeGapSeconds: 1 }, tracks: [{ id: 0, label: 'dog', spans: [{ start: 2, end: 1 }], meanScore: 0.5, attributes: {} }], entities: [] });
+    writeFileSync(entitiesPath, invalid);
+    const manifestPath = join(directory, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.storage.entitiesSha256 = createHash('sha256').update(invalid).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const shape = await rejection(EpisodicMemory.open(directory, optionsFor()));
+    expect(shape).toMatchObject({ code: 'MEMORY_CORRUPT', details: { path: entitiesPath } });
+    expect(shape.message).toContain('span');
+
+    rmSync(join(directory, 'narrative-2.json'));
+    expect(EpisodicMemory.exists(directory)).toBe(false);
+  });
+
+  it('reports a narrative naming events the store lacks as MEMORY_CORRUPT', async () => {
+    const { directory } = await layeredStore();
+    const path = join(directory, 'narrative-2.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    file.entries[0].eventIds = [5000];
+    const text = JSON.stringify(file);
+    writeFileSync(path, text);
+    const manifestPath = join(directory, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.storage.narrativeSha256 = createHash('sha256').update(text).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const error = await rejection(EpisodicMemory.open(directory, optionsFor()));
+    expect(error).toMatchObject({ code: 'MEMORY_CORRUPT', details: { path } });
+    expect(error.message).toContain('5000');
+  });
+
+  it('keeps the previous layers when a save dies before its manifest', async () => {
+    const { directory, memory } = await layeredStore();
+    const before = memory.entities();
+    memory.setTracks([{ id: 0, label: 'zebra', spans: [{ start: 0, end: 1 }], meanScore: 0.9 }]);
+    writeFileSync(join(directory, 'entities-3.json'), 'partial');
+    writeFileSync(join(directory, 'entities-3.json.tmp-1-x'), 'partial');
+    const reopened = await EpisodicMemory.open(directory, optionsFor());
+    expect(reopened.entities()).toEqual(before);
+    await memory.save();
+    expect(readdirSync(directory).filter((name) => name.startsWith('entities'))).toEqual(['entities-3.json']);
+    expect((await EpisodicMemory.open(directory, optionsFor())).entities().map((entity) => entity.label)).toEqual(['zebra']);
   });
 });

@@ -3,9 +3,12 @@
  * and a manifest, in one directory (see {@link memoryDirectory}).
  *
  * Layout and crash safety. Each {@link EpisodicMemory.save} writes a new generation `n`:
- * `vectors-n.hnsw`, then `events-n.jsonl`, each to a temporary name that is renamed into place, and
- * `manifest.json` last (also temp + rename), which names the generation's files, its event count,
- * the SHA-256 of the events file and the size of the index file. The manifest is the commit point: a
+ * `vectors-n.hnsw`, then `events-n.jsonl`, then (when the store has them) `entities-n.json` (the
+ * schematic layer: tracks and entities) and `narrative-n.json`, each to a temporary name that is
+ * renamed into place, and `manifest.json` last (also temp + rename), which names the generation's
+ * files, its event count, the SHA-256 of the events, entities and narrative files and the size of
+ * the index file. Stores saved before the entity and narrative layers existed (no such files in
+ * their manifest) open with both layers empty; their format version is unchanged (1). The manifest is the commit point: a
  * process killed at any moment leaves the previous manifest and the files it names intact, so the
  * store reopens as it was at the last completed save. Files of other generations and temporary files
  * are deleted after the manifest is written. One process writes a store at a time.
@@ -16,17 +19,29 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import type { VideoInfo } from '@longvid/core';
 import { LongVidError, atomicWriteFile } from '@longvid/core';
+import type { z } from 'zod';
 import { stableStringify } from './memory-directory';
 import { MemoryStoreBase, type VectorNeighbour } from './memory-store-base';
-import { describeZodError, eventSchema, storedManifestSchema, type StorageInfo, type StoredManifest } from './schemas';
+import { EntityIndex } from './entities';
+import {
+  describeZodError,
+  entitiesFileSchema,
+  eventSchema,
+  narrativeFileSchema,
+  storedManifestSchema,
+  type EntitiesFile,
+  type NarrativeFile,
+  type StorageInfo,
+  type StoredManifest,
+} from './schemas';
 import type { MemoryEvent, MemoryManifest } from './types';
 import { VectorIndex } from './vector-index';
 
 /** Name of the manifest file in a store directory. */
 const MANIFEST_FILE = 'manifest.json';
 /** Names this package writes in a store directory (besides the manifest), for clean-up. */
-const GENERATION_FILE = /^(?:events|vectors)-(\d+)\.(?:jsonl|hnsw)$/;
-const TEMPORARY_FILE = /^(?:manifest\.json|(?:events|vectors)-\d+\.(?:jsonl|hnsw))\.tmp-/;
+const GENERATION_FILE = /^(?:events|vectors|entities|narrative)-(\d+)\.(?:jsonl|hnsw|json)$/;
+const TEMPORARY_FILE = /^(?:manifest\.json|(?:events|vectors|entities|narrative)-\d+\.(?:jsonl|hnsw|json))\.tmp-/;
 
 /** Options of {@link EpisodicMemory.open}. */
 export interface EpisodicMemoryOptions {
@@ -130,8 +145,32 @@ export class EpisodicMemory extends MemoryStoreBase {
     }
     const index = await VectorIndex.read(indexPath, stored.dimensions, storage.eventCount, corruptHint(directory));
     if (options.video) manifest.video = structuredClone(options.video);
+    const entities = storage.entitiesFile ? await readLayerFile(directory, storage.entitiesFile, storage.entitiesSha256, entitiesFileSchema) : undefined;
+    const narrative = storage.narrativeFile ? await readLayerFile(directory, storage.narrativeFile, storage.narrativeSha256, narrativeFileSchema) : undefined;
     const memory = new EpisodicMemory(directory, manifest, index, storage.generation);
     for (const event of events) memory.insertEvent(event);
+    if (entities) {
+      try {
+        memory.entityIndex = new EntityIndex(entities.tracks, entities.options);
+      } catch (error) {
+        throw new LongVidError('MEMORY_CORRUPT', `memory entities file ${join(directory, storage.entitiesFile as string)} is corrupt: ${(error as Error).message}`, {
+          details: { path: join(directory, storage.entitiesFile as string) },
+          hint: corruptHint(directory),
+          cause: error,
+        });
+      }
+      memory.entityOptions = entities.options;
+    }
+    if (narrative) {
+      const unknown = narrative.entries.flatMap((entry) => entry.eventIds).find((id) => id >= events.length);
+      if (unknown !== undefined) {
+        throw new LongVidError('MEMORY_CORRUPT', `memory narrative file ${join(directory, storage.narrativeFile as string)} names event ${unknown}, but the store holds ${events.length}`, {
+          details: { path: join(directory, storage.narrativeFile as string) },
+          hint: corruptHint(directory),
+        });
+      }
+      memory.narrativeEntries = narrative.entries;
+    }
     return memory;
   }
 
@@ -145,7 +184,8 @@ export class EpisodicMemory extends MemoryStoreBase {
       const parsed = storedManifestSchema.safeParse(JSON.parse(readFileSync(join(directory, MANIFEST_FILE), 'utf8')));
       if (!parsed.success || !parsed.data.complete) return false;
       const { storage } = parsed.data;
-      return existsSync(join(directory, storage.eventsFile)) && statSync(join(directory, storage.indexFile)).size === storage.indexBytes;
+      const layers = [storage.entitiesFile, storage.narrativeFile].every((file) => file === undefined || existsSync(join(directory, file)));
+      return layers && existsSync(join(directory, storage.eventsFile)) && statSync(join(directory, storage.indexFile)).size === storage.indexBytes;
     } catch {
       return false;
     }
@@ -181,11 +221,20 @@ export class EpisodicMemory extends MemoryStoreBase {
     const indexBytes = this.index.writeSync(join(this.directory, indexFile));
     const events = this.eventsById().slice();
     const manifest = this.manifest;
+    const tracks = this.entityIndex.tracks();
+    const entities: EntitiesFile | undefined = tracks.length > 0 ? { version: 1, options: structuredClone(this.entityOptions), tracks, entities: this.entityIndex.entities() } : undefined;
+    const narrative: NarrativeFile | undefined = this.narrativeEntries.length > 0 ? { version: 1, entries: structuredClone(this.narrativeEntries) } : undefined;
     const eventsSha256 = await writeEvents(join(this.directory, eventsFile), events);
-    const stored: StoredManifest = {
-      ...manifest,
-      storage: { generation, eventCount: events.length, eventsFile, eventsSha256, indexFile, indexBytes },
-    };
+    const storage: StorageInfo = { generation, eventCount: events.length, eventsFile, eventsSha256, indexFile, indexBytes };
+    if (entities) {
+      storage.entitiesFile = `entities-${generation}.json`;
+      storage.entitiesSha256 = await writeLayerFile(join(this.directory, storage.entitiesFile), entities);
+    }
+    if (narrative) {
+      storage.narrativeFile = `narrative-${generation}.json`;
+      storage.narrativeSha256 = await writeLayerFile(join(this.directory, storage.narrativeFile), narrative);
+    }
+    const stored: StoredManifest = { ...manifest, storage };
     await atomicWriteFile(join(this.directory, MANIFEST_FILE), `${JSON.stringify(stored, null, 2)}\n`);
     this.generation = generation;
     await this.removeStaleFiles(generation);
@@ -306,6 +355,38 @@ async function readEvents(path: string, storage: StorageInfo, directory: string)
   }
   if (events.length !== storage.eventCount) throw corrupt(`it holds ${events.length} events, the manifest says ${storage.eventCount}`);
   return events;
+}
+
+/** Writes a layer file (JSON) atomically; returns its SHA-256, hex. */
+async function writeLayerFile(path: string, value: EntitiesFile | NarrativeFile): Promise<string> {
+  const bytes = Buffer.from(`${JSON.stringify(value)}\n`, 'utf8');
+  await atomicWriteFile(path, bytes);
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Reads, checks (SHA-256 against the manifest, then zod) and returns a layer file. */
+async function readLayerFile<T>(directory: string, file: string, sha256: string | undefined, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: z.ZodError } }): Promise<T> {
+  const path = join(directory, file);
+  const corrupt = (reason: string, cause?: unknown): LongVidError =>
+    new LongVidError('MEMORY_CORRUPT', `memory file ${path} is corrupt: ${reason}`, { details: { path }, hint: corruptHint(directory), cause });
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(path);
+  } catch (error) {
+    throw corrupt((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is missing' : (error as Error).message, error);
+  }
+  if (sha256 === undefined || createHash('sha256').update(buffer).digest('hex') !== sha256) {
+    throw corrupt('its content does not match the SHA-256 recorded in the manifest (truncated or edited)');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(buffer.toString('utf8'));
+  } catch (error) {
+    throw corrupt('not valid JSON', error);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw corrupt(describeZodError(parsed.error));
+  return parsed.data;
 }
 
 /**

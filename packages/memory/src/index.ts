@@ -1,7 +1,9 @@
 /**
  * @longvid/memory — episodic memory of a video: events with embeddings in an hnswlib-node HNSW index
- * (cosine), BM25 over their text, hybrid search by reciprocal rank fusion, and crash-safe persistence
- * in a directory keyed by the video's content hash and the ingestion parameters.
+ * (cosine), BM25 over their text, hybrid search by reciprocal rank fusion; a schematic layer of
+ * entities (object tracks by class and attributes: when they appear, how many at once) queried by
+ * the words of a question; a narrative layer of ordered summaries of groups of events; all persisted
+ * crash-safely in a directory keyed by the video's content hash and the ingestion parameters.
  * @packageDocumentation
  */
 export type { MemoryEvent, MemoryManifest, MemorySearchHit, MemoryFilter, MemoryStore } from './types';
@@ -12,3 +14,9 @@ export { tokenize, LexicalIndex } from './lexical-index';
 export type { Bm25Options, LexicalMatch } from './lexical-index';
 export { reciprocalRankFusion, RECIPROCAL_RANK_CONSTANT } from './fusion';
 export type { FusedItem } from './fusion';
+export { EntityIndex, mergeSpanList } from './entities';
+export type { Entity, EntityTrack, EntityTrackInput, EntityAppearance, EntityCount, EntityIndexOptions, EntityFilter } from './entities';
+export { LABEL_SYNONYMS, singular, labelsMentioned, parseEntityQuestion } from './entity-labels';
+export type { LabelMention, EntityQuestion } from './entity-labels';
+export { buildNarrative, assembleSummary } from './narrative';
+export type { NarrativeEntry, NarrativeGroup, NarrativeSummarizer, BuildNarrativeOptions } from './narrative';

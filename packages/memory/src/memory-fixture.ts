@@ -3,6 +3,7 @@
  * embeddings, plus a few events with meaningful text that searches must find.
  */
 import type { Observation, Span } from '@longvid/core';
+import type { EntityTrackInput } from './entities';
 import type { MemoryEvent, MemoryStore } from './types';
 
 /**
@@ -119,4 +120,28 @@ export function bruteForceNearest(fixture: MemoryFixture, query: Float32Array, k
     .map(([id, embedding]) => ({ id, similarity: cosineSimilarity(query, embedding) }))
     .sort((a, b) => b.similarity - a.similarity || a.id - b.id)
     .slice(0, k);
+}
+
+/**
+ * Object tracks shaped like what detection gives on the shared `dev_long.mp4` (see its ground truth
+ * in `shared/data/videos/MANIFEST.md`), keyframes every 2 s: a blue mug at 0–9.56 s; three bottles
+ * at 9.56–49.43 s, the left one taken away at 16–22 s (and put back as a new track); a woman and a
+ * dog at 49.43–59.1 s (the dog lost for one keyframe); the talking head; three red cups at
+ * 77.14–87.15 s (weakly detected); a spurious low-score "bottle" among the cups.
+ */
+export function devLongTracks(): EntityTrackInput[] {
+  return [
+    { id: 0, label: 'cup', spans: [{ start: 0, end: 10 }], meanScore: 0.86, attributes: { colour: 'blue' } },
+    { id: 1, label: 'person', spans: [{ start: 0, end: 10 }], meanScore: 0.7, attributes: { colour: 'black' } },
+    { id: 2, label: 'bottle', spans: [{ start: 10, end: 16 }], meanScore: 0.84, attributes: { colour: 'blue' } },
+    { id: 3, label: 'bottle', spans: [{ start: 10, end: 50 }], meanScore: 0.82, attributes: { colour: 'blue' } },
+    { id: 4, label: 'bottle', spans: [{ start: 10, end: 50 }], meanScore: 0.8, attributes: { colour: 'blue' } },
+    { id: 5, label: 'bottle', spans: [{ start: 22, end: 50 }], meanScore: 0.76, attributes: { colour: 'blue' } },
+    { id: 6, label: 'person', spans: [{ start: 50, end: 60 }], meanScore: 0.87, attributes: { colour: 'blue' } },
+    { id: 7, label: 'dog', spans: [{ start: 50, end: 52 }, { start: 54, end: 60 }], meanScore: 0.64, attributes: { colour: 'brown' } },
+    { id: 8, label: 'person', spans: [{ start: 60, end: 68 }], meanScore: 0.9, attributes: { colour: 'orange' } },
+    { id: 9, label: 'cup', spans: [{ start: 78, end: 80 }], meanScore: 0.35, attributes: { colour: 'red' } },
+    { id: 10, label: 'cup', spans: [{ start: 84, end: 86 }], meanScore: 0.6, attributes: { colour: 'red' } },
+    { id: 11, label: 'bottle', spans: [{ start: 78, end: 82 }], meanScore: 0.41, attributes: { colour: 'red' } },
+  ];
 }

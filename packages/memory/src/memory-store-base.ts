@@ -5,9 +5,12 @@
  */
 import type { Span } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
+import { EntityIndex } from './entities';
+import type { Entity, EntityAppearance, EntityCount, EntityIndexOptions, EntityTrack, EntityTrackInput } from './entities';
 import { reciprocalRankFusion } from './fusion';
 import { LexicalIndex } from './lexical-index';
-import { describeZodError, eventInputSchema, spanSchema } from './schemas';
+import type { NarrativeEntry } from './narrative';
+import { describeZodError, eventInputSchema, narrativeEntrySchema, spanSchema } from './schemas';
 import type { MemoryEvent, MemoryFilter, MemoryManifest, MemorySearchHit, MemoryStore } from './types';
 
 /** How deep each list goes before reciprocal rank fusion (at least `k`). */
@@ -80,6 +83,12 @@ export abstract class MemoryStoreBase implements MemoryStore {
   /** Events by `span.start`, then id. */
   private readonly byTime: MemoryEvent[] = [];
   private readonly lexical = new LexicalIndex();
+  /** The schematic layer. */
+  protected entityIndex = new EntityIndex([]);
+  /** The options the entity layer was built with (persisted with it). */
+  protected entityOptions: { mergeGapSeconds: number; synonyms?: Record<string, string[]> } = { mergeGapSeconds: 1 };
+  /** Narrative entries in time order. */
+  protected narrativeEntries: NarrativeEntry[] = [];
 
   protected constructor(manifest: MemoryManifest) {
     this.manifestState = manifest;
@@ -216,6 +225,77 @@ export abstract class MemoryStoreBase implements MemoryStore {
       });
   }
 
+  /** {@inheritDoc MemoryStore.setTracks} */
+  setTracks(tracks: readonly EntityTrackInput[], options: EntityIndexOptions = {}): Entity[] {
+    const mergeGapSeconds = options.mergeGapSeconds ?? 1;
+    const synonyms = options.synonyms ? Object.fromEntries(Object.entries(options.synonyms).map(([label, words]) => [label, [...words]])) : undefined;
+    this.entityIndex = new EntityIndex(tracks, { mergeGapSeconds, synonyms });
+    this.entityOptions = synonyms ? { mergeGapSeconds, synonyms } : { mergeGapSeconds };
+    this.manifestState.updatedAt = new Date().toISOString();
+    return this.entityIndex.entities();
+  }
+
+  /** {@inheritDoc MemoryStore.tracks} */
+  tracks(): EntityTrack[] {
+    return this.entityIndex.tracks();
+  }
+
+  /** {@inheritDoc MemoryStore.entities} */
+  entities(): Entity[] {
+    return this.entityIndex.entities();
+  }
+
+  /** {@inheritDoc MemoryStore.entitiesInSpan} */
+  entitiesInSpan(span: Span): Entity[] {
+    return this.entityIndex.entitiesInSpan(this.checkSpan(span));
+  }
+
+  /** {@inheritDoc MemoryStore.findEntities} */
+  findEntities(query: string, filter?: MemoryFilter): Entity[] {
+    return this.entityIndex.find(query, this.checkFilter(filter));
+  }
+
+  /** {@inheritDoc MemoryStore.entityAppearances} */
+  entityAppearances(query: string, filter?: MemoryFilter): EntityAppearance {
+    return this.entityIndex.appearances(query, this.checkFilter(filter));
+  }
+
+  /** {@inheritDoc MemoryStore.countEntities} */
+  countEntities(query: string, filter?: MemoryFilter): EntityCount {
+    return this.entityIndex.count(query, this.checkFilter(filter));
+  }
+
+  /** {@inheritDoc MemoryStore.setNarrative} */
+  setNarrative(entries: readonly NarrativeEntry[]): void {
+    const checked = entries.map((entry, position) => {
+      const parsed = narrativeEntrySchema.safeParse(entry);
+      if (!parsed.success) {
+        throw new LongVidError('BAD_INPUT', `invalid narrative entry ${position}: ${describeZodError(parsed.error)}`, {
+          details: { position, span: (entry as Partial<NarrativeEntry> | undefined)?.span },
+          hint: 'pass the entries buildNarrative returns',
+        });
+      }
+      const missing = parsed.data.eventIds.find((id) => this.eventsById()[id] === undefined);
+      if (missing !== undefined) {
+        throw new LongVidError('BAD_INPUT', `narrative entry ${position} names event ${missing}, which the memory does not hold`, {
+          details: { position, eventId: missing, events: this.eventsById().length },
+          hint: 'add the events before the narrative built from them',
+        });
+      }
+      return parsed.data;
+    });
+    this.narrativeEntries = checked.sort((a, b) => a.span.start - b.span.start || a.id - b.id).map((entry, id) => ({ ...entry, id }));
+    this.manifestState.updatedAt = new Date().toISOString();
+  }
+
+  /** {@inheritDoc MemoryStore.narrative} */
+  narrative(filter?: MemoryFilter): NarrativeEntry[] {
+    const span = this.checkFilter(filter).span;
+    return this.narrativeEntries
+      .filter((entry) => !span || spansOverlap(entry.span, span))
+      .map((entry) => ({ ...entry, span: { ...entry.span }, eventIds: [...entry.eventIds] }));
+  }
+
   /** {@inheritDoc MemoryStore.markComplete} */
   markComplete(stats?: Record<string, number>): void {
     if (stats !== undefined) {
@@ -241,6 +321,10 @@ export abstract class MemoryStoreBase implements MemoryStore {
     const ids = new Set(this.findInSpan(filter.span).map((event) => event.id));
     if (ids.size === 0) return null;
     return (id) => ids.has(id);
+  }
+
+  private checkFilter(filter: MemoryFilter | undefined): MemoryFilter {
+    return filter?.span ? { span: this.checkSpan(filter.span) } : {};
   }
 
   private checkSpan(span: Span): Span {

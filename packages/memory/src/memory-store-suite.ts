@@ -4,7 +4,7 @@
  * suite per interface). Uses Jest's globals, so call it from a Jest test file only.
  */
 import { LongVidError, spanOverlap } from '@longvid/core';
-import { bruteForceNearest, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom, type MemoryFixture } from './memory-fixture';
+import { bruteForceNearest, devLongTracks, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom, type MemoryFixture } from './memory-fixture';
 import type { MemoryEvent, MemorySearchHit, MemoryStore } from './types';
 
 /** Makes a fresh, empty store for the suite. */
@@ -33,7 +33,8 @@ function expectDescending(hits: MemorySearchHit[]): void {
 /**
  * Registers the {@link MemoryStore} contract tests for one implementation: ids and ordering,
  * validation errors, spans, vector search equal to brute force, BM25, hybrid ranking, filters, `k`
- * handling and the manifest.
+ * handling, the manifest, the entity layer (when / how many / which, synonyms, span filters) and the
+ * narrative layer.
  * @param name shown in the test names.
  * @param factory makes a fresh, empty store with the given embedder id and dimensions.
  */
@@ -223,6 +224,63 @@ export function describeMemoryStore(name: string, factory: MemoryStoreFactory): 
       expect(store.manifest.complete).toBe(true);
       expect(store.manifest.stats).toEqual({ ingestSeconds: 12.5, clips: 203 });
       expect(errorOf(() => store.markComplete({ bad: Number.NaN })).code).toBe('BAD_INPUT');
+    });
+
+    it('builds entities from tracks and answers when and how many, through synonyms and plurals', () => {
+      expect(store.entities()).toEqual([]);
+      expect(store.countEntities('bottles').count).toBe(0);
+      const entities = store.setTracks(devLongTracks());
+      expect(store.entities()).toEqual(entities);
+      expect(store.tracks()).toHaveLength(12);
+      // One entity per class and colour, in order of first appearance.
+      expect(entities.map((entity) => `${entity.attributes.colour} ${entity.label}`)).toEqual([
+        'blue cup', 'black person', 'blue bottle', 'blue person', 'brown dog', 'orange person', 'red cup', 'red bottle',
+      ]);
+      const dog = store.entityAppearances('When does a dog appear?');
+      expect(dog.labels).toEqual(['dog']);
+      // The dog is lost for one keyframe (52–54 s), a gap longer than the 1-s merge gap: two spans.
+      expect(dog.spans).toEqual([{ start: 50, end: 52 }, { start: 54, end: 60 }]);
+      expect(store.entityAppearances('puppies').spans).toEqual(dog.spans);
+      const bottles = store.countEntities('How many bottles are on the table?');
+      expect(bottles).toMatchObject({ labels: ['bottle'], count: 3, distinct: 5, at: 10 });
+      expect(store.countEntities('bottles', { span: { start: 17, end: 21 } })).toMatchObject({ count: 2, distinct: 2 });
+      const mug = store.findEntities('the mug');
+      expect(mug.map((entity) => entity.attributes.colour)).toEqual(['blue', 'red']);
+      expect(mug[0]).toMatchObject({ label: 'cup', count: 1, trackIds: [0], seconds: 10 });
+      expect(store.findEntities('cup', { span: { start: 70, end: 90 } }).map((entity) => entity.attributes.colour)).toEqual(['red']);
+      expect(store.entityAppearances('zebra')).toEqual({ labels: ['zebra'], spans: [], entities: [] });
+      expect(store.entityAppearances('a unicorn')).toEqual({ labels: [], spans: [], entities: [] });
+      expect(store.countEntities('a giraffe')).toMatchObject({ labels: ['giraffe'], count: 0, distinct: 0 });
+      expect(store.countEntities('people').count).toBe(1);
+    });
+
+    it('filters entities by span, and rejects bad tracks and spans with BAD_INPUT', () => {
+      expect(store.entitiesInSpan({ start: 55, end: 56 }).map((entity) => entity.label)).toEqual(['person', 'dog']);
+      expect(store.entitiesInSpan({ start: 52.5, end: 53 }).map((entity) => entity.label)).toEqual(['person']);
+      expect(store.entitiesInSpan({ start: 10, end: 10 }).map((entity) => entity.label)).toEqual(['cup', 'person', 'bottle']);
+      expect(store.entityAppearances('dog', { span: { start: 51, end: 55 } }).spans).toEqual([{ start: 51, end: 52 }, { start: 54, end: 55 }]);
+      expect(errorOf(() => store.entitiesInSpan({ start: 5, end: 1 })).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.countEntities('dog', { span: { start: Number.NaN, end: 1 } })).code).toBe('BAD_INPUT');
+      const before = store.entities();
+      expect(errorOf(() => store.setTracks([{ id: 0, label: 'dog', spans: [], meanScore: 0.5 }, { id: 0, label: 'cat', spans: [], meanScore: 0.5 }])).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.setTracks([{ id: 0, label: 'dog', spans: [{ start: 3, end: 2 }], meanScore: 0.5 }])).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.setTracks([{ id: 0, label: 'dog', spans: [], meanScore: 1.5 }])).code).toBe('BAD_INPUT');
+      expect(store.entities()).toEqual(before);
+    });
+
+    it('stores the narrative in time order with ids, filters it by span, and rejects entries naming unknown events', () => {
+      expect(store.narrative()).toEqual([]);
+      const late = { id: 0, span: { start: 88.5, end: 91.5 }, eventIds: [fixture.trainId], summary: 'a train timetable', source: 'observations' as const };
+      const early = { id: 1, span: { start: 20, end: 25 }, eventIds: [fixture.lockerId], summary: 'a locker', source: 'summarizer' as const };
+      store.setNarrative([late, early]);
+      expect(store.narrative()).toEqual([
+        { ...early, id: 0 },
+        { ...late, id: 1 },
+      ]);
+      expect(store.narrative({ span: { start: 90, end: 100 } }).map((entry) => entry.summary)).toEqual(['a train timetable']);
+      expect(errorOf(() => store.setNarrative([{ ...late, eventIds: [9999] }])).code).toBe('BAD_INPUT');
+      expect(errorOf(() => store.setNarrative([{ ...late, span: { start: 2, end: 1 } }])).code).toBe('BAD_INPUT');
+      expect(store.narrative()).toHaveLength(2);
     });
 
     it('answers empty when it holds no events', async () => {

@@ -31,4 +31,14 @@ describe('MockMemoryStore', () => {
     }
     expect(LongVidError.is(error) && error.code).toBe('MEMORY_MISMATCH');
   });
+
+  it('records entity and narrative calls', () => {
+    const store = new MockMemoryStore({ dimensions: 2 });
+    store.setTracks([{ id: 0, label: 'dog', spans: [{ start: 49.5, end: 59 }], meanScore: 0.7 }]);
+    expect(store.entityAppearances('When does a dog appear?', { span: { start: 0, end: 100 } }).spans).toEqual([{ start: 49.5, end: 59 }]);
+    expect(store.countEntities('dogs').count).toBe(1);
+    store.narrative();
+    expect(store.calls.map((call) => call.method)).toEqual(['setTracks', 'entityAppearances', 'countEntities', 'narrative']);
+    expect(store.callsOf('entityAppearances')[0].args).toEqual(['When does a dog appear?', { span: { start: 0, end: 100 } }]);
+  });
 });

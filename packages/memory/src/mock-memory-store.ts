@@ -1,6 +1,8 @@
 import type { Span, VideoInfo } from '@longvid/core';
 import { stableStringify } from './memory-directory';
 import { MemoryStoreBase, type VectorNeighbour } from './memory-store-base';
+import type { Entity, EntityAppearance, EntityCount, EntityIndexOptions, EntityTrack, EntityTrackInput } from './entities';
+import type { NarrativeEntry } from './narrative';
 import type { MemoryEvent, MemoryFilter, MemorySearchHit } from './types';
 
 /** Names of the {@link MemoryStore} methods a {@link MockMemoryStore} records. */
@@ -13,7 +15,16 @@ export type MemoryStoreMethod =
   | 'searchLexical'
   | 'searchHybrid'
   | 'markComplete'
-  | 'save';
+  | 'save'
+  | 'setTracks'
+  | 'tracks'
+  | 'entities'
+  | 'entitiesInSpan'
+  | 'findEntities'
+  | 'entityAppearances'
+  | 'countEntities'
+  | 'setNarrative'
+  | 'narrative';
 
 /** One recorded call: the method and a copy of its arguments (embeddings copied). */
 export interface MemoryStoreCall {
@@ -132,6 +143,51 @@ export class MockMemoryStore extends MemoryStoreBase {
   override searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[] {
     this.record('searchHybrid', filter === undefined ? [query, embedding, k] : [query, embedding, k, filter]);
     return super.searchHybrid(query, embedding, k, filter);
+  }
+
+  override setTracks(tracks: readonly EntityTrackInput[], options?: EntityIndexOptions): Entity[] {
+    this.record('setTracks', options === undefined ? [tracks] : [tracks, options]);
+    return super.setTracks(tracks, options);
+  }
+
+  override tracks(): EntityTrack[] {
+    this.record('tracks', []);
+    return super.tracks();
+  }
+
+  override entities(): Entity[] {
+    this.record('entities', []);
+    return super.entities();
+  }
+
+  override entitiesInSpan(span: Span): Entity[] {
+    this.record('entitiesInSpan', [span]);
+    return super.entitiesInSpan(span);
+  }
+
+  override findEntities(query: string, filter?: MemoryFilter): Entity[] {
+    this.record('findEntities', filter === undefined ? [query] : [query, filter]);
+    return super.findEntities(query, filter);
+  }
+
+  override entityAppearances(query: string, filter?: MemoryFilter): EntityAppearance {
+    this.record('entityAppearances', filter === undefined ? [query] : [query, filter]);
+    return super.entityAppearances(query, filter);
+  }
+
+  override countEntities(query: string, filter?: MemoryFilter): EntityCount {
+    this.record('countEntities', filter === undefined ? [query] : [query, filter]);
+    return super.countEntities(query, filter);
+  }
+
+  override setNarrative(entries: readonly NarrativeEntry[]): void {
+    this.record('setNarrative', [entries]);
+    super.setNarrative(entries);
+  }
+
+  override narrative(filter?: MemoryFilter): NarrativeEntry[] {
+    this.record('narrative', filter === undefined ? [] : [filter]);
+    return super.narrative(filter);
   }
 
   override markComplete(stats?: Record<string, number>): void {

@@ -26,6 +26,7 @@ export const observationSchema = z.object({
   confidence: z.number().min(0).max(1),
   tool: z.string(),
   box: boxSchema.optional(),
+  attributes: z.record(z.string(), z.string()).optional(),
 }) satisfies z.ZodType<Observation>;
 
 /** A {@link MemoryEvent} without its id, as given to `addEvent`. */
@@ -66,6 +67,55 @@ export const manifestSchema = z.object({
   stats: z.record(z.string(), z.number()).optional(),
 }) satisfies z.ZodType<MemoryManifest>;
 
+const attributesSchema = z.record(z.string(), z.string());
+
+/** A stored entity track (`entities-<n>.json`). */
+export const entityTrackSchema = z.object({
+  id: z.number().int().min(0),
+  label: z.string().min(1),
+  spans: z.array(spanSchema),
+  meanScore: z.number().min(0).max(1),
+  attributes: attributesSchema,
+});
+
+/** A stored entity (`entities-<n>.json`; rebuilt from the tracks on load, kept for readers of the file). */
+export const entitySchema = z.object({
+  id: z.number().int().min(0),
+  label: z.string().min(1),
+  attributes: attributesSchema,
+  spans: z.array(spanSchema),
+  count: z.number().int().min(0),
+  trackIds: z.array(z.number().int().min(0)),
+  score: z.number().min(0).max(1),
+  seconds: z.number().min(0),
+});
+
+/** `entities-<n>.json`: the schematic layer of one generation. */
+export const entitiesFileSchema = z.object({
+  version: z.literal(1),
+  options: z.object({ mergeGapSeconds: z.number().min(0), synonyms: z.record(z.string(), z.array(z.string())).optional() }),
+  tracks: z.array(entityTrackSchema),
+  entities: z.array(entitySchema),
+});
+
+/** `entities-<n>.json` as written. */
+export type EntitiesFile = z.infer<typeof entitiesFileSchema>;
+
+/** A narrative entry, as given to `setNarrative` and stored. */
+export const narrativeEntrySchema = z.object({
+  id: z.number().int().min(0),
+  span: spanSchema,
+  eventIds: z.array(z.number().int().min(0)),
+  summary: z.string(),
+  source: z.enum(['observations', 'summarizer']),
+});
+
+/** `narrative-<n>.json`: the narrative layer of one generation. */
+export const narrativeFileSchema = z.object({ version: z.literal(1), entries: z.array(narrativeEntrySchema) });
+
+/** `narrative-<n>.json` as written. */
+export type NarrativeFile = z.infer<typeof narrativeFileSchema>;
+
 /** Where the data of one saved generation lies; kept in `manifest.json` next to the public fields. */
 export const storageSchema = z.object({
   /** Save counter; the files of a save carry it in their names. */
@@ -80,6 +130,14 @@ export const storageSchema = z.object({
   indexFile: z.string().regex(/^vectors-\d+\.hnsw$/),
   /** Size of the index file, bytes. */
   indexBytes: z.number().int().min(0),
+  /** Entities file name; absent when the store has no entity layer (and in stores written before it existed). */
+  entitiesFile: z.string().regex(/^entities-\d+\.json$/).optional(),
+  /** SHA-256 of the entities file, hex. */
+  entitiesSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** Narrative file name; absent when the store has no narrative. */
+  narrativeFile: z.string().regex(/^narrative-\d+\.json$/).optional(),
+  /** SHA-256 of the narrative file, hex. */
+  narrativeSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 /** Where the data of one saved generation lies. */

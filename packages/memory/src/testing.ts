@@ -8,5 +8,5 @@ export { MockMemoryStore } from './mock-memory-store';
 export type { MemoryStoreCall, MemoryStoreMethod, MockMemoryStoreOptions } from './mock-memory-store';
 export { describeMemoryStore } from './memory-store-suite';
 export type { MemoryStoreFactory } from './memory-store-suite';
-export { FIXTURE_CLIP_SECONDS, bruteForceNearest, cosineSimilarity, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom } from './memory-fixture';
+export { FIXTURE_CLIP_SECONDS, devLongTracks, bruteForceNearest, cosineSimilarity, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom } from './memory-fixture';
 export type { MemoryFixture } from './memory-fixture';

@@ -1,4 +1,6 @@
 import type { Observation, Span, VideoInfo } from '@longvid/core';
+import type { Entity, EntityAppearance, EntityCount, EntityIndexOptions, EntityTrack, EntityTrackInput } from './entities';
+import type { NarrativeEntry } from './narrative';
 
 /**
  * One episodic event: a clip of the video with what was observed in it.
@@ -69,7 +71,9 @@ export interface MemoryFilter {
 
 /**
  * Episodic memory of one video: events with an embedding each, searchable by vector (cosine), by
- * words (BM25) and by both (reciprocal rank fusion). Versioned like the Vercel AI SDK's
+ * words (BM25) and by both (reciprocal rank fusion); a schematic layer of entities (object tracks by
+ * class and attributes, with appearance spans and counts); and a narrative layer (ordered summaries
+ * of groups of events). Versioned like the Vercel AI SDK's
  * `LanguageModelV2`: implementations set {@link MemoryStore.specificationVersion}.
  *
  * Implementations: `EpisodicMemory` (hnswlib-node index + files on disk) and `MockMemoryStore`
@@ -113,6 +117,49 @@ export interface MemoryStore {
    * @throws LongVidError as {@link MemoryStore.searchVector}.
    */
   searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[];
+  /**
+   * Replaces the schematic (entity) layer with the entities of `tracks` (from `trackObjects` of
+   * `@longvid/perception`): tracks of one class with equal attributes form one entity (see
+   * `EntityIndex`). Persisted by {@link MemoryStore.save}.
+   * @returns The entities, in order of first appearance.
+   * @throws LongVidError `BAD_INPUT` for a repeated track id, an invalid span or a score outside `[0, 1]`.
+   */
+  setTracks(tracks: readonly EntityTrackInput[], options?: EntityIndexOptions): Entity[];
+  /** The stored tracks, in order of first appearance. */
+  tracks(): EntityTrack[];
+  /** Every entity, in order of first appearance (empty when no tracks were set). */
+  entities(): Entity[];
+  /**
+   * Entities appearing in `span` (as {@link MemoryStore.eventsInSpan} for events).
+   * @throws LongVidError `BAD_INPUT` for an invalid span.
+   */
+  entitiesInSpan(span: Span): Entity[];
+  /**
+   * Entities a query names ("dog", "puppies", "the mug"; synonyms and plurals resolved to class
+   * names), most salient first (time present × score), only those appearing in the filter span.
+   * @throws LongVidError `BAD_INPUT` for an invalid filter span.
+   */
+  findEntities(query: string, filter?: MemoryFilter): Entity[];
+  /**
+   * When things a query names appear ("When does a dog appear?"): their spans merged, clipped to the
+   * filter span; empty spans when nothing matches.
+   * @throws LongVidError `BAD_INPUT` for an invalid filter span.
+   */
+  entityAppearances(query: string, filter?: MemoryFilter): EntityAppearance;
+  /**
+   * How many things a query names are seen at once ("How many bottles are on the table?"): the most
+   * matching tracks present together within the filter span.
+   * @throws LongVidError `BAD_INPUT` for an invalid filter span.
+   */
+  countEntities(query: string, filter?: MemoryFilter): EntityCount;
+  /**
+   * Replaces the narrative layer (from `buildNarrative`); entries are stored in time order with ids
+   * 0, 1, 2.... Persisted by {@link MemoryStore.save}.
+   * @throws LongVidError `BAD_INPUT` when an entry is malformed or names an event the store lacks.
+   */
+  setNarrative(entries: readonly NarrativeEntry[]): void;
+  /** Narrative entries in time order; with a filter, those overlapping its span. */
+  narrative(filter?: MemoryFilter): NarrativeEntry[];
   /** Marks ingestion finished and merges `stats` into the manifest's stats. Persisted by {@link MemoryStore.save}. */
   markComplete(stats?: Record<string, number>): void;
   /** Persists the store (atomically: a crash leaves the previously saved state readable). */
