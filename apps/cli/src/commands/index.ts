@@ -6,15 +6,10 @@ import { registerSsr } from './ssr';
 import { registerReward } from './reward';
 import { registerGrpo } from './grpo';
 import { registerExport } from './export';
-import { registerMvp } from './mvp';
-import { registerSsr } from './ssr';
-import { registerReward } from './reward';
-import { registerGrpo } from './grpo';
-import { registerExport } from './export';
 import { registerEval } from './eval';
 
 /**
  * Every `longvid` command, in help order. A new command is a file in this folder exporting a
  * {@link RegisterCommand}, plus one line here.
  */
-export const COMMANDS: RegisterCommand[] = [registerAsk, registerIngest, registerEval, registerMvp, registerSsr, registerReward, registerGrpo, registerExport, registerMvp, registerSsr, registerReward, registerGrpo, registerExport];
+export const COMMANDS: RegisterCommand[] = [registerAsk, registerIngest, registerEval, registerMvp, registerSsr, registerReward, registerGrpo, registerExport];
