@@ -89,7 +89,7 @@ describe('trackObjects', () => {
   });
 
   it('links by IoU and label, matches the best overlap first, and starts tracks for the rest', () => {
-    const tracks = trackObjects([frame(0, ['dog', 0], ['dog', 100], ['cat', 0]), frame(1, ['dog', 3], ['dog', 98], ['cat', 1]), frame(2, ['dog', 5], ['dog', 50])]);
+    const tracks = trackObjects([frame(0, ['dog', 0], ['dog', 100], ['cat', 0]), frame(1, ['dog', 3], ['dog', 98], ['cat', 1]), frame(2, ['dog', 5], ['dog', 50])], { linkLoneObjects: false });
     expect(tracks.map((track) => [track.label, track.boxes.map((tracked) => tracked.box.x)])).toEqual([
       ['dog', [0, 3, 5]],
       ['dog', [100, 98]],
@@ -105,6 +105,17 @@ describe('trackObjects', () => {
       { label: 'dog', distinct: 3, maxSimultaneous: 2, maxSimultaneousAt: 0 },
     ]);
     expect(countTracks(tracks, { start: 2, end: 3 })).toEqual([{ label: 'dog', distinct: 2, maxSimultaneous: 2, maxSimultaneousAt: 2 }]);
+  });
+
+  it('links a lone object that moved too far for IoU, but not one of several', () => {
+    const running = [frame(0, ['dog', 0]), frame(2, ['dog', 40]), frame(4, ['dog', 90], ['cat', 0])];
+    expect(trackObjects(running).map((track) => [track.label, track.boxes.length])).toEqual([
+      ['dog', 3],
+      ['cat', 1],
+    ]);
+    expect(trackObjects(running, { linkLoneObjects: false }).filter((track) => track.label === 'dog')).toHaveLength(3);
+    const two = [frame(0, ['dog', 0], ['dog', 100]), frame(2, ['dog', 40], ['dog', 140])];
+    expect(trackObjects(two)).toHaveLength(4);
   });
 
   it('keeps a track over a short gap, ends it after a long one, and never across a boundary', () => {

@@ -72,6 +72,12 @@ export interface TrackObjectsOptions {
   minScore?: number;
   /** Tracks with fewer detections are dropped (flicker). Default 1. */
   minDetections?: number;
+  /**
+   * After IoU matching, when a label has exactly one open track and one detection left unmatched in a
+   * keyframe, link them whatever their overlap: at sparse keyframes (0.5 fps) a lone moving object
+   * (a running dog) rarely overlaps its previous box. Default true.
+   */
+  linkLoneObjects?: boolean;
 }
 
 interface OpenTrack {
@@ -83,7 +89,8 @@ interface OpenTrack {
 /**
  * Links the detections of keyframes into tracks. Frames are processed in time order; in each one,
  * detections are matched to the open tracks of the same label greedily by descending IoU (pairs
- * below `iouThreshold` are not matched), each track and detection at most once; unmatched
+ * below `iouThreshold` are not matched), each track and detection at most once; then a label's lone
+ * unmatched track and lone unmatched detection are linked (`linkLoneObjects`); the remaining
  * detections start new tracks. A track whose last detection is more than `maxGapSeconds` old, or
  * before a boundary that the frame is after, is closed.
  * @returns Tracks by id (first appearance order), without those shorter than `minDetections`
@@ -138,6 +145,20 @@ export function trackObjects(frames: readonly FrameDetections[], options: TrackO
       const candidate = open[pair.trackIndex];
       candidate.last = trackedBox(frame.time, detections[pair.detectionIndex]);
       candidate.track.boxes.push(candidate.last);
+    }
+    if (options.linkLoneObjects ?? true) {
+      const labels = new Set(detections.filter((_, index) => !usedDetections.has(index)).map((detection) => detection.label));
+      for (const label of labels) {
+        const tracksLeft = open.map((candidate, index) => ({ candidate, index })).filter(({ candidate, index }) => !usedTracks.has(index) && candidate.track.label === label);
+        const detectionsLeft = detections.map((detection, index) => ({ detection, index })).filter(({ detection, index }) => !usedDetections.has(index) && detection.label === label);
+        if (tracksLeft.length !== 1 || detectionsLeft.length !== 1) continue;
+        const [{ candidate, index: trackIndex }] = tracksLeft;
+        const [{ detection, index: detectionIndex }] = detectionsLeft;
+        usedTracks.add(trackIndex);
+        usedDetections.add(detectionIndex);
+        candidate.last = trackedBox(frame.time, detection);
+        candidate.track.boxes.push(candidate.last);
+      }
     }
     const fresh = detections
       .map((detection, index) => ({ detection, index }))
