@@ -1,3 +1,4 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { responseOfQuery, scoreRewardRequest, startRewardServer } from './reward-service';
@@ -58,5 +59,39 @@ describe('OpenRLHF remote reward service', () => {
     expect(responseOfQuery('PROMPT answer', 'PROMPT ')).toBe('answer');
     expect(responseOfQuery('<s>PROMPT answer', 'PROMPT ')).toBe('answer');
     expect(responseOfQuery('just an answer', undefined)).toBe('just an answer');
+  });
+
+  const python = ((): boolean => {
+    try {
+      execFileSync('python3', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  (python ? it : it.skip)('the Python shim for verl and EasyR1 (engines/longvid_reward.py) gets the same rewards from the service', async () => {
+    const server = await startRewardServer({ port: 0 });
+    try {
+      const script = [
+        'import json, sys',
+        `sys.path.insert(0, ${JSON.stringify(join(__dirname, '..', 'engines'))})`,
+        'import longvid_reward as m',
+        'request = json.load(sys.stdin)',
+        'verl = [m.compute_score("longvid", q[len(p):], l) for q, p, l in zip(request["query"], request["prompts"], request["labels"])]',
+        'easy = m.compute_score([{"response": q[len(p):], "ground_truth": l} for q, p, l in zip(request["query"], request["prompts"], request["labels"])])',
+        'print(json.dumps({"verl": verl, "easyr1": easy}))',
+      ].join('\n');
+      const output = await new Promise<string>((resolve, reject) => {
+        const child = execFile('python3', ['-c', script], { env: { ...process.env, LONGVID_REWARD_URL: server.url } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+        child.stdin?.end(JSON.stringify(recorded));
+      });
+      const result = JSON.parse(output) as { verl: number[]; easyr1: Array<{ overall: number; format: number }> };
+      result.verl.forEach((reward, i) => expect(reward).toBeCloseTo(EXPECTED[i], 10));
+      result.easyr1.forEach((entry, i) => expect(entry.overall).toBeCloseTo(EXPECTED[i], 10));
+      expect(result.easyr1.map((entry) => entry.format)).toEqual([1, 1, 1, 1, 1, 1, 0]);
+    } finally {
+      await server.close();
+    }
   });
 });
