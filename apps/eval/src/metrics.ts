@@ -107,11 +107,12 @@ function groupBy(rows: ResultRow[], key: (row: ResultRow) => string | undefined)
   return groups;
 }
 
-/** Orders labels like `10m`, `30m`, `60m`, `<2m` by their leading number, then alphabetically. */
+/** Orders labels like `10m`, `30m`, `60m`, `<2m` by their first number, then alphabetically; {@link NO_LABEL} last. */
 export function compareLabels(a: string, b: string): number {
+  if ((a === NO_LABEL) !== (b === NO_LABEL)) return a === NO_LABEL ? 1 : -1;
   const number = (label: string): number => {
     const match = /(\d+(?:\.\d+)?)/.exec(label);
-    return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
+    return match ? Number(match[1]) : Number.MAX_VALUE;
   };
   return number(a) - number(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
