@@ -45,23 +45,17 @@ export function sustainedPeakRatio(samples: Float32Array, options: SustainedPeak
   const high = Math.min(FRAME / 2 - 1, Math.floor((4000 * FRAME) / sampleRate));
   const window = new Float64Array(FRAME);
   for (let index = 0; index < FRAME; index += 1) window[index] = 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / FRAME);
-  const real = new Float64Array(FRAME);
-  const imaginary = new Float64Array(FRAME);
-  const magnitude = new Float64Array(FRAME / 2);
+  const transform = new RealTransform(FRAME);
+  const magnitude = new Float64Array(FRAME / 2 + 1);
+  const windowed = new Float64Array(FRAME);
   const history: Float64Array[] = [];
   let held = 0;
   let total = 0;
   for (let start = 0; start + FRAME <= samples.length; start += HOP) {
-    for (let index = 0; index < FRAME; index += 1) {
-      real[index] = samples[start + index] * window[index];
-      imaginary[index] = 0;
-    }
-    fastFourierTransform(real, imaginary);
+    for (let index = 0; index < FRAME; index += 1) windowed[index] = samples[start + index] * window[index];
+    transform.magnitudes(windowed, magnitude, low - 1, high + 1);
     let strongest = 0;
-    for (let bin = 0; bin < FRAME / 2; bin += 1) {
-      magnitude[bin] = Math.hypot(real[bin], imaginary[bin]);
-      if (bin >= low && bin < high && magnitude[bin] > strongest) strongest = magnitude[bin];
-    }
+    for (let bin = low; bin < high; bin += 1) if (magnitude[bin] > strongest) strongest = magnitude[bin];
     const peaks: number[] = [];
     const weights: number[] = [];
     if (strongest > 1e-4) {
@@ -80,7 +74,7 @@ export function sustainedPeakRatio(samples: Float32Array, options: SustainedPeak
     if (history.length >= hold) {
       peaks.forEach((frequency, index) => {
         total += weights[index];
-        if (history.every((previous) => previous.some((other) => Math.abs(other - frequency) < toleranceBins))) held += weights[index];
+        if (history.every((previous) => hasPeakNear(previous, frequency, toleranceBins))) held += weights[index];
       });
     }
     history.push(Float64Array.from(peaks));
@@ -89,39 +83,104 @@ export function sustainedPeakRatio(samples: Float32Array, options: SustainedPeak
   return total > 0 ? held / total : 0;
 }
 
-/** In-place iterative radix-2 FFT (Cooley–Tukey); the length must be a power of two. */
-function fastFourierTransform(real: Float64Array, imaginary: Float64Array): void {
-  const size = real.length;
-  for (let index = 1, reversed = 0; index < size; index += 1) {
-    let bit = size >> 1;
-    for (; reversed & bit; bit >>= 1) reversed ^= bit;
-    reversed ^= bit;
-    if (index < reversed) {
-      [real[index], real[reversed]] = [real[reversed], real[index]];
-      [imaginary[index], imaginary[reversed]] = [imaginary[reversed], imaginary[index]];
+/** Whether sorted `peaks` hold one within `tolerance` of `frequency` (binary search). */
+function hasPeakNear(peaks: Float64Array, frequency: number, tolerance: number): boolean {
+  let low = 0;
+  let high = peaks.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (peaks[middle] < frequency - tolerance) low = middle + 1;
+    else high = middle;
+  }
+  return low < peaks.length && Math.abs(peaks[low] - frequency) < tolerance;
+}
+
+/**
+ * Magnitude spectrum of real frames of a power-of-two length `size` by one complex FFT of half the
+ * length (the even samples as real parts, the odd ones as imaginary parts) and the split step
+ * (`X[k] = E[k] + e^{-2πik/size} O[k]`); twiddle factors and the bit-reversal permutation are
+ * precomputed.
+ */
+class RealTransform {
+  private readonly half: number;
+  private readonly real: Float64Array;
+  private readonly imaginary: Float64Array;
+  private readonly reversal: Uint32Array;
+  /** `cos` / `sin` of `-2πj / half` for the half-size FFT, `j < half / 2`. */
+  private readonly cosines: Float64Array;
+  private readonly sines: Float64Array;
+  /** `cos` / `sin` of `-2πk / size` for the split, `k <= half`. */
+  private readonly splitCosines: Float64Array;
+  private readonly splitSines: Float64Array;
+
+  constructor(size: number) {
+    const half = size / 2;
+    this.half = half;
+    this.real = new Float64Array(half);
+    this.imaginary = new Float64Array(half);
+    this.reversal = new Uint32Array(half);
+    const bits = Math.round(Math.log2(half));
+    for (let index = 0; index < half; index += 1) {
+      let reversed = 0;
+      for (let bit = 0; bit < bits; bit += 1) if (index & (1 << bit)) reversed |= 1 << (bits - 1 - bit);
+      this.reversal[index] = reversed;
+    }
+    this.cosines = new Float64Array(half / 2);
+    this.sines = new Float64Array(half / 2);
+    for (let index = 0; index < half / 2; index += 1) {
+      this.cosines[index] = Math.cos((-2 * Math.PI * index) / half);
+      this.sines[index] = Math.sin((-2 * Math.PI * index) / half);
+    }
+    this.splitCosines = new Float64Array(half + 1);
+    this.splitSines = new Float64Array(half + 1);
+    for (let index = 0; index <= half; index += 1) {
+      this.splitCosines[index] = Math.cos((-2 * Math.PI * index) / size);
+      this.splitSines[index] = Math.sin((-2 * Math.PI * index) / size);
     }
   }
-  for (let length = 2; length <= size; length <<= 1) {
-    const angle = (-2 * Math.PI) / length;
-    const stepReal = Math.cos(angle);
-    const stepImaginary = Math.sin(angle);
-    const half = length >> 1;
-    for (let start = 0; start < size; start += length) {
-      let twiddleReal = 1;
-      let twiddleImaginary = 0;
-      for (let offset = 0; offset < half; offset += 1) {
-        const even = start + offset;
-        const odd = even + half;
-        const oddReal = real[odd] * twiddleReal - imaginary[odd] * twiddleImaginary;
-        const oddImaginary = real[odd] * twiddleImaginary + imaginary[odd] * twiddleReal;
-        real[odd] = real[even] - oddReal;
-        imaginary[odd] = imaginary[even] - oddImaginary;
-        real[even] += oddReal;
-        imaginary[even] += oddImaginary;
-        const next = twiddleReal * stepReal - twiddleImaginary * stepImaginary;
-        twiddleImaginary = twiddleReal * stepImaginary + twiddleImaginary * stepReal;
-        twiddleReal = next;
+
+  /** Writes `|X[k]|` of the real frame `input` into `output[k]` for `k` in `[from, to]` (clamped to `[0, size / 2]`). */
+  magnitudes(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    const { half, real, imaginary, reversal, cosines, sines } = this;
+    for (let index = 0; index < half; index += 1) {
+      const target = reversal[index];
+      real[target] = input[2 * index];
+      imaginary[target] = input[2 * index + 1];
+    }
+    for (let length = 2; length <= half; length <<= 1) {
+      const span = length >> 1;
+      const step = half / length;
+      for (let start = 0; start < half; start += length) {
+        for (let offset = 0, twiddle = 0; offset < span; offset += 1, twiddle += step) {
+          const even = start + offset;
+          const odd = even + span;
+          const twiddleReal = cosines[twiddle];
+          const twiddleImaginary = sines[twiddle];
+          const oddReal = real[odd] * twiddleReal - imaginary[odd] * twiddleImaginary;
+          const oddImaginary = real[odd] * twiddleImaginary + imaginary[odd] * twiddleReal;
+          real[odd] = real[even] - oddReal;
+          imaginary[odd] = imaginary[even] - oddImaginary;
+          real[even] += oddReal;
+          imaginary[even] += oddImaginary;
+        }
       }
+    }
+    for (let bin = Math.max(0, from); bin <= Math.min(half, to); bin += 1) {
+      const mirror = bin === 0 || bin === half ? 0 : half - bin;
+      const zReal = real[bin % half];
+      const zImaginary = imaginary[bin % half];
+      const mirrorReal = real[mirror];
+      const mirrorImaginary = -imaginary[mirror];
+      // E = (Z[k] + conj Z[half - k]) / 2, O = (Z[k] - conj Z[half - k]) / 2i.
+      const evenReal = (zReal + mirrorReal) / 2;
+      const evenImaginary = (zImaginary + mirrorImaginary) / 2;
+      const oddReal = (zImaginary - mirrorImaginary) / 2;
+      const oddImaginary = -(zReal - mirrorReal) / 2;
+      const cosine = this.splitCosines[bin];
+      const sine = this.splitSines[bin];
+      const outReal = evenReal + cosine * oddReal - sine * oddImaginary;
+      const outImaginary = evenImaginary + cosine * oddImaginary + sine * oddReal;
+      output[bin] = Math.sqrt(outReal * outReal + outImaginary * outImaginary);
     }
   }
 }
