@@ -5,7 +5,7 @@ import { dominantColour } from './colour';
 import type { Detection } from './object-detection';
 import { createObjectDetector } from './object-detector';
 import type { ObjectDetector } from './object-detector';
-import { countTracks, trackObjects, trackObservations } from './object-tracks';
+import { countTracks, keyframeDetections, trackObjects, trackObservations } from './object-tracks';
 import type { FrameDetections } from './object-tracks';
 import { YOLO_LABELS, YOLO_MODEL } from './test-support/shared-models';
 
@@ -67,7 +67,10 @@ describe('tracks of real detections', () => {
   });
 
   it('makes object observations with colour, span and box', async () => {
-    const frames = await keyframes('dev_long.mp4', 0, 9.5, 1);
+    const input = await extractFrames(sharedVideo('dev_long.mp4'), testBinaries(), { span: { start: 0, end: 9.5 }, fps: 1, maxSide: 640 });
+    const frames = keyframeDetections(input, await detector.doDetect(input), { minScore: 0.5 });
+    expect(JSON.parse(JSON.stringify(frames))).toEqual(frames);
+    expect(() => keyframeDetections(input, [])).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
     const mugFrames = frames.map((frame) => ({ ...frame, detections: frame.detections.filter((detection) => detection.label === 'cup') }));
     const [mug] = trackObjects(mugFrames);
     expect(mug.spans).toHaveLength(1);

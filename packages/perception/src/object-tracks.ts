@@ -7,7 +7,11 @@
  */
 import type { Box, Observation, Span } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
+import { dominantColour } from './colour';
+import type { DominantColourOptions } from './colour';
+import type { Frame } from './frame';
 import { boxIoU } from './object-detection';
+import type { Detection } from './object-detection';
 
 /** The detections of one keyframe, the input of {@link trackObjects}. */
 export interface FrameDetections {
@@ -15,6 +19,39 @@ export interface FrameDetections {
   time: number;
   /** What was detected in it; only `label`, `score` and `box` are used (a `Detection` fits). */
   detections: ReadonlyArray<{ label: string; score: number; box: Box; attributes?: Record<string, string> }>;
+}
+
+/** Options of {@link keyframeDetections}. */
+export interface KeyframeDetectionsOptions {
+  /** Detections below this score are left out, `[0, 1]`. Default 0 (keep all the detector returned). */
+  minScore?: number;
+  /** Add each box's {@link dominantColour} as `attributes.colour`. Default true. */
+  colour?: boolean;
+  /** Options of {@link dominantColour}. */
+  colourOptions?: DominantColourOptions;
+}
+
+/**
+ * The input of {@link trackObjects} from frames and their detections (`ObjectDetector.doDetect`
+ * output, same order): each keyframe's time and its detections with score ≥ `minScore`, each with
+ * the dominant colour of its box as `attributes.colour`. Plain data (JSON-serialisable), so it can be
+ * checkpointed per clip and tracked once all clips are done.
+ * @throws LongVidError `BAD_INPUT` when the lists differ in length.
+ */
+export function keyframeDetections(frames: readonly Frame[], detections: readonly Detection[][], options: KeyframeDetectionsOptions = {}): FrameDetections[] {
+  if (frames.length !== detections.length) {
+    throw new LongVidError('BAD_INPUT', `${frames.length} frames but ${detections.length} detection lists`, { details: { frames: frames.length, detections: detections.length } });
+  }
+  const minScore = options.minScore ?? 0;
+  return frames.map((frame, index) => ({
+    time: frame.time,
+    detections: detections[index]
+      .filter((detection) => detection.score >= minScore)
+      .map((detection) => {
+        const colour = options.colour === false ? undefined : dominantColour(frame, detection.box, options.colourOptions)?.name;
+        return { label: detection.label, score: detection.score, box: { ...detection.box }, ...(colour ? { attributes: { colour } } : {}) };
+      }),
+  }));
 }
 
 /** One detection of a track. */

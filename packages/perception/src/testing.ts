@@ -1,6 +1,8 @@
 /**
- * Test doubles of `@longvid/perception`'s interfaces, for other packages' tests: they record their
- * calls and need no model files.
+ * Test doubles of `@longvid/perception`'s interfaces, for other packages' tests: scripted
+ * `OcrModel`, `ObjectDetector`, `VoiceActivityDetector`, `SpeechRecognizer` and `TextEmbedder` that
+ * record their calls and need no model files, and a scripted local OpenAI-compatible server
+ * (`/v1/embeddings`, `/v1/audio/transcriptions`) for the endpoint adapters.
  * @packageDocumentation
  */
 import { LongVidError, throwIfAborted } from '@longvid/core';
