@@ -52,6 +52,8 @@ export const resultRowSchema = z.object({
   }),
   offline: z.boolean(),
   backends: z.record(z.string(), z.string()),
+  /** A uniform baseline's OCR observations were reused from an identical earlier request (wall time excludes them). */
+  observationsReused: z.boolean().optional(),
   /** Trace file, relative to the run directory; null when the question failed before any trace. */
   traceFile: z.string().nullable(),
   error: z.object({ code: z.string().optional(), message: z.string(), hint: z.string().optional() }).nullable(),

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { AskOptions, AskResult, LocalTools, Planner, Reflector } from '@longvid/agents';
-import { askVideo, createChatModel, createLocalTools, ingest, LlmReflector, RuleReflector } from '@longvid/agents';
+import type { AskOptions, AskResult, IngestResult, LocalTools, ObserveRequest, ObserveResult, ObserverBackbone, Planner, Reflector } from '@longvid/agents';
+import { askVideo, createChatModel, createLocalTools, ingest, LlmReflector, LocalObserver, RuleReflector } from '@longvid/agents';
 import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
 import { atomicWriteFile, LongVidError, loadSettings, throwIfAborted } from '@longvid/core';
 import { sampleTimes } from '@longvid/video';
@@ -56,6 +56,13 @@ export interface RunEvaluationOptions {
   seed?: number;
   /** Redo questions recorded as `error` or `timeout` instead of skipping them. */
   retryErrors?: boolean;
+  /**
+   * Offline only: let uniform baselines reuse the OCR observations of an identical request on the
+   * same video (their frames do not depend on the question, and the local observer does not read
+   * the question). Answers and frames observed are unchanged; rows say `observationsReused` and
+   * their wall time leaves the reused OCR out. Default false.
+   */
+  reuseBaselineObservations?: boolean;
   /** Setting overrides (ignored when `resolvedSettings` is given). */
   settings?: Partial<Settings>;
   resolvedSettings?: Settings;
@@ -285,11 +292,14 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
   const tools = options.tools ?? (pending.length > 0 ? await createLocalTools(settings) : undefined);
   const subtitlesFor = new Map<string, string | undefined>();
   for (const item of pending) subtitlesFor.set(item.question.id, await prepareSubtitles(item.question, outDir));
-  const toIngest = [...new Map(pending.map((item) => [`${item.question.videoPath}\u0000${subtitlesFor.get(item.question.id) ?? ''}`, item.question])).values()];
+  const ingestKey = (question: LoadedQuestion): string => `${question.videoPath}\u0000${subtitlesFor.get(question.id) ?? ''}`;
+  const toIngest = [...new Map(pending.map((item) => [ingestKey(item.question), item.question])).values()];
+  const ingestedVideos = new Map<string, IngestResult>();
   for (const [index, question] of toIngest.entries()) {
     throwIfAborted(signal);
     onProgress?.({ stage: 'ingest', done: index, total: toIngest.length, message: question.videoPath });
     const ingested = await ingest(question.videoPath, { resolvedSettings: settings, tools, subtitlesPath: subtitlesFor.get(question.id), onProgress, signal });
+    if (options.reuseBaselineObservations) ingestedVideos.set(ingestKey(question), ingested);
     if (!videos[question.videoPath]) {
       videos[question.videoPath] = {
         videoPath: question.videoPath,
@@ -305,12 +315,26 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
   onProgress?.({ stage: 'ingest', done: toIngest.length, total: toIngest.length });
 
   // Answer, `concurrency` at a time, appending each row as it finishes.
+  const observers = new Map<string, ReusingObserver>();
+  const memo = (key: string, create: () => ObserverBackbone): ReusingObserver => {
+    let observer = observers.get(key);
+    if (!observer) {
+      observer = new ReusingObserver(create());
+      observers.set(key, observer);
+    }
+    return observer;
+  };
   const writer = new ResultsWriter(resultsPath);
   let written = 0;
   let next = 0;
   let failure: unknown;
   const answerOne = async (item: WorkItem): Promise<void> => {
-    const row = await runItem(item, { settings, limits, seed, offline, outDir, tools: tools!, chatModel: options.chatModel, subtitlesPath: subtitlesFor.get(item.question.id), videoSeconds: videos[item.question.videoPath]?.duration, signal });
+    const ingested = ingestedVideos.get(ingestKey(item.question));
+    const sharedObserver =
+      item.system.kind === 'uniform' && offline && ingested && tools
+        ? memo(ingestKey(item.question), () => new LocalObserver({ videoPath: item.question.videoPath, binaries: tools.binaries, ocr: tools.ocr, subtitles: ingested.subtitles, memory: ingested.memory, frameCacheDir: join(settings.cacheDir, 'frames'), videoKey: ingested.videoHash }))
+        : undefined;
+    const row = await runItem(item, { settings, limits, seed, offline, outDir, tools: tools!, chatModel: options.chatModel, subtitlesPath: subtitlesFor.get(item.question.id), videoSeconds: videos[item.question.videoPath]?.duration, observer: sharedObserver, signal });
     await writer.append(row);
     written += 1;
     options.onResult?.(row);
@@ -352,7 +376,38 @@ interface ItemContext {
   chatModel?: ChatModel;
   subtitlesPath?: string;
   videoSeconds?: number;
+  /** A shared observer for this item (baseline observation reuse), else askVideo's own. */
+  observer?: ReusingObserver;
   signal?: AbortSignal;
+}
+
+/**
+ * An observer that answers an identical request (span, fps, frames, resolution, tool) from the
+ * first result, for question-independent observers such as {@link LocalObserver}. Counts how often.
+ */
+export class ReusingObserver implements ObserverBackbone {
+  readonly specificationVersion = 'v1' as const;
+  readonly observerId: string;
+  /** Requests answered from an earlier result. */
+  reused = 0;
+  private readonly results = new Map<string, Promise<ObserveResult>>();
+
+  constructor(private readonly inner: ObserverBackbone) {
+    this.observerId = inner.observerId;
+  }
+
+  doObserve(request: ObserveRequest, options?: { signal?: AbortSignal }): Promise<ObserveResult> {
+    const key = JSON.stringify([request.span.start, request.span.end, request.fps, request.maxFrames, request.resolution, request.tool]);
+    const known = this.results.get(key);
+    if (known) {
+      this.reused += 1;
+      return known;
+    }
+    const result = this.inner.doObserve(request, options);
+    this.results.set(key, result);
+    result.catch(() => this.results.delete(key));
+    return result;
+  }
 }
 
 async function runItem({ question, system }: WorkItem, context: ItemContext): Promise<ResultRow> {
@@ -409,6 +464,7 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     return traceFile;
   };
 
+  const reusedBefore = context.observer?.reused ?? 0;
   let result: AskResult;
   try {
     result = await askVideo(question.videoPath, question.question, {
@@ -420,6 +476,7 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
       chatModel: context.offline ? undefined : context.chatModel,
       planner,
       reflector,
+      observer: context.observer,
       signal: combined,
       onTrace: (event) => trace.push(event),
     });
@@ -469,6 +526,7 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     },
     offline: result.offline,
     backends,
+    ...(context.observer ? { observationsReused: context.observer.reused > reusedBefore } : {}),
     traceFile: await writeTrace(),
     error: null,
     finishedAt: new Date().toISOString(),
