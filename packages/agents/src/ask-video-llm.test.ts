@@ -141,7 +141,7 @@ describe('askVideo with the video-LLM observer (scripted OpenAI-protocol server)
 
   it('keeps going when the observer stays malformed, and still answers in the last round', async () => {
     inject = (request) => (requestRole(request) === 'observer' ? 'no JSON here' : undefined);
-    const result = await ask(server, 'What is the locker number?', {}, { maxRounds: 2 });
+    const result = await ask(server, 'What is the locker number?', {}, { maxRounds: 2, maxFrames: 16 });
     const errors = result.trace.filter((e) => e.type === 'error');
     expect(errors.length).toBeGreaterThanOrEqual(1);
     expect(errors[0]).toMatchObject({ round: 1 });

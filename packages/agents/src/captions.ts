@@ -96,7 +96,7 @@ export class VideoLlmCaptioner implements ClipCaptioner {
     } else {
       const frames = await extractFrames(this.options.videoPath, this.options.binaries, { span, fps: plan.fps, maxSide }, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, signal: callOptions.signal });
       const used = frames.slice(0, maxFrames);
-      const content = [{ type: 'text' as const, text: header }, ...(await framesToParts(used, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, detail })), { type: 'text' as const, text: 'Reply with only the JSON object.' }];
+      const content = [{ type: 'text' as const, text: header }, ...(await framesToParts(used, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, detail, binaries: this.options.binaries, signal: callOptions.signal })), { type: 'text' as const, text: 'Reply with only the JSON object.' }];
       reply = await invokeStructured(this.options.model, [new SystemMessage(system), new HumanMessage({ content })], captionReplySchema, {
         maxRetries: this.options.maxRetries,
         signal: callOptions.signal,

@@ -17,7 +17,7 @@ export { ModelCallCache, MODEL_CALL_CACHE_VERSION } from './model-call-cache';
 export type { OriginalCallCost } from './model-call-cache';
 export { ConcurrencyLimiter, invokeWithRetries, classifyFailure, retryAfterMilliseconds, mapWithConcurrency, sleep } from './model-transport';
 export type { TransportOptions, TransportResult, FailureKind } from './model-transport';
-export { frameDataUrl, framesToParts, cutClip, clipPart, formatSeconds, FRAME_JPEG_QUALITY } from './media-parts';
+export { framesToParts, encodeJpegs, splitJpegStream, cutClip, clipPart, formatSeconds, FRAME_JPEG_QUALITY, FRAME_JPEG_QSCALE } from './media-parts';
 export type { ContentPart, ImageDetail, ClipRequest, VideoTransport } from './media-parts';
 export { ingestVideo, eventText, INGEST_MAX_SIDE, SHOT_THRESHOLD, PIPELINE_VERSION } from './ingest';
 export type { IngestOptions, IngestResult } from './ingest';

@@ -102,7 +102,7 @@ export async function askUniform(videoPath: string, question: string, options: U
   const choices = options.choices?.length ? `\nOptions:\n${options.choices.map((c, i) => `${i}. ${c}`).join('\n')}` : '';
   const content: ContentPart[] = [
     { type: 'text', text: `Question: ${question}${choices}\nYou see ${frames.length} frames sampled uniformly over a ${formatSeconds(info.duration)} video, ${size.width}x${size.height} pixels.` },
-    ...(await framesToParts(frames, { cacheDir: settings.cacheDir, videoKey, detail: settings.imageDetail })),
+    ...(await framesToParts(frames, { cacheDir: settings.cacheDir, videoKey, detail: settings.imageDetail, binaries, signal: options.signal })),
     { type: 'text', text: 'Reply with only the JSON object.' },
   ];
   const count = options.choices?.length ?? 0;

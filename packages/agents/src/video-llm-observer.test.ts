@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { ModelCall, VideoInfo } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
-import { type FfmpegBinaries, probeVideo, resolveFfmpeg, sampleTimes, videoContentHash } from '@longvid/video';
+import { extractFrames, type FfmpegBinaries, probeVideo, resolveFfmpeg, sampleTimes, videoContentHash } from '@longvid/video';
 import type { ObserveRequest } from './interfaces';
 import { createChatModel } from './llm';
 import { ModelCallCache } from './model-call-cache';
-import { type ChatScript, MockObserver, requestMedia, requestRole, requestUserText, scriptedVideoModel, startScriptedOpenAIServer } from './testing';
+import { type ChatScript, jpegDimensions, MockObserver, requestMedia, requestRole, requestUserText, scriptedVideoModel, startScriptedOpenAIServer } from './testing';
+import { encodeJpegs, framesToParts, splitJpegStream } from './media-parts';
 import { clampReportedSpan, planSampling, VideoLlmObserver, type VideoLlmObserverOptions } from './video-llm-observer';
 
 /**
@@ -89,6 +90,22 @@ describe('planSampling and clampReportedSpan', () => {
   });
 });
 
+describe('frame encoding', () => {
+  it('encodes frames as JPEG files with one ffmpeg run, and with jpeg-js without ffmpeg', async () => {
+    const frames = await extractFrames(video, binaries, { span: { start: 20, end: 23 }, fps: 1, maxSide: 320 });
+    const files = await encodeJpegs(frames, binaries);
+    expect(files).toHaveLength(3);
+    expect(files.map((file) => jpegDimensions(file))).toEqual(frames.map(() => ({ width: 320, height: 180 })));
+    expect(splitJpegStream(Buffer.concat(files)).map((file) => file.length)).toEqual(files.map((file) => file.length));
+    expect(() => splitJpegStream(Buffer.from('not a jpeg'))).toThrow(/no JPEG start marker/);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'longvid-jpeg-'));
+    const viaJs = await framesToParts(frames.slice(0, 1), { cacheDir, videoKey, detail: 'low' });
+    const url = viaJs[1].type === 'image_url' ? viaJs[1].image_url.url : '';
+    expect(jpegDimensions(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'))).toEqual({ width: 320, height: 180 });
+    expect(viaJs[0]).toEqual({ type: 'text', text: `Frame at ${frames[0].time.toFixed(2)} s:` });
+  });
+});
+
 describe('VideoLlmObserver (frames mode)', () => {
   it('sends each frame as a low-resolution JPEG after its timestamp, with the question and memory, and gets the caption back', async () => {
     await withServer(scriptedVideoModel(), async (baseUrl, requests) => {
@@ -128,8 +145,12 @@ describe('VideoLlmObserver (frames mode)', () => {
       expect(capped.framesUsed).toBe(12);
       const split = requests.slice(1);
       expect(split.map((r) => requestMedia(r).length)).toEqual([4, 4, 4]);
-      const stamps = split.flatMap((r) => requestMedia(r).map((m) => (m.kind === 'image' ? m.timestamp! : NaN)));
+      // The calls run concurrently, so they may arrive in any order; each holds consecutive frames.
+      const groups = split.map((r) => requestMedia(r).map((m) => (m.kind === 'image' ? m.timestamp! : NaN))).sort((a, b) => a[0] - b[0]);
+      for (const group of groups) expect(group).toEqual([...group].sort((a, b) => a - b));
+      const stamps = groups.flat();
       expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+      expect(new Set(stamps).size).toBe(12);
       expect(stamps[0]).toBeGreaterThanOrEqual(0);
       expect(stamps[stamps.length - 1]).toBeLessThan(10);
       expect(capped.evidence.some((e) => e.text.includes('blue mug'))).toBe(true);

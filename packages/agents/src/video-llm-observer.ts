@@ -236,7 +236,7 @@ export class VideoLlmObserver implements ObserverBackbone {
         } else {
           const last = index === plan.chunks.length - 1;
           const chunkFrames = (frames ?? []).filter((frame) => frame.time >= chunk.span.start && (frame.time < chunk.span.end || (last && frame.time <= chunk.span.end)));
-          parts.push(...(await framesToParts(chunkFrames, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, detail })));
+          parts.push(...(await framesToParts(chunkFrames, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, detail, binaries: this.options.binaries, signal })));
         }
         parts.push({ type: 'text', text: 'Reply with only the JSON object.' });
         const reply = await invokeStructured(this.options.model, [new SystemMessage(renderPrompt(prompt, {})), new HumanMessage({ content: parts })], observerReplySchema, {
