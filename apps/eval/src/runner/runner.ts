@@ -167,14 +167,12 @@ function suiteHash(questions: LoadedQuestion[]): string {
 }
 
 /**
- * Keyframes ingestion reads for a memory: per clip, `max(ingestFps, 1 / clip length)` fps on the
- * sample grid of `@longvid/video`'s `sampleTimes` (the rule of `ingestVideo` in @longvid/agents).
+ * Keyframes read at ingestion: the count ingestion recorded in the memory's manifest
+ * (`stats.keyframes`), or, for memories that did not record it, the keyframe grid of
+ * `@longvid/video`'s `sampleTimes` over the whole video at `ingestFps`.
  */
-export function ingestionFrameCount(spans: { start: number; end: number }[], ingestFps: number): number {
-  return spans.reduce((sum, span) => {
-    const length = span.end - span.start;
-    return sum + sampleTimes(span, Math.max(ingestFps, 1 / Math.max(length, 1e-3))).length;
-  }, 0);
+export function ingestionFrameCount(stats: Record<string, number> | undefined, duration: number, ingestFps: number): number {
+  return stats?.keyframes ?? sampleTimes({ start: 0, end: duration }, ingestFps).length;
 }
 
 function validate(options: RunEvaluationOptions): void {
@@ -219,8 +217,8 @@ interface WorkItem {
  * - Systems: `agent` (the configured planner/reflector — offline rule-based by default — with the
  *   local observer, budget `maxRounds`/`maxFrames`), and `uniform-<N>`: {@link UniformPlanner}
  *   with the same reflector backbone seeing only its N frames ({@link ObservedEvidenceReflector}).
- * - Each video is ingested once first (memory cached by content hash); its frames at ingestion go
- *   to `videos.json`.
+ * - Each video is ingested once first (memory cached by content hash, so later runs only load it);
+ *   its keyframes read at ingestion go to `videos.json`.
  * - Resumable: rows already in the results file are skipped; an unfinished last line left by a
  *   killed process is cut off first. When every pair has a row, the file is rewritten in suite order,
  *   so an interrupted and resumed run ends with the same rows as an uninterrupted one.
@@ -289,28 +287,26 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
 
   // Ingest each video once (memory cached by content hash), recording its frames at ingestion.
   const videos = readVideoStats(outDir);
-  const tools = options.tools ?? (pending.length > 0 ? await createLocalTools(settings) : undefined);
+  const tools = options.tools ?? (allItems.length > 0 ? await createLocalTools(settings) : undefined);
   const subtitlesFor = new Map<string, string | undefined>();
-  for (const item of pending) subtitlesFor.set(item.question.id, await prepareSubtitles(item.question, outDir));
+  for (const item of allItems) subtitlesFor.set(item.question.id, await prepareSubtitles(item.question, outDir));
   const ingestKey = (question: LoadedQuestion): string => `${question.videoPath}\u0000${subtitlesFor.get(question.id) ?? ''}`;
-  const toIngest = [...new Map(pending.map((item) => [ingestKey(item.question), item.question])).values()];
+  const toIngest = [...new Map(allItems.map((item) => [ingestKey(item.question), item.question])).values()];
   const ingestedVideos = new Map<string, IngestResult>();
   for (const [index, question] of toIngest.entries()) {
     throwIfAborted(signal);
     onProgress?.({ stage: 'ingest', done: index, total: toIngest.length, message: question.videoPath });
     const ingested = await ingest(question.videoPath, { resolvedSettings: settings, tools, subtitlesPath: subtitlesFor.get(question.id), onProgress, signal });
     if (options.reuseBaselineObservations) ingestedVideos.set(ingestKey(question), ingested);
-    if (!videos[question.videoPath]) {
-      videos[question.videoPath] = {
-        videoPath: question.videoPath,
-        duration: ingested.info.duration,
-        framesAtIngestion: ingestionFrameCount(ingested.memory.events().map((event) => event.span), settings.ingestFps),
-        ingestSeconds: ingested.ingestSeconds,
-        events: ingested.memory.events().length,
-        memoryDirectory: ingested.memoryDirectory,
-      };
-      await atomicWriteFile(join(outDir, RUN_FILES.videos), `${JSON.stringify(videos, null, 2)}\n`);
-    }
+    videos[question.videoPath] = {
+      videoPath: question.videoPath,
+      duration: ingested.info.duration,
+      framesAtIngestion: ingestionFrameCount(ingested.memory.manifest.stats, ingested.info.duration, settings.ingestFps),
+      ingestSeconds: ingested.ingestSeconds,
+      events: ingested.memory.events().length,
+      memoryDirectory: ingested.memoryDirectory,
+    };
+    await atomicWriteFile(join(outDir, RUN_FILES.videos), `${JSON.stringify(videos, null, 2)}\n`);
   }
   onProgress?.({ stage: 'ingest', done: toIngest.length, total: toIngest.length });
 
