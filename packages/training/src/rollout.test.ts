@@ -78,3 +78,22 @@ describe('rollouts against an OpenAI-compatible endpoint (scripted server)', () 
     expect(policy.calls[0].messages).toEqual(messages);
   });
 });
+
+describe.each([
+  ['OpenAICompatiblePolicy', 'openai'],
+  ['MockRolloutPolicy', 'mock'],
+] as const)('RolloutPolicy contract: %s', (_name, kind) => {
+  it('draws n texts for the same messages and names itself', async () => {
+    const server = kind === 'openai' ? await startScriptedOpenAIServer((_request, index) => `answer ${index}`) : undefined;
+    try {
+      const policy = server ? new OpenAICompatiblePolicy(settingsFor(server.baseUrl)) : new MockRolloutPolicy(() => ['answer 0', 'answer 1', 'answer 2']);
+      expect(policy.specificationVersion).toBe('v1');
+      expect(policy.policyId.length).toBeGreaterThan(0);
+      const reply = await policy.doSample({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Which candidate?' }] }], n: 3, temperature: 1 });
+      expect(reply.texts).toEqual(['answer 0', 'answer 1', 'answer 2']);
+      expect(reply.outputTokens).toBeGreaterThan(0);
+    } finally {
+      await server?.close();
+    }
+  });
+});
