@@ -4,29 +4,33 @@ import { join } from 'node:path';
 import type { Settings, Span, TraceEvent } from '@longvid/core';
 import { loadSettings, spanOverlap } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
+import { MockOcrModel } from '@longvid/perception/testing';
 import { sampleTimes } from '@longvid/video';
 import { askVideo, type AskOptions, type AskResult } from './ask';
 import { type ChatScript, requestMedia, requestRole, requestUserText, scriptedVideoModel, startScriptedOpenAIServer, type RecordedChatRequest, type ScriptedOpenAIServer } from './testing';
 import { askUniform } from './uniform';
 
 /**
- * The whole online path on the real dev_long.mp4: ingestion (local OCR plus video-LLM captions),
- * then the LLM planner, the video-LLM observer and the LLM reflector, all talking over HTTP to the
- * scripted OpenAI-protocol server through LangChain ChatOpenAI. The scripted model answers only
- * from what it is sent (frame timestamps against the MANIFEST ground truth), so the loop must look
- * in the right places to answer.
+ * The whole online path on the real dev_long.mp4: ingestion with video-LLM captions, then the LLM
+ * planner, the video-LLM observer and the LLM reflector, all talking over HTTP to the scripted
+ * OpenAI-protocol server through LangChain ChatOpenAI. The scripted model answers only from what it
+ * is sent (frame timestamps against the MANIFEST ground truth), so the loop must look in the right
+ * places to answer. Local OCR is replaced by a mock that reads nothing (the offline OCR path has
+ * its own tests, and it is the slowest part of ingestion): what memory knows of the video comes
+ * from the video LLM's captions alone.
  */
 const video = sharedVideo('dev_long.mp4');
 const subtitles = sharedVideo('dev_long.srt');
 const cacheDir = mkdtempSync(join(tmpdir(), 'longvid-video-llm-'));
 const fastRetries = { baseDelayMs: 20, maxDelayMs: 100 };
+const readsNothing = new MockOcrModel();
 
 function settingsFor(server: ScriptedOpenAIServer, overrides: Partial<Settings> = {}): Settings {
   return loadSettings({ env: {}, overrides: { cacheDir, baseUrl: server.baseUrl, model: 'scripted-vlm', maxRetries: 1, timeoutMs: 5000, ...overrides } }).settings;
 }
 
 async function ask(server: ScriptedOpenAIServer, question: string, options: AskOptions = {}, overrides: Partial<Settings> = {}): Promise<AskResult> {
-  return askVideo(video, question, { resolvedSettings: settingsFor(server, overrides), callCache: false, transport: fastRetries, ...options });
+  return askVideo(video, question, { resolvedSettings: settingsFor(server, overrides), callCache: false, transport: fastRetries, tools: { ocr: readsNothing }, ...options });
 }
 
 const byRole = (requests: RecordedChatRequest[], role: string) => requests.filter((r) => requestRole(r) === role);
