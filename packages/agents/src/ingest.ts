@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Clip, Observation, OnProgress, Settings, VideoInfo } from '@longvid/core';
-import { LongVidError, spanOverlap } from '@longvid/core';
-import { EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
-import type { OcrModel, TextEmbedder } from '@longvid/perception';
+import { existsSync, readFileSync } from 'node:fs';
+import { atomicWriteFile, LongVidError, spanOverlap, type Span } from '@longvid/core';
+import { z } from 'zod';
+import { buildNarrative, EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
+import type { ObjectDetector, OcrModel, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
+import { keyframeDetections, trackObjects, trackObservations } from '@longvid/perception';
 import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
-import { makeClips, probeVideo, readSubtitles, shotsFromScores, videoContentHash } from '@longvid/video';
+import { extractAudio, makeClips, probeVideo, readSubtitles, shotsFromScores, videoContentHash } from '@longvid/video';
 import { type KeyframeAnalyzer, scanKeyframes } from './keyframe-scan';
 import { captionClips, writeNarrative, type NarrativeEntry } from './captions';
 import type { ClipCaptioner } from './interfaces';
@@ -30,6 +33,10 @@ export interface IngestOptions {
   binaries: FfmpegBinaries;
   ocr: OcrModel;
   embedder: TextEmbedder;
+  /** Object detector: keyframe detections become tracks, object observations and entities. */
+  detector?: ObjectDetector;
+  /** Voice-activity detector: speech segments become `speech` observations. */
+  voiceActivity?: VoiceActivityDetector;
   /** A subtitle sidecar (.srt/.vtt); its lines become observations of the clips they overlap. */
   subtitlesPath?: string;
   onProgress?: OnProgress;
@@ -65,6 +72,51 @@ function shortHash(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 12);
 }
 
+const speechSchema = z.array(z.object({ start: z.number(), end: z.number() }));
+
+/** Length of the audio read at once for voice activity, seconds (bounds memory on long videos). */
+const AUDIO_CHUNK_SECONDS = 600;
+
+/**
+ * Speech segments of a video's audio (Silero VAD), read in chunks of {@link AUDIO_CHUNK_SECONDS}
+ * and checkpointed as one JSON file; segments that touch across a chunk border are joined.
+ */
+async function detectSpeech(
+  path: string,
+  duration: number,
+  binaries: FfmpegBinaries,
+  voiceActivity: VoiceActivityDetector,
+  checkpoint: string,
+  stageSeconds: Record<string, number>,
+  signal: AbortSignal | undefined,
+): Promise<Span[]> {
+  if (existsSync(checkpoint)) {
+    try {
+      return speechSchema.parse(JSON.parse(readFileSync(checkpoint, 'utf8')));
+    } catch {
+      // A damaged checkpoint is redone.
+    }
+  }
+  const segments: Span[] = [];
+  stageSeconds.audio ??= 0;
+  stageSeconds.vad ??= 0;
+  for (let start = 0; start < duration; start += AUDIO_CHUNK_SECONDS) {
+    let time = performance.now();
+    const samples = await extractAudio(path, binaries, { sampleRate: 16000, span: { start, end: Math.min(duration, start + AUDIO_CHUNK_SECONDS) }, signal });
+    stageSeconds.audio += (performance.now() - time) / 1000;
+    time = performance.now();
+    const found = await voiceActivity.doDetect(samples, { offset: start, signal });
+    stageSeconds.vad += (performance.now() - time) / 1000;
+    for (const segment of found) {
+      const last = segments[segments.length - 1];
+      if (last && segment.start - last.end < 0.05) last.end = Math.max(last.end, segment.end);
+      else segments.push({ start: segment.start, end: segment.end });
+    }
+  }
+  await atomicWriteFile(checkpoint, JSON.stringify(segments));
+  return segments;
+}
+
 /** Joins a clip's observations into the text that is embedded and lexically indexed. */
 export function eventText(observations: Observation[]): string {
   return [...new Set(observations.map((o) => o.text.trim()).filter(Boolean))].join(' | ');
@@ -85,16 +137,16 @@ export function eventText(observations: Observation[]): string {
  */
 export async function ingestVideo(videoPath: string, options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
-  const { settings, binaries, ocr, embedder, onProgress, signal } = options;
+  const { settings, binaries, ocr, embedder, detector, voiceActivity, onProgress, signal } = options;
   const path = resolve(videoPath);
   onProgress?.({ stage: 'probe', done: 0, total: 1 });
   const info = await probeVideo(path, binaries, { signal });
   const subtitles = options.subtitlesPath ? await readSubtitles(options.subtitlesPath) : [];
   onProgress?.({ stage: 'hash', done: 0, total: 1 });
   const videoHash = await videoContentHash(path);
-  const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, maxSide: INGEST_MAX_SIDE };
+  const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, detector: detector?.modelId ?? null, maxSide: INGEST_MAX_SIDE };
   const captioner = options.captioner?.({ path, info, videoHash });
-  const params = { ...visualParams, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash(subtitles) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
+  const params = { ...visualParams, speech: info.hasAudio && voiceActivity ? voiceActivity.modelId : null, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash(subtitles) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
   const directory = memoryDirectory(settings.cacheDir, videoHash, params);
 
   if (EpisodicMemory.exists(directory)) {
@@ -120,12 +172,23 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       lines.forEach((frameLines, index) => into[index].text.push(...frameLines.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box }))));
     },
   };
+  const analyzers = [ocrAnalyzer];
+  if (detector) {
+    analyzers.push({
+      stage: 'detection',
+      analyzerId: detector.modelId,
+      async analyze(frames, into, analyzeSignal) {
+        const found = keyframeDetections(frames, await detector.doDetect(frames, { signal: analyzeSignal }));
+        found.forEach((frame, index) => into[index].objects.push(...frame.detections));
+      },
+    });
+  }
   const scan = await scanKeyframes(path, {
     binaries,
     fps: settings.ingestFps,
     maxSide: INGEST_MAX_SIDE,
     duration: info.duration,
-    analyzers: [ocrAnalyzer],
+    analyzers,
     checkpointDirectory: checkpoints,
     segmentSeconds: SEGMENT_SECONDS,
     onProgress,
@@ -140,6 +203,22 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       clip.span,
     ),
   );
+  // Objects: keyframe detections linked into tracks (never across a cut), one observation per appearance.
+  const tracks = detector
+    ? trackObjects(
+        scan.frames.map((frame) => ({ time: frame.time, detections: frame.objects })),
+        { frameSeconds: 1 / settings.ingestFps, boundaries: shots.slice(1).map((shot) => shot.span.start) },
+      )
+    : [];
+  const objectObservations = trackObservations(tracks);
+  // Speech: voice activity over the audio track, checkpointed.
+  const speech = info.hasAudio && voiceActivity ? await detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), scan.stageSeconds, signal) : [];
+  clips.forEach((clip, index) => {
+    const inside = (span: { start: number; end: number }) => spanOverlap(span, clip.span) > 0;
+    perClip[index].push(...objectObservations.filter((o) => inside(o.span)));
+    perClip[index].push(...speech.filter(inside).map((span): Observation => ({ kind: 'speech', span, text: 'someone speaks', confidence: 0.9, tool: 'vad' })));
+  });
+
   let narrative: NarrativeEntry[] = [];
   if (captioner) {
     const captionOptions = { checkpointDir: join(checkpoints, `captions-${shortHash(captioner.captionerId)}`), concurrency: options.captionConcurrency, onProgress, signal };
@@ -171,8 +250,10 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     const summary: Observation = { kind: 'summary', span: entry.span, text: entry.text, confidence: 1, tool: 'narrative' };
     memory.addEvent({ clipIndex: entry.clipIndex, span: entry.span, observations: [summary], text: entry.text }, embeddings[texts.length + index]);
   });
+  if (tracks.length > 0) memory.setTracks(tracks);
+  if (!captioner) memory.setNarrative(await buildNarrative(memory.events(), { signal }));
   const seconds = (performance.now() - started) / 1000;
-  memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
+  memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
   await memory.save();
   onProgress?.({ stage: 'index', done: clips.length, total: clips.length });
   return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles };

@@ -87,11 +87,12 @@ const TOOL_DESCRIPTIONS: Record<ObserverTool, string> = {
   ocr: '"ocr": read on-screen text in sampled frames of a region (costs frames).',
   subtitles: '"subtitles": read the subtitle lines of a region (costs no frames).',
   memory: '"memory": read what memory stored for a region (costs no frames).',
+  detect: '"detect": find objects (80 COCO classes) in sampled frames of a region, with how many and their colour (costs frames).',
 };
 
 /** Tools that cost frames. */
 export function toolUsesFrames(tool: ObserverTool): boolean {
-  return tool === 'ocr' || tool === 'watch';
+  return tool === 'ocr' || tool === 'watch' || tool === 'detect';
 }
 
 function memoryDigest(input: PlanInput): string {

@@ -1,8 +1,10 @@
-import type { Answer, Evidence, PlanStep, Reflection } from '@longvid/core';
+import type { Answer, Evidence, Observation, PlanStep, Reflection } from '@longvid/core';
 import { Budget, clampSpan, LongVidError, spanLength, throwIfAborted, Trace } from '@longvid/core';
 import type { MemorySearchHit, MemoryStore } from '@longvid/memory';
+import { parseEntityQuestion } from '@longvid/memory';
 import type { TextEmbedder } from '@longvid/perception';
 import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './interfaces';
+import { toolUsesFrames } from './llm';
 import { mapWithConcurrency } from './model-transport';
 
 /** Inputs of {@link runAgentLoop}. */
@@ -63,6 +65,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       evidence.push({ ...observation, id: `m${nextId++}`, round: 0 });
     }
   }
+  // The schematic layer: for "how many / what colour / when" questions about an object class,
+  // recall the matching entities' appearances as evidence (round 0) for the planner to verify.
+  for (const item of entityEvidence(memory, options.question)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
   const observed: PlanInput['observed'] = [];
   let lastReflection: Reflection | undefined;
   let evidenceCount = 1;
@@ -84,7 +89,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     // Each frame-using step gets its planned frames out of what is left, in plan order.
     let framesToAllot = budget.framesLeft;
     const allotted = steps.map((step) => {
-      if (step.tool !== 'ocr' && step.tool !== 'watch') return 0;
+      if (!toolUsesFrames(step.tool)) return 0;
       const share = Math.min(framesToAllot, Math.max(1, Math.ceil(spanLength(step.span) * step.fps)));
       framesToAllot -= share;
       return share;
@@ -132,4 +137,29 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       return { answer, rounds: round, framesUsed: budget.frames, trace };
     }
   }
+}
+
+/**
+ * Evidence from the memory's entity layer for a question about an object class (count, colour or
+ * when; see `parseEntityQuestion` of `@longvid/memory`): one `object` observation per appearance
+ * span of each matching entity, with attributes `label`, `count` (most present at once) and `colour`.
+ */
+export function entityEvidence(memory: MemoryStore, question: string): Observation[] {
+  const labels = [...new Set(memory.entities().map((entity) => entity.label))];
+  const asked = parseEntityQuestion(question, labels);
+  if (!asked || asked.kind === 'presence') return [];
+  const entities = memory.findEntities(question).filter((entity) => asked.labels.includes(entity.label));
+  return entities.flatMap((entity) =>
+    entity.spans.map((span): Observation => {
+      const colour = entity.attributes?.colour;
+      return {
+        kind: 'object',
+        span: { ...span },
+        text: colour ? `${colour} ${entity.label}` : entity.label,
+        confidence: entity.score,
+        tool: 'memory:entities',
+        attributes: { label: entity.label, count: String(entity.count), ...(colour ? { colour } : {}) },
+      };
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import type { Evidence, Plan, PlanStep, Reflection, Span } from '@longvid/core';
-import { clampSpan, spanLength, spanOverlap } from '@longvid/core';
+import { clampSpan, formatSpan, mergeSpans, spanLength, spanOverlap } from '@longvid/core';
+import { labelsMentioned, parseEntityQuestion } from '@longvid/memory';
 import type { PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
 import { choiceMatch, extractAnswer, keywordCoverage, keywords } from './text';
 
@@ -17,8 +18,13 @@ export interface RulePlannerOptions {
 
 /** The content words of the question and, for multiple choice, of its options. */
 function questionTerms(input: { question: string; choices?: string[] }): string[] {
-  return keywords([input.question, ...(input.choices ?? [])].join(' '));
+  const text = [input.question, ...(input.choices ?? [])].join(' ');
+  // Object classes the words name (mug → cup, puppy → dog) count as question words too.
+  return [...new Set([...keywords(text), ...labelsMentioned(text).flatMap((mention) => keywords(mention.label))])];
 }
+
+/** Frames per second for verifying an object with the detector. */
+const DETECT_FPS = 1;
 
 /** Whether `span` is mostly inside spans already observed at an fps of at least `fps`. */
 function alreadyObserved(span: Span, fps: number, observed: PlanInput['observed']): boolean {
@@ -54,19 +60,22 @@ export class RulePlanner implements Planner {
     const terms = questionTerms(input);
     const candidates: PlanStep[] = [];
     // 1. Zoom where memory saw matching words.
-    const matched = input.memoryHits
-      .flatMap((hit) =>
-        hit.event.observations.map((observation) => ({
-          observation,
-          coverage: keywordCoverage(terms, observation.text),
-          score: hit.score,
-          eventSpan: hit.event.span,
-        })),
-      )
-      .filter((m) => m.coverage > 0)
-      .sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+    const entityRecall = input.evidence.filter((e) => e.round === 0 && e.tool === 'memory:entities');
+    const recalled = [
+      // Entities first: the memory's schematic layer answers "when / how many / what colour".
+      ...entityRecall.map((observation) => ({ observation, coverage: 1, score: observation.confidence })),
+      ...input.memoryHits.flatMap((hit) => hit.event.observations.map((observation) => ({ observation, coverage: keywordCoverage(terms, observation.text), score: hit.score }))),
+    ];
+    // With entity recall, look only where the entities are; otherwise where memory shares words.
+    const matched = (entityRecall.length > 0 ? recalled.slice(0, entityRecall.length) : recalled).filter((m) => m.coverage > 0).sort((a, b) => b.coverage - a.coverage || b.score - a.score);
     for (const m of matched) {
-      const tool = m.observation.kind === 'subtitle' || m.observation.kind === 'speech' ? 'subtitles' : 'ocr';
+      const kind = m.observation.kind;
+      const tool = kind === 'subtitle' || kind === 'speech' ? 'subtitles' : kind === 'object' ? 'detect' : 'ocr';
+      if (tool === 'detect') {
+        const span = clampSpan({ start: m.observation.span.start - this.padding, end: m.observation.span.end + this.padding }, input.duration);
+        if (span) candidates.push({ span, fps: DETECT_FPS, resolution: 'medium', tool, reason: `memory saw ${m.observation.text} here; count and check it with the detector` });
+        continue;
+      }
       const padded = { start: m.observation.span.start - this.padding, end: m.observation.span.end + this.padding };
       const span = clampSpan(padded, input.duration);
       if (!span) continue;
@@ -96,7 +105,7 @@ export class RulePlanner implements Planner {
         planned.push({ span: step.span, fps: step.fps, tool: step.tool });
         continue;
       }
-      if (alreadyObserved(step.span, step.fps, planned.filter((o) => o.tool === 'ocr'))) continue;
+      if (alreadyObserved(step.span, step.fps, planned.filter((o) => o.tool === step.tool))) continue;
       const frames = Math.ceil(spanLength(step.span) * step.fps);
       if (frames > framesLeft) {
         if (framesLeft < 2) continue;
@@ -128,6 +137,8 @@ export class RuleReflector implements Reflector {
   readonly reflectorId = 'rule-based';
 
   async doReflect(input: ReflectInput): Promise<Reflection> {
+    const aboutObjects = reflectOnObjects(input);
+    if (aboutObjects) return aboutObjects;
     const terms = keywords(input.question);
     const scored = input.evidence
       .map((evidence) => ({ evidence, coverage: keywordCoverage(terms, evidence.text) }))
@@ -189,4 +200,58 @@ export class RuleReflector implements Reflector {
           : `memory recalls "${best.evidence.text}"; look closer to confirm`,
     };
   }
+}
+
+/**
+ * The reflector's answer to a question about an object class ("how many bottles", "what colour
+ * is the mug", "when does a dog appear"), from `object` evidence whose `label` attribute is one of
+ * the classes the question names: the largest `count`, the colour seen longest, or the merged
+ * spans. Detector evidence from an observation round is preferred; memory's entity recall alone
+ * is not sufficient. Undefined when the question is not of that kind or nothing matches.
+ */
+function reflectOnObjects(input: ReflectInput): Reflection | undefined {
+  const labels = [...new Set(input.evidence.flatMap((e) => (e.kind === 'object' && e.attributes?.label ? [e.attributes.label] : [])))];
+  const asked = parseEntityQuestion(input.question, labels);
+  if (!asked || asked.kind === 'presence') return undefined;
+  const matching = input.evidence.filter((e) => e.kind === 'object' && e.attributes?.label !== undefined && asked.labels.includes(e.attributes.label));
+  const observed = matching.filter((e) => e.round > 0);
+  const relevant = observed.length > 0 ? observed : matching;
+  if (relevant.length === 0) return undefined;
+  let answer: string;
+  let cited: Evidence[];
+  if (asked.kind === 'count') {
+    const best = relevant.reduce((top, e) => (Number(e.attributes?.count ?? 0) > Number(top.attributes?.count ?? 0) ? e : top));
+    answer = best.attributes?.count ?? '0';
+    cited = [best];
+  } else if (asked.kind === 'colour') {
+    const weight = new Map<string, number>();
+    for (const e of relevant) if (e.attributes?.colour) weight.set(e.attributes.colour, (weight.get(e.attributes.colour) ?? 0) + spanLength(e.span) * e.confidence);
+    const colour = [...weight.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (!colour) return undefined;
+    answer = colour;
+    cited = relevant.filter((e) => e.attributes?.colour === colour);
+  } else {
+    cited = relevant;
+    answer = mergeSpans(relevant.map((e) => e.span), 1).map(formatSpan).join(', ');
+  }
+  // Detection scores are not calibrated answer probabilities: a class seen by the detector in an
+  // observation round counts as well supported (0.5 + half its mean score).
+  const meanScore = relevant.reduce((sum, e) => sum + e.confidence, 0) / relevant.length;
+  const confidence = Math.min(1, 0.5 + meanScore / 2);
+  let choiceIndex: number | undefined;
+  if (input.choices?.length) {
+    const scores = input.choices.map((choice) => choiceMatch(choice, answer, answer));
+    const top = Math.max(...scores);
+    choiceIndex = top > 0 ? scores.indexOf(top) : input.mustAnswer ? 0 : undefined;
+  }
+  const sufficient = observed.length > 0 && (!input.choices?.length || choiceIndex !== undefined);
+  return {
+    round: input.round,
+    sufficient,
+    answer: choiceIndex !== undefined && input.choices ? input.choices[choiceIndex] : sufficient || input.mustAnswer ? answer : undefined,
+    choiceIndex,
+    confidence: sufficient ? confidence : confidence * 0.5,
+    evidenceIds: cited.map((e) => e.id),
+    reason: `${asked.kind} of ${asked.labels.join('/')} from ${observed.length > 0 ? 'the detector' : "memory's entities"}: ${answer}`,
+  };
 }

@@ -88,7 +88,7 @@ export interface Evidence extends Observation {
  * lines, `memory` reads what ingestion stored, `watch` has a video LLM look at the span's frames
  * (or the clip itself) and describe what answers the question.
  */
-export type ObserverTool = 'ocr' | 'subtitles' | 'memory' | 'watch';
+export type ObserverTool = 'ocr' | 'subtitles' | 'memory' | 'watch' | 'detect';
 
 /** Frame resolutions the planner may ask for. */
 export type Resolution = 'low' | 'medium' | 'high';
