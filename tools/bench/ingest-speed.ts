@@ -5,6 +5,7 @@
  * cache, and reports video-seconds processed per wall-second overall and per stage (from the
  * memory's stage timings), and the peak resident memory of the process tree (Node + ffmpeg).
  *
+ * Settings come from the environment as for the CLI (e.g. LONGVID_DETECTOR_MODEL turns detection on).
  * Usage: node tools/bench/dist/ingest-speed.js [--loops 30] [--json FILE] [--keep-cache]
  */
 import { execFileSync } from 'node:child_process';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const shared = sharedDataDir(__dirname);
   if (!shared) throw new Error('../shared/data/videos not found beside the repository');
   const source = join(shared, 'data', 'videos', 'dev_long.mp4');
-  const { settings: base } = loadSettings({ env: {} });
+  const { settings: base } = loadSettings();
   const binaries = resolveFfmpeg({});
   const video = join(tmpdir(), `longvid-bench-dev_long-x${loops}.mp4`);
   if (!existsSync(video)) execFileSync(binaries.ffmpeg, ['-v', 'error', '-y', '-stream_loop', String(loops - 1), '-i', source, '-c', 'copy', video]);
