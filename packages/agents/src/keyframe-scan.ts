@@ -95,8 +95,8 @@ function loadSegments(directory: string | undefined): Segment[] {
 
 /**
  * Reads a whole video once for ingestion: streams keyframes at `fps` and scene scores from one
- * ffmpeg pass ({@link scanVideo}), runs every analyzer on batches of keyframes while ffmpeg
- * decodes ahead, and checkpoints the results per segment of `segmentSeconds` (written atomically).
+ * ffmpeg pass ({@link scanVideo}), runs the analyzers side by side on batches of keyframes while
+ * ffmpeg decodes ahead, and checkpoints the results per segment of `segmentSeconds` (written atomically).
  * A killed run resumes at the first segment without a checkpoint and gives the same result as an
  * uninterrupted one. Memory is bounded by the batch and ffmpeg's read-ahead, not the video length.
  * @throws LongVidError from the video package (`CORRUPT_VIDEO`, `FFMPEG_FAILED`...), from the
@@ -123,11 +123,15 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
   const analyzeBatch = async (): Promise<void> => {
     if (batch.length === 0) return;
     const results: KeyframeAnalysis[] = batch.map((frame) => ({ time: frame.time, text: [], objects: [] }));
-    for (const analyzer of options.analyzers) {
-      const started = performance.now();
-      await analyzer.analyze(batch, results, options.signal);
-      stageSeconds[analyzer.stage] += (performance.now() - started) / 1000;
-    }
+    // The analyzers run side by side (each model on its own onnxruntime threads), so OCR and
+    // detection share the cores; each stage's time is its own wall time within the batch.
+    await Promise.all(
+      options.analyzers.map(async (analyzer) => {
+        const started = performance.now();
+        await analyzer.analyze(batch, results, options.signal);
+        stageSeconds[analyzer.stage] += (performance.now() - started) / 1000;
+      }),
+    );
     segmentFrames.push(...results);
     batch = [];
   };
