@@ -19,13 +19,25 @@ export const NIAH_FPS = 25;
  */
 const ENCODE_ARGS = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-g', '50', '-threads', '1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-map_metadata', '-1'];
 
+/** Caption font size, pixels (on 640x360 frames). */
+export const CAPTION_FONT_SIZE = 32;
+
+/** Caption text as drawn: words separated by an en space (U+2002), a clearer gap than a normal space. */
+export function captionGlyphs(text: string): string {
+  return text.trim().split(/\s+/).join('\u2002');
+}
+
 /** Version of the segment encoding; part of every cache key. */
 export const SEGMENT_ENCODING_VERSION = 'niah-segment-v1';
 
-/** Font files tried, in order, for burnt-in captions. */
+/**
+ * Font files tried, in order, for burnt-in captions. DejaVu Sans regular at {@link CAPTION_FONT_SIZE}
+ * with en-space word gaps is read by the local PP-OCRv4 model with its word breaks far more often
+ * than the bold face with normal spaces (which it tends to read as `TRAINLEAVESAT3:55`).
+ */
 export const CAPTION_FONTS = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
   '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf',
   '/usr/share/fonts/truetype/freefont/FreeSansBold.ttf',
 ];
@@ -104,8 +116,8 @@ export interface CaptionRequest {
 
 /**
  * Encodes a source clip as a haystack segment (no audio; 640x360, 25 fps, H.264 with
- * {@link ENCODE_ARGS}), optionally with captions burnt in: white text on a dark box in the lower
- * third, as ffmpeg `drawtext` renders it, each shown from its `start` to its `end`.
+ * {@link ENCODE_ARGS}), optionally with captions burnt in: white text ({@link captionGlyphs}) on a
+ * dark box in the lower third, as ffmpeg `drawtext` renders it, each shown from its `start` to its `end`.
  * @throws LongVidError `FFMPEG_FAILED`, `ABORTED`.
  */
 export async function encodeSegment(binaries: FfmpegBinaries, source: string, output: string, captions: CaptionRequest[] = [], signal?: AbortSignal): Promise<void> {
@@ -115,9 +127,9 @@ export async function encodeSegment(binaries: FfmpegBinaries, source: string, ou
     for (const [index, caption] of captions.entries()) {
       const textFile = `${temporary}.${index}.txt`;
       textFiles.push(textFile);
-      await writeFile(textFile, caption.text);
+      await writeFile(textFile, captionGlyphs(caption.text));
       filter +=
-        `,drawtext=fontfile=${caption.fontFile}:textfile=${textFile}:fontsize=30:fontcolor=white:box=1:boxcolor=black@0.85:boxborderw=12` +
+        `,drawtext=fontfile=${caption.fontFile}:textfile=${textFile}:fontsize=${CAPTION_FONT_SIZE}:fontcolor=white:box=1:boxcolor=black@0.85:boxborderw=12` +
         `:x=(w-text_w)/2:y=h-text_h-48:enable='between(t,${caption.start.toFixed(3)},${caption.end.toFixed(3)})'`;
     }
     try {

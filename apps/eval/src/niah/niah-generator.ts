@@ -12,7 +12,7 @@ import { concatSegments, encodeSegment, resolveCaptionFont, SEGMENT_ENCODING_VER
 import { planNiahVideo, type NiahVideoPlan } from './niah-plan';
 
 /** Version of the generator's layout rules; part of every video's spec hash. */
-export const NIAH_GENERATOR_VERSION = 'niah-v1';
+export const NIAH_GENERATOR_VERSION = 'niah-v2';
 /** File name of the suite the generator writes (generic JSONL format). */
 export const NIAH_SUITE_FILE = 'niah-suite.jsonl';
 /** File name of the build manifest (plans and spec hashes) the generator writes. */
@@ -34,7 +34,7 @@ export interface NiahOptions {
   objectNeedles?: number;
   /** Seconds each caption stays on screen; default 4. */
   needleSeconds?: number;
-  /** Font for captions; default DejaVu Sans Bold from Debian's fonts-dejavu-core. */
+  /** Font for captions; default DejaVu Sans from Debian's fonts-dejavu-core. */
   fontFile?: string;
   /** Where normalised source clips are cached; default `<outDir>/.segments`. */
   segmentCacheDir?: string;
