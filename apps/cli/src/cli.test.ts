@@ -3,10 +3,9 @@ import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { spanOverlap } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
-import { runCli } from './cli';
+import { cliHarness } from './test-support/cli-harness';
 import { askJsonSchema, ingestJsonSchema } from './json-output';
 
 /**
@@ -18,23 +17,7 @@ const subtitles = sharedVideo('dev_long.srt');
 const workDir = mkdtempSync(join(tmpdir(), 'longvid-cli-'));
 const env = { LONGVID_CACHE_DIR: join(workDir, 'cache') };
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      stream.text += String(chunk);
-      callback();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(argv, { stdout, stderr, env, cwd: workDir });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = cliHarness({ env, cwd: workDir });
 
 async function askJson(...argv: string[]) {
   const run = await cli('ask', ...argv, '--json', '--no-progress');

@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { sharedVideo } from '@longvid/core/testing';
 import { readResults } from '@longvid/eval';
-import { runCli } from '../cli';
+import { cliHarness } from '../test-support/cli-harness';
 
 /**
  * `longvid eval niah|run|report` end to end, offline, in-process: a 30-second needle-in-a-haystack
@@ -16,23 +15,7 @@ const work = mkdtempSync(join(tmpdir(), 'longvid-cli-eval-'));
 const segments = join(tmpdir(), 'longvid-eval-tests', 'segments');
 const env = { LONGVID_CACHE_DIR: join(work, 'cache') };
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      stream.text += String(chunk);
-      callback();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(argv, { stdout, stderr, env, cwd: work });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = cliHarness({ env, cwd: work });
 
 describe('longvid eval', () => {
   it('builds a NIAH suite, runs it (resumably) and writes the report', async () => {

@@ -1,32 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { sharedVideo } from '@longvid/core/testing';
 import { trainingSampleSchema } from '@longvid/training';
-import { runCli } from '../cli';
+import { cliHarness } from '../test-support/cli-harness';
 
 const workDir = mkdtempSync(join(tmpdir(), 'longvid-cli-mvp-'));
 const env = { LONGVID_CACHE_DIR: join(workDir, 'cache') };
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      stream.text += String(chunk);
-      callback();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(argv, { stdout, stderr, env, cwd: workDir });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = cliHarness({ env, cwd: workDir });
 
 describe('longvid mvp synth', () => {
   it('writes MVP samples and frames from real videos, resumes, and reports JSON', async () => {
