@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { loadSettings } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { extractAudio } from '@longvid/video';
 import { testBinaries } from '@longvid/video/testing';
@@ -153,7 +154,7 @@ function pocketsphinxInstalled(searchPath: string): boolean {
 }
 
 describe('pocketsphinx', () => {
-  const searchPath = process.env.PATH ?? '';
+  const searchPath = loadSettings().settings.searchPath ?? '';
   const installed = pocketsphinxInstalled(searchPath);
 
   it('parses pocketsphinx_continuous -time output into utterances without fillers', () => {

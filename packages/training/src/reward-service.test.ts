@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadSettings } from '@longvid/core';
 import { responseOfQuery, scoreRewardRequest, startRewardServer } from './reward-service';
 
 /**
@@ -83,7 +84,7 @@ describe('OpenRLHF remote reward service', () => {
         'print(json.dumps({"verl": verl, "easyr1": easy}))',
       ].join('\n');
       const output = await new Promise<string>((resolve, reject) => {
-        const child = execFile('python3', ['-c', script], { env: { ...process.env, LONGVID_REWARD_URL: server.url } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+        const child = execFile('python3', ['-c', script], { env: { PATH: loadSettings().settings.searchPath, LONGVID_REWARD_URL: server.url } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
         child.stdin?.end(JSON.stringify(recorded));
       });
       const result = JSON.parse(output) as { verl: number[]; easyr1: Array<{ overall: number; format: number }> };

@@ -6,12 +6,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedDataDir } from '@longvid/core';
+import { loadSettings, sharedDataDir } from '@longvid/core';
 import type { Frame } from '../frame';
 
 /** Path of the ffmpeg binary used by tests. */
 export function testFfmpegPath(): string {
-  const fromEnvironment = process.env.LONGVID_FFMPEG_PATH;
+  const fromEnvironment = loadSettings().settings.ffmpegPath;
   if (fromEnvironment) return fromEnvironment;
   const installed = join(__dirname, '..', '..', '..', '..', 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg');
   return existsSync(installed) ? installed : 'ffmpeg';
