@@ -68,6 +68,21 @@ describe('RuleReflector', () => {
     expect(r.confidence).toBeGreaterThan(0.5);
   });
 
+  it('reads a caption split into lines by OCR together', async () => {
+    const r = await reflector.doReflect({
+      question: 'What is the gate number?',
+      duration: 600,
+      round: 1,
+      mustAnswer: false,
+      evidence: [
+        { ...evidence('e1', 1, 'GATE', 47.5, 51.5), box: { x: 200, y: 300, width: 80, height: 30 } },
+        { ...evidence('e2', 1, '46', 47.5, 51.5), box: { x: 300, y: 300, width: 40, height: 30 } },
+        evidence('e3', 1, '12', 80, 82),
+      ],
+    });
+    expect(r).toMatchObject({ sufficient: true, answer: '46', evidenceIds: ['e1', 'e2'] });
+  });
+
   it('picks the matching option of a multiple-choice question', async () => {
     const r = await reflector.doReflect({
       question: 'What time does the train leave?',

@@ -184,7 +184,9 @@ export class RuleReflector implements Reflector {
       };
     }
 
-    const answer = extractAnswer(input.question, best.evidence.text);
+    // OCR may read one caption as several lines ("GATE" / "46"): when the best line alone holds no
+    // answer, read it together with the lines seen at the same time, top to bottom.
+    const answer = extractAnswer(input.question, best.evidence.text) ?? extractAnswer(input.question, coOccurringText(best.evidence, input.evidence));
     const sufficient = answer !== undefined && best.coverage >= 0.5 && seenByObserver;
     const confidence = best.coverage * best.evidence.confidence * (answer ? 1 : 0.3);
     return {
@@ -192,7 +194,7 @@ export class RuleReflector implements Reflector {
       sufficient,
       answer: answer ?? (input.mustAnswer ? best.evidence.text : undefined),
       confidence: sufficient ? confidence : confidence * 0.5,
-      evidenceIds: support(best.evidence),
+      evidenceIds: [...new Set([...support(best.evidence), ...(answer !== undefined && !best.evidence.text.includes(answer) ? input.evidence.filter((e) => e.text.includes(answer) && spanOverlap(e.span, best.evidence.span) > 0).map((e) => e.id) : [])])],
       reason: sufficient
         ? `"${best.evidence.text}" covers ${Math.round(best.coverage * 100)}% of the question's words`
         : seenByObserver
@@ -254,4 +256,15 @@ function reflectOnObjects(input: ReflectInput): Reflection | undefined {
     evidenceIds: cited.map((e) => e.id),
     reason: `${asked.kind} of ${asked.labels.join('/')} from ${observed.length > 0 ? 'the detector' : "memory's entities"}: ${answer}`,
   };
+}
+
+/** The texts of the OCR evidence seen over most of `anchor`'s span (itself included), top to bottom, left to right. */
+function coOccurringText(anchor: Evidence, evidence: Evidence[]): string {
+  const together = evidence.filter(
+    (e) => e.tool === anchor.tool && e.round === anchor.round && spanOverlap(e.span, anchor.span) >= 0.5 * Math.min(spanLength(e.span), spanLength(anchor.span)),
+  );
+  return together
+    .sort((a, b) => (a.box && b.box ? a.box.y - b.box.y || a.box.x - b.box.x : 0))
+    .map((e) => e.text)
+    .join(' ');
 }
