@@ -22,9 +22,9 @@ const ENCODE_ARGS = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-g
 /** Caption font size, pixels (on 640x360 frames). */
 export const CAPTION_FONT_SIZE = 32;
 
-/** Caption text as drawn: words separated by an en space (U+2002), a clearer gap than a normal space. */
+/** Caption text as drawn: words separated by a space plus a hair space (U+200A), a slightly wider gap. */
 export function captionGlyphs(text: string): string {
-  return text.trim().split(/\s+/).join('\u2002');
+  return text.trim().split(/\s+/).join(' \u200A');
 }
 
 /** Version of the segment encoding; part of every cache key. */
@@ -32,8 +32,9 @@ export const SEGMENT_ENCODING_VERSION = 'niah-segment-v1';
 
 /**
  * Font files tried, in order, for burnt-in captions. DejaVu Sans regular at {@link CAPTION_FONT_SIZE}
- * with en-space word gaps is read by the local PP-OCRv4 model with its word breaks far more often
- * than the bold face with normal spaces (which it tends to read as `TRAINLEAVESAT3:55`).
+ * with slightly widened word gaps ({@link captionGlyphs}) is read by the local PP-OCRv4 model as one
+ * line with its word breaks in 68 of 70 test renderings, against 26 of 39 for the bold face with
+ * normal spaces (read as `TRAINLEAVESAT3:55`); wider gaps (an en space) split it into two lines.
  */
 export const CAPTION_FONTS = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',

@@ -51,7 +51,8 @@ type Template = (random: SeededRandom) => Omit<TextNeedle, 'template'>;
 
 /**
  * Needle templates: numbers, clock times and code words, each asked about by its own words. (No
- * `ROOM`: the local OCR model reads its `OO` as `O0` far too often for a fair needle.)
+ * `ROOM`: the local OCR model reads its `OO` as `O0` far too often for a fair needle; no three-word
+ * names such as `BOAT NAME X`, which it tends to split into two lines.)
  */
 export const TEXT_NEEDLE_TEMPLATES: Readonly<Record<string, Template>> = {
   locker: (r) => {
@@ -94,9 +95,9 @@ export const TEXT_NEEDLE_TEMPLATES: Readonly<Record<string, Template>> = {
     const word = r.pick(WORDS);
     return { caption: `PASSWORD ${word}`, question: 'What is the password?', answer: word };
   },
-  boat: (r) => {
+  hotel: (r) => {
     const word = r.pick(WORDS);
-    return { caption: `BOAT NAME ${word}`, question: 'What is the name of the boat?', answer: word };
+    return { caption: `HOTEL ${word}`, question: 'What is the name of the hotel?', answer: word };
   },
   door: (r) => {
     const n = String(r.integer(1000, 9899));

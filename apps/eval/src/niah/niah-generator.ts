@@ -12,7 +12,7 @@ import { concatSegments, encodeSegment, resolveCaptionFont, SEGMENT_ENCODING_VER
 import { planNiahVideo, type NiahVideoPlan } from './niah-plan';
 
 /** Version of the generator's layout rules; part of every video's spec hash. */
-export const NIAH_GENERATOR_VERSION = 'niah-v2';
+export const NIAH_GENERATOR_VERSION = 'niah-v3';
 /** File name of the suite the generator writes (generic JSONL format). */
 export const NIAH_SUITE_FILE = 'niah-suite.jsonl';
 /** File name of the build manifest (plans and spec hashes) the generator writes. */
