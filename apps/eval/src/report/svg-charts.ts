@@ -94,12 +94,14 @@ export function scatterChart(options: { id: string; points: ScatterPoint[]; widt
   for (const name of seriesNames) {
     const points = options.points.filter((p) => p.series === name).sort((a, b) => a.x - b.x);
     if (points.length > 1) parts.push(`<polyline fill="none" stroke="${points[0].colour}" stroke-opacity="0.35" points="${points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`);
-    for (const p of points) {
+    points.forEach((p, index) => {
+      // Labels of nearby points of one series are staggered so they do not overprint.
+      const near = points.slice(0, index).filter((q) => Math.abs(sx(q.x) - sx(p.x)) < 30 && Math.abs(sy(q.y) - sy(p.y)) < 12).length;
       parts.push(
         `<circle data-series="${escapeHtml(p.series)}" data-label="${escapeHtml(p.label)}" cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="5" fill="${p.colour}"><title>${escapeHtml(`${p.series} · ${p.label}: ${formatPercent(p.y)} at ${formatNumber(p.x)} frames`)}</title></circle>` +
-          `<text x="${(sx(p.x) + 7).toFixed(1)}" y="${(sy(p.y) - 6).toFixed(1)}" fill="#57606a">${escapeHtml(p.label)}</text>`,
+          `<text x="${(sx(p.x) + 7).toFixed(1)}" y="${(sy(p.y) - 6 - 11 * near).toFixed(1)}" fill="#57606a">${escapeHtml(p.label)}</text>`,
       );
-    }
+    });
   }
   parts.push(legend(seriesNames.map((name) => ({ name, colour: options.points.find((p) => p.series === name)!.colour })), left, height - 16));
   return `<svg id="${options.id}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-size="${FONT}">${parts.join('')}</svg>`;
