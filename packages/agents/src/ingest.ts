@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { atomicWriteFile, LongVidError, spanOverlap, type Span } from '@longvid/core';
 import { z } from 'zod';
 import { buildNarrative, EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
-import type { ObjectDetector, OcrModel, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
+import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
 import { keyframeDetections, trackObjects, trackObservations } from '@longvid/perception';
 import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { extractAudio, makeClips, probeVideo, readSubtitles, shotsFromScores, videoContentHash } from '@longvid/video';
@@ -37,6 +37,13 @@ export interface IngestOptions {
   detector?: ObjectDetector;
   /** Voice-activity detector: speech segments become `speech` observations. */
   voiceActivity?: VoiceActivityDetector;
+  /**
+   * Starts (or returns) worker threads that hold the same OCR model and detector as `ocr` and
+   * `detector` (same `modelId`s); keyframes are then analysed by the workers, one batch per worker
+   * at once. Called only when the video is actually ingested. Absent: `ocr` and `detector` run on
+   * this thread.
+   */
+  perceptionPool?: () => Promise<PerceptionPool>;
   /** A subtitle sidecar (.srt/.vtt); its lines become observations of the clips they overlap. */
   subtitlesPath?: string;
   onProgress?: OnProgress;
@@ -164,25 +171,40 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   }
 
   const checkpoints = join(settings.cacheDir, 'checkpoints', `${videoHash.slice(0, 16)}-${shortHash(visualParams)}`);
+  const pool = options.perceptionPool ? await options.perceptionPool() : undefined;
+  if (pool && (pool.ocr?.modelId !== ocr.modelId || pool.detector?.modelId !== detector?.modelId)) {
+    throw new LongVidError('BAD_INPUT', `the perception pool's models (${pool.ocr?.modelId}, ${pool.detector?.modelId ?? 'no detector'}) differ from the ingestion's (${ocr.modelId}, ${detector?.modelId ?? 'no detector'})`, {
+      details: { pool: [pool.ocr?.modelId, pool.detector?.modelId], models: [ocr.modelId, detector?.modelId] },
+      hint: 'start the pool with the same OCR and detector options as the models given to ingestVideo',
+    });
+  }
+  const keyframeOcr = pool?.ocr ?? ocr;
+  const keyframeDetector = pool ? pool.detector : detector;
   const ocrAnalyzer: KeyframeAnalyzer = {
     stage: 'ocr',
     analyzerId: ocr.modelId,
     async analyze(frames, into, analyzeSignal) {
-      const lines = await ocr.doRecognize(frames, { signal: analyzeSignal });
+      const lines = await keyframeOcr.doRecognize(frames, { signal: analyzeSignal });
       lines.forEach((frameLines, index) => into[index].text.push(...frameLines.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box }))));
     },
   };
   const analyzers = [ocrAnalyzer];
-  if (detector) {
+  if (keyframeDetector) {
     analyzers.push({
       stage: 'detection',
-      analyzerId: detector.modelId,
+      analyzerId: keyframeDetector.modelId,
       async analyze(frames, into, analyzeSignal) {
-        const found = keyframeDetections(frames, await detector.doDetect(frames, { signal: analyzeSignal }));
+        const found = keyframeDetections(frames, await keyframeDetector.doDetect(frames, { signal: analyzeSignal }));
         found.forEach((frame, index) => into[index].objects.push(...frame.detections));
       },
     });
   }
+  const poolBefore = pool?.stats();
+  // Speech is found while the keyframes are analysed: the VAD needs little CPU and fills the gaps.
+  const speechSeconds: Record<string, number> = {};
+  const speechTask: Promise<Span[]> = info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), speechSeconds, signal) : Promise.resolve([]);
+  // Awaited below; this only keeps a failure from being reported as unhandled while the scan runs.
+  speechTask.catch(() => undefined);
   const scan = await scanKeyframes(path, {
     binaries,
     fps: settings.ingestFps,
@@ -191,9 +213,19 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     analyzers,
     checkpointDirectory: checkpoints,
     segmentSeconds: SEGMENT_SECONDS,
+    // One batch more than workers, so a worker never waits for the next batch to be dispatched.
+    concurrency: pool ? pool.size + 1 : 1,
     onProgress,
     signal,
   });
+  if (pool && poolBefore) {
+    // With workers, a stage's time is the workers' busy time (the analyzers' wall time would count
+    // the batches in flight at once several times).
+    const after = pool.stats();
+    scan.stageSeconds.ocr = after.recognize.seconds - poolBefore.recognize.seconds;
+    if (keyframeDetector) scan.stageSeconds.detection = after.detect.seconds - poolBefore.detect.seconds;
+  }
+  let stageStarted = performance.now();
   const shots = shotsFromScores(scan.scenes, info.duration, SHOT_THRESHOLD);
   const clips: Clip[] = makeClips(shots, { maxClipSeconds: settings.maxClipSeconds });
   const perClip: Observation[][] = clips.map((clip) =>
@@ -211,8 +243,10 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       )
     : [];
   const objectObservations = trackObservations(tracks);
+  scan.stageSeconds.shots = (performance.now() - stageStarted) / 1000;
   // Speech: voice activity over the audio track, checkpointed.
-  const speech = info.hasAudio && voiceActivity ? await detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), scan.stageSeconds, signal) : [];
+  const speech = await speechTask;
+  Object.assign(scan.stageSeconds, speechSeconds);
   clips.forEach((clip, index) => {
     const inside = (span: { start: number; end: number }) => spanOverlap(span, clip.span) > 0;
     perClip[index].push(...objectObservations.filter((o) => inside(o.span)));
@@ -241,6 +275,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     return [...perClip[index], ...spoken].sort((a, b) => a.span.start - b.span.start);
   });
   onProgress?.({ stage: 'index', done: 0, total: clips.length });
+  stageStarted = performance.now();
   const texts = eventObservations.map(eventText);
   const embeddings = await embedder.doEmbed([...texts, ...narrative.map((entry) => entry.text)].map((t) => t || '(no observations)'), { signal });
   clips.forEach((clip, index) => {
@@ -252,6 +287,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   });
   if (tracks.length > 0) memory.setTracks(tracks);
   if (!captioner) memory.setNarrative(await buildNarrative(memory.events(), { signal }));
+  scan.stageSeconds.index = (performance.now() - stageStarted) / 1000;
   const seconds = (performance.now() - started) / 1000;
   memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
   await memory.save();

@@ -42,6 +42,11 @@ export interface ScanKeyframesOptions {
   segmentSeconds?: number;
   /** Keyframes per perception batch (default 4). */
   batchSize?: number;
+  /**
+   * Batches analysed at once (default 1). Set it to the number of perception workers
+   * ({@link createPerceptionPool}) so every worker has a batch while ffmpeg decodes the next.
+   */
+  concurrency?: number;
   onProgress?: OnProgress;
   signal?: AbortSignal;
 }
@@ -120,22 +125,45 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
   const report = (time: number): void => options.onProgress?.({ stage: 'ingest', done: Math.min(time, options.duration), total: options.duration });
   report(resumeAt);
 
+  // Batches in flight: each one's results are already in `segmentFrames` (in time order) and are
+  // filled in when its analyzers finish; a segment is written only once all of them are done.
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  let inFlight: Promise<void>[] = [];
+  let failure: unknown;
+  const settle = async (): Promise<void> => {
+    await Promise.all(inFlight);
+    inFlight = [];
+    if (failure !== undefined) throw failure;
+  };
   const analyzeBatch = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const results: KeyframeAnalysis[] = batch.map((frame) => ({ time: frame.time, text: [], objects: [] }));
-    // The analyzers run side by side (each model on its own onnxruntime threads), so OCR and
-    // detection share the cores; each stage's time is its own wall time within the batch.
-    await Promise.all(
+    const frames = batch;
+    batch = [];
+    const results: KeyframeAnalysis[] = frames.map((frame) => ({ time: frame.time, text: [], objects: [] }));
+    segmentFrames.push(...results);
+    // The analyzers run side by side; each stage's time is its own wall time within the batch.
+    const work = Promise.all(
       options.analyzers.map(async (analyzer) => {
         const started = performance.now();
-        await analyzer.analyze(batch, results, options.signal);
+        await analyzer.analyze(frames, results, options.signal);
         stageSeconds[analyzer.stage] += (performance.now() - started) / 1000;
       }),
+    ).then(
+      () => undefined,
+      (error: unknown) => {
+        failure ??= error;
+      },
     );
-    segmentFrames.push(...results);
-    batch = [];
+    inFlight.push(work);
+    if (inFlight.length >= concurrency) {
+      await inFlight.shift();
+      if (failure !== undefined) {
+        await settle();
+      }
+    }
   };
   const flushSegments = async (until: number): Promise<void> => {
+    await settle();
     // Close every segment that ends at or before `until`.
     while ((segmentIndex + 1) * segmentSeconds <= until || (until >= options.duration && segmentIndex * segmentSeconds < options.duration)) {
       const start = segmentIndex * segmentSeconds;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { LongVidError } from './errors';
@@ -33,6 +33,12 @@ export interface Settings {
   ingestFps: number;
   /** Longest clip, seconds (longer shots are split). Env `LONGVID_MAX_CLIP_SECONDS`. Default 10. */
   maxClipSeconds: number;
+  /**
+   * Worker threads that run OCR and object detection on keyframes at ingestion (each with its own
+   * copy of the models); 0 runs them on the main thread. Env `LONGVID_INGEST_WORKERS`.
+   * Default: the available cores, at most 4.
+   */
+  ingestWorkers: number;
   /**
    * Observer backbone. `local`: ONNX OCR, subtitles and memory; `frames`: a video LLM at the
    * endpoint gets timestamped frames as image parts; `video`: it gets the clip as a `video_url`
@@ -84,6 +90,7 @@ const ENV_NAMES: Record<keyof Settings, string[]> = {
   maxFrames: ['LONGVID_MAX_FRAMES'],
   ingestFps: ['LONGVID_INGEST_FPS'],
   maxClipSeconds: ['LONGVID_MAX_CLIP_SECONDS'],
+  ingestWorkers: ['LONGVID_INGEST_WORKERS'],
   observer: ['LONGVID_OBSERVER'],
   observerModel: ['LONGVID_OBSERVER_MODEL'],
   imageDetail: ['LONGVID_IMAGE_DETAIL'],
@@ -121,6 +128,7 @@ const settingsSchema = z.object({
   maxFrames: positiveInt,
   ingestFps: positive.max(30),
   maxClipSeconds: positive,
+  ingestWorkers: z.coerce.number().int().min(0).max(16),
   observer: z.enum(['auto', 'local', 'frames', 'video']),
   observerModel: z.string().min(1).optional(),
   imageDetail: z.enum(['auto', 'low', 'high']),
@@ -146,6 +154,7 @@ const DEFAULTS = {
   maxFrames: 96,
   ingestFps: 0.5,
   maxClipSeconds: 10,
+  ingestWorkers: Math.max(1, Math.min(4, availableParallelism())),
   observer: 'auto',
   imageDetail: 'auto',
   maxFramesPerCall: 32,

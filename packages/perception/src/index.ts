@@ -10,6 +10,8 @@ export type { Frame } from './frame';
 export { createOcrModel, defaultOcrModelDir, OCR_MODEL_FILES } from './ocr-model';
 export type { OcrLine, OcrModel, OcrCallOptions, CreateOcrModelOptions } from './ocr-model';
 export { createObjectDetector } from './object-detector';
+export { createPerceptionPool, defaultPoolSize } from './perception-pool';
+export type { PerceptionPool, PerceptionPoolOptions } from './perception-pool';
 export type { ObjectDetector, DetectCallOptions, CreateObjectDetectorOptions } from './object-detector';
 export { letterbox, decodeYoloOutput, nonMaximumSuppression, boxIoU, LETTERBOX_PAD_VALUE } from './object-detection';
 export type { Detection, LetterboxPlacement, DecodeOptions } from './object-detection';

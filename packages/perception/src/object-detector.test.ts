@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LongVidError, loadSettings } from '@longvid/core';
-import { sharedVideo } from '@longvid/core/testing';
+import { loadSettings } from '@longvid/core';
+import { rejection as caught, sharedVideo } from '@longvid/core/testing';
 import { extractFrames } from '@longvid/video';
 import type { Frame } from '@longvid/video';
 import { testBinaries } from '@longvid/video/testing';
@@ -15,16 +15,6 @@ import type { ObjectDetector } from './object-detector';
 import { parseClassNames, parseImageSize, readOnnxMetadata } from './onnx-metadata';
 import { MockObjectDetector } from './testing';
 import { YOLO_LABELS, YOLO_MODEL } from './test-support/shared-models';
-
-async function caught(promise: Promise<unknown>): Promise<LongVidError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (LongVidError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a LongVidError');
-}
 
 function frames(name: string, start: number, end: number, fps: number): Promise<Frame[]> {
   return extractFrames(sharedVideo(name), testBinaries(), { span: { start, end }, fps, maxSide: 640 });

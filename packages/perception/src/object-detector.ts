@@ -82,6 +82,8 @@ export interface CreateObjectDetectorOptions {
   batchSize?: number;
   /** onnxruntime intra-op threads, a positive integer. Default: onnxruntime's (the physical cores). */
   threads?: number;
+  /** Whether idle onnxruntime threads spin for work (see `OnnxSessionOptions.spinning`). Default true. */
+  spinning?: boolean;
 }
 
 const DETECTOR_SETTING = { name: 'detectorModelPath', env: SETTING_ENV_NAMES.detectorModelPath[0] ?? 'LONGVID_DETECTOR_MODEL', holds: 'file' as const };
@@ -120,7 +122,7 @@ export async function createObjectDetector(options: CreateObjectDetectorOptions 
     });
   }
   const modelPath = resolve(options.modelPath);
-  const session = await createOnnxSession(modelPath, { threads: options.threads, setting: DETECTOR_SETTING, description: 'object detector' });
+  const session = await createOnnxSession(modelPath, { threads: options.threads, spinning: options.spinning, setting: DETECTOR_SETTING, description: 'object detector' });
   try {
     const bytes = await readFile(modelPath);
     const metadata = parseOnnxMetadata(bytes, modelPath);

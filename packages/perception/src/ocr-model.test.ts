@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LongVidError } from '@longvid/core';
+import { rejection as caught } from '@longvid/core/testing';
 import type { Frame } from './frame';
 import { OCR_MODEL_FILES, createOcrModel, defaultOcrModelDir } from './ocr-model';
 import type { OcrLine, OcrModel } from './ocr-model';
@@ -15,16 +15,6 @@ function normalised(line: OcrLine): string {
 
 function texts(lines: OcrLine[]): string[] {
   return lines.map(normalised);
-}
-
-async function caught(promise: Promise<unknown>): Promise<LongVidError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (LongVidError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a LongVidError');
 }
 
 describe('PP-OCRv4 OCR model on dev_long.mp4', () => {

@@ -62,6 +62,8 @@ export interface CreateOcrModelOptions {
   modelDir?: string;
   /** onnxruntime intra-op threads per model, a positive integer. Default: onnxruntime's (physical cores). */
   threads?: number;
+  /** Whether idle onnxruntime threads spin for work (see `OnnxSessionOptions.spinning`). Default true. */
+  spinning?: boolean;
   /** Lines below this mean character probability are dropped, `[0, 1]`. Default 0.5 (PaddleOCR `drop_score`). */
   minConfidence?: number;
   /** Longest side of the detector input, pixels; larger frames are scaled down. Default 960. */
@@ -139,7 +141,7 @@ export async function createOcrModel(options: CreateOcrModelOptions = {}): Promi
     throw new LongVidError('MODEL_NOT_FOUND', `OCR character dictionary not found: ${dictionaryPath}`, { details: { path: dictionaryPath, setting: OCR_SETTING.name }, hint });
   }
   const classes = ctcClassesFromDictionary(readFileSync(dictionaryPath, 'utf8'));
-  const sessionOptions = { threads: options.threads, setting: OCR_SETTING };
+  const sessionOptions = { threads: options.threads, spinning: options.spinning, setting: OCR_SETTING };
   const sessions: OnnxSession[] = [];
   try {
     sessions.push(await createOnnxSession(join(modelDir, OCR_MODEL_FILES.detection), { ...sessionOptions, description: 'PP-OCRv4 text detection' }));

@@ -16,6 +16,13 @@ export interface OnnxSessionOptions {
    */
   threads?: number;
   /**
+   * Whether idle intra-op threads spin waiting for work (onnxruntime's
+   * `session.intra_op.allow_spinning`). Default true (onnxruntime's default). Turn it off when
+   * several sessions run side by side on few cores: spinning threads then steal the cores the
+   * other session needs.
+   */
+  spinning?: boolean;
+  /**
    * The setting that chooses this model file, named in the errors' hint, e.g.
    * `{ name: 'ocrModelDir', env: 'LONGVID_OCR_MODEL_DIR' }`; `holds: 'file'` when the setting names
    * the model file itself rather than a directory of model files (the default).
@@ -190,6 +197,7 @@ export async function createOnnxSession(path: string, options: OnnxSessionOption
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
+    ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
   };
   let session: ort.InferenceSession;
   try {

@@ -1,8 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LongVidError } from '@longvid/core';
-import { sharedVideo } from '@longvid/core/testing';
+import { rejection, sharedVideo } from '@longvid/core/testing';
 import { parseSubtitles } from '@longvid/video';
 import { detectFormat } from './detect-format';
 import { loadEgoSchema } from './egoschema';
@@ -52,17 +51,6 @@ function withLine(name: string, index: number, replace: (line: string) => string
   const lines = readFileSync(fixture(name), 'utf8').split('\n');
   lines[index] = replace(lines[index]);
   return write(`${index}-${name}`, lines.join('\n'));
-}
-
-/** Awaits a promise that must reject with a LongVidError, and returns it. */
-async function rejection(promise: Promise<unknown>): Promise<LongVidError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (LongVidError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a LongVidError');
 }
 
 describe('Video-MME', () => {
