@@ -47,6 +47,49 @@ describe('LexicalIndex (BM25)', () => {
   });
 });
 
+describe('LexicalIndex against a plain BM25 reference', () => {
+  // Every document scored, everything sorted: what the index's posting lists and bounded heap must reproduce.
+  function reference(documents: string[], query: string, limit: number, allowed?: (id: number) => boolean): { id: number; score: number }[] {
+    const terms = documents.map(tokenize);
+    const average = terms.reduce((sum, t) => sum + t.length, 0) / documents.length;
+    const scored = terms.map((documentTerms, id) => {
+      let score = 0;
+      for (const term of new Set(tokenize(query))) {
+        const frequency = documentTerms.filter((t) => t === term).length;
+        const containing = terms.filter((t) => t.includes(term)).length;
+        if (frequency === 0) continue;
+        const idf = Math.log(1 + (documents.length - containing + 0.5) / (containing + 0.5));
+        score += (idf * frequency * 2.2) / (frequency + 1.2 * (1 - 0.75 + (0.75 * documentTerms.length) / average));
+      }
+      return { id, score };
+    });
+    return scored
+      .filter((match) => match.score > 0 && (!allowed || allowed(match.id)))
+      .sort((a, b) => b.score - a.score || a.id - b.id)
+      .slice(0, limit);
+  }
+
+  it('gives the same matches, scores and order (ties by lower id) for any limit and filter', () => {
+    // A seeded linear congruential generator over a small vocabulary: many ties and repeated terms.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const words = ['red', 'blue', 'car', 'door', 'train', '7:45', 'gate', 'locker', '318', 'dog', 'cup', 'table'];
+    const documents = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(next() * 6) }, () => words[Math.floor(next() * words.length)]).join(' '));
+    const index = new LexicalIndex();
+    documents.forEach((text, id) => index.add(id, text));
+    for (let q = 0; q < 60; q += 1) {
+      const query = Array.from({ length: 1 + Math.floor(next() * 3) }, () => words[Math.floor(next() * words.length)]).join(' ');
+      for (const limit of [1, 7, 50, 1000]) {
+        const allowed = q % 3 === 0 ? (id: number) => id % 5 !== 0 : undefined;
+        const got = index.search(query, limit, allowed);
+        const want = reference(documents, query, limit, allowed);
+        expect(got.map((m) => m.id)).toEqual(want.map((m) => m.id));
+        got.forEach((match, i) => expect(match.score).toBeCloseTo(want[i].score, 9));
+      }
+    }
+  });
+});
+
 describe('reciprocalRankFusion', () => {
   it('sums 1 / (60 + rank) over the lists', () => {
     const fused = reciprocalRankFusion([
