@@ -5,7 +5,14 @@
  * cache, and reports video-seconds processed per wall-second overall and per stage (from the
  * memory's stage timings), and the peak resident memory of the process tree (Node + ffmpeg).
  *
- * Settings come from the environment as for the CLI (e.g. LONGVID_DETECTOR_MODEL turns detection on).
+ * Settings come from the environment as for the CLI (e.g. LONGVID_DETECTOR_MODEL turns detection on,
+ * LONGVID_INGEST_WORKERS sets the perception worker threads).
+ *
+ * Stages overlap (ffmpeg decodes ahead, the workers analyse batches side by side, VAD runs alongside),
+ * so stage seconds do not add up to the wall time: `decode` is the time ingestion waited for ffmpeg's
+ * next keyframe; `ocr` and `detection` the perception workers' busy seconds summed over workers (or
+ * the models' wall time with `ingestWorkers` 0); `audio` and `vad` the speech pass; `shots` and
+ * `index` the clip building and the memory indexing after the scan.
  * Usage: node tools/bench/dist/ingest-speed.js [--loops 30] [--json FILE] [--keep-cache]
  */
 import { execFileSync } from 'node:child_process';
@@ -50,6 +57,7 @@ async function main(): Promise<void> {
   }, 200);
   let lastLine = 0;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   try {
     const result = await ingest(video, {
       resolvedSettings: settings,
@@ -77,12 +85,17 @@ async function main(): Promise<void> {
       wallSeconds: wall,
       videoSecondsPerWallSecond: duration / wall,
       peakRssMiB: peakKiB / 1024,
+      // This process's CPU time, all threads (ffmpeg, a child process, not included).
+      cpuSeconds: (() => {
+        const used = process.cpuUsage(cpuStarted);
+        return (used.user + used.system) / 1e6;
+      })(),
       keyframes: stats.keyframes,
       events: result.memory.events().length,
       stages,
-      settings: { ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds },
+      settings: { ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, ingestWorkers: settings.ingestWorkers, detector: settings.detectorModelPath ?? null },
     };
-    console.log(`video ${duration.toFixed(0)} s ingested in ${wall.toFixed(1)} s: ${summary.videoSecondsPerWallSecond.toFixed(2)} video-s per wall-s; peak RSS ${summary.peakRssMiB.toFixed(0)} MiB`);
+    console.log(`video ${duration.toFixed(0)} s ingested in ${wall.toFixed(1)} s: ${summary.videoSecondsPerWallSecond.toFixed(2)} video-s per wall-s; peak RSS ${summary.peakRssMiB.toFixed(0)} MiB; ${summary.cpuSeconds.toFixed(0)} s CPU in this process`);
     for (const [stage, value] of Object.entries(stages)) console.log(`  ${stage.padEnd(10)} ${value.seconds.toFixed(1).padStart(7)} s  ${value.videoSecondsPerSecond.toFixed(1).padStart(7)} video-s/s`);
     const out = option('--json', '');
     if (out) writeFileSync(out, JSON.stringify(summary, null, 2));

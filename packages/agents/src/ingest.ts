@@ -200,11 +200,14 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     });
   }
   const poolBefore = pool?.stats();
-  // Speech is found while the keyframes are analysed: the VAD needs little CPU and fills the gaps.
+  // With perception workers, speech is found while they analyse the keyframes (the VAD needs little
+  // CPU and fills the gaps); without them it would take turns with OCR on this thread, so it waits.
   const speechSeconds: Record<string, number> = {};
-  const speechTask: Promise<Span[]> = info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), speechSeconds, signal) : Promise.resolve([]);
+  const findSpeech = (): Promise<Span[]> =>
+    info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), speechSeconds, signal) : Promise.resolve([]);
+  const speechTask = pool ? findSpeech() : undefined;
   // Awaited below; this only keeps a failure from being reported as unhandled while the scan runs.
-  speechTask.catch(() => undefined);
+  speechTask?.catch(() => undefined);
   const scan = await scanKeyframes(path, {
     binaries,
     fps: settings.ingestFps,
@@ -245,7 +248,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const objectObservations = trackObservations(tracks);
   scan.stageSeconds.shots = (performance.now() - stageStarted) / 1000;
   // Speech: voice activity over the audio track, checkpointed.
-  const speech = await speechTask;
+  const speech = await (speechTask ?? findSpeech());
   Object.assign(scan.stageSeconds, speechSeconds);
   clips.forEach((clip, index) => {
     const inside = (span: { start: number; end: number }) => spanOverlap(span, clip.span) > 0;

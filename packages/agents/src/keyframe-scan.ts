@@ -56,7 +56,11 @@ export interface KeyframeScan {
   frames: KeyframeAnalysis[];
   /** Scene scores above the floor, `{time (s), score}`, for shot detection. */
   scenes: { time: number; score: number }[];
-  /** Wall seconds per stage in this run: `decode` = waiting for ffmpeg, then one entry per analyzer. */
+  /**
+   * Seconds per stage in this run: `decode` = waiting for ffmpeg, then one entry per analyzer (its
+   * wall time per batch, summed over batches; with `concurrency` > 1 batches overlap, so the sum can
+   * exceed the wall time).
+   */
   stageSeconds: Record<string, number>;
   /** Segments loaded from checkpoints instead of computed. */
   resumedSegments: number;
@@ -101,9 +105,11 @@ function loadSegments(directory: string | undefined): Segment[] {
 /**
  * Reads a whole video once for ingestion: streams keyframes at `fps` and scene scores from one
  * ffmpeg pass ({@link scanVideo}), runs the analyzers side by side on batches of keyframes while
- * ffmpeg decodes ahead, and checkpoints the results per segment of `segmentSeconds` (written atomically).
+ * ffmpeg decodes ahead (up to `concurrency` batches at once), and checkpoints the results per segment
+ * of `segmentSeconds` (written atomically, once every batch of the segment is done).
  * A killed run resumes at the first segment without a checkpoint and gives the same result as an
- * uninterrupted one. Memory is bounded by the batch and ffmpeg's read-ahead, not the video length.
+ * uninterrupted one. Memory is bounded by the batches in flight and ffmpeg's read-ahead, not the
+ * video length.
  * @throws LongVidError from the video package (`CORRUPT_VIDEO`, `FFMPEG_FAILED`...), from the
  *   analyzers, or `ABORTED`.
  */
