@@ -46,6 +46,9 @@ export interface PerceptionPool {
   dispose(): Promise<void>;
 }
 
+/** How long a stopping worker may take to finish its request and release its models, ms. */
+const STOP_GRACE_MS = 30_000;
+
 /** Default pool size: the available cores, at most 4. */
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
@@ -203,7 +206,26 @@ export async function createPerceptionPool(options: PerceptionPoolOptions): Prom
   };
   const script = workerScript();
   const started = Array.from({ length: size }, () => new Worker(script, { workerData: data }));
-  const terminateAll = () => Promise.all(started.map((worker) => worker.terminate()));
+  const exited = new Set<Worker>();
+  for (const worker of started) worker.once('exit', () => exited.add(worker));
+  // A worker is asked to stop after its current request and to release its models, then ends on its
+  // own: `terminate()` inside an onnxruntime call aborts the whole process (a C++ exception thrown
+  // into a stopping JavaScript environment). Only a worker that does not end within the grace
+  // period is terminated.
+  const stop = (worker: Worker): Promise<void> =>
+    exited.has(worker)
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => void worker.terminate().then(() => resolve()), STOP_GRACE_MS);
+          worker.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          worker.ref();
+          const request: WorkerRequest = { type: 'dispose' };
+          worker.postMessage(request);
+        });
+  const stopAll = () => Promise.all(started.map(stop));
   let ready: Extract<WorkerReply, { type: 'ready' }>[];
   try {
     ready = await Promise.all(
@@ -221,7 +243,7 @@ export async function createPerceptionPool(options: PerceptionPoolOptions): Prom
       ),
     );
   } catch (error) {
-    await terminateAll();
+    await stopAll();
     throw error;
   }
   const costs = new TaskCosts();
@@ -234,7 +256,7 @@ export async function createPerceptionPool(options: PerceptionPoolOptions): Prom
     if (disposed) return;
     disposed = true;
     for (const worker of workers) worker.failure ??= new LongVidError('MODEL_FAILED', 'the perception pool was disposed');
-    await terminateAll();
+    await stopAll();
   };
   const first = ready[0];
   const ocr: OcrModel | undefined =

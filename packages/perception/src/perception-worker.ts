@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   } catch (error) {
     await Promise.all([ocr?.dispose(), detector?.dispose()]);
     send({ type: 'failed', error: serialize(error) });
+    port.close();
     return;
   }
   send({ type: 'ready', ocrModelId: ocr?.modelId, detector: detector ? { modelId: detector.modelId, labels: [...detector.labels] } : undefined });
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   let queue = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
     if (request.type === 'dispose') {
+      // After the request in progress: release the sessions, then let the thread end on its own
+      // (terminating a thread inside an onnxruntime call aborts the whole process).
       queue = queue.then(async () => {
         await Promise.all([ocr?.dispose(), detector?.dispose()]);
         port.close();
