@@ -82,6 +82,17 @@ describe('perception pool errors', () => {
     expect((await caught(createPerceptionPool({ workers: 0, ocr: {} }))).code).toBe('BAD_INPUT');
   });
 
+  it('finishes the request in progress when disposed (terminating inside onnxruntime would abort the process)', async () => {
+    const pool = await createPerceptionPool({ workers: 1, ocr: {} });
+    const frames = await extractFrames(sharedVideo('dev_long.mp4'), testBinaries(), { span: { start: 20, end: 26 }, fps: 1, maxSide: 640 });
+    const running = pool.ocr!.doRecognize(frames);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pool.dispose();
+    const lines = await running;
+    expect(lines).toHaveLength(frames.length);
+    expect(lines.flat().some((line) => line.text.includes('318'))).toBe(true);
+  }, 60_000);
+
   it('fails calls after dispose with MODEL_FAILED', async () => {
     const pool = await createPerceptionPool({ workers: 1, ocr: {} });
     await pool.dispose();
