@@ -149,5 +149,8 @@ describe('longvid on dev_long.mp4 (offline)', () => {
     const run = await cli('ask', video, 'Which?', '--choices', 'only-one');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('at least two options');
+    const workers = await cli('ingest', video, '--workers', 'two');
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain('--workers');
   });
 });

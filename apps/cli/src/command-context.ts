@@ -31,6 +31,13 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** commander parser for options that take 0, 1, 2...; exits with usage code 2 otherwise. */
+export function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be 0 or a positive integer');
+  return n;
+}
+
 /** One line for an error: a LongVidError's message and hint, or the message of anything else. */
 export function errorLine(error: unknown): string {
   return LongVidError.is(error) ? error.toLine() : error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { askUniform, askVideo, type AskResult, type CostTotals, type UniformAskResult } from '@longvid/agents';
 import type { Resolution, Settings, TraceEvent } from '@longvid/core';
 import { formatSpan, loadSettings } from '@longvid/core';
-import { positiveInteger, type RegisterCommand } from '../command-context';
+import { nonNegativeInteger, positiveInteger, type RegisterCommand } from '../command-context';
 import { toAskJson } from '../json-output';
 import { createProgressDisplay } from '../progress-display';
 
@@ -18,6 +18,7 @@ function parseChoices(value: string): string[] {
 }
 
 interface AskCommandOptions {
+  workers?: number;
   choices?: string[];
   subtitles?: string;
   json?: boolean;
@@ -108,6 +109,7 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail }) => {
     .addOption(new Option('--confidence-threshold <x>', 'stop once the reflector is this sure, 0–1 (env LONGVID_CONFIDENCE_THRESHOLD, default 0.7)').argParser(unitInterval))
     .option('--no-cache', 'do not read or write the on-disk cache of model calls')
     .option('--no-ingest-captions', 'do not caption clips with the video LLM at ingestion (env LONGVID_INGEST_CAPTIONS=false)')
+    .addOption(new Option('--workers <n>', 'worker threads for OCR and detection at ingestion, 0 = main thread (env LONGVID_INGEST_WORKERS, default: the cores, at most 4)').argParser(nonNegativeInteger))
     .option('--no-progress', 'do not show ingestion progress on stderr')
     .action(async (video: string, question: string, options: AskCommandOptions) => {
       const trace: TraceEvent[] = [];
@@ -126,6 +128,7 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail }) => {
           concurrency: options.concurrency,
           confidenceThreshold: options.confidenceThreshold,
           ingestCaptions: options.ingestCaptions === false ? false : undefined,
+          ingestWorkers: options.workers,
         };
         const { settings } = loadSettings({ overrides, env: io.env ?? process.env, cwd: io.cwd });
         const videoPath = resolve(io.cwd ?? process.cwd(), video);

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { ingest } from '@longvid/agents';
 import { loadSettings } from '@longvid/core';
-import type { RegisterCommand } from '../command-context';
+import { Option } from 'commander';
+import { nonNegativeInteger, type RegisterCommand } from '../command-context';
 import { toIngestJson } from '../json-output';
 import { createProgressDisplay } from '../progress-display';
 
@@ -10,6 +11,7 @@ interface IngestCommandOptions {
   json?: boolean;
   cacheDir?: string;
   progress?: boolean;
+  workers?: number;
 }
 
 /** `longvid ingest <video>`. */
@@ -21,11 +23,12 @@ export const registerIngest: RegisterCommand = (program, { io, write, fail }) =>
     .option('--subtitles <file>', 'subtitle sidecar (.srt or .vtt) whose lines become observations')
     .option('--json', 'print a JSON object (see apps/cli/README.md) instead of text')
     .option('--cache-dir <dir>', 'cache directory for memory and frames (env LONGVID_CACHE_DIR, default ~/.cache/longvid)')
+    .addOption(new Option('--workers <n>', 'worker threads for OCR and detection at ingestion, 0 = main thread (env LONGVID_INGEST_WORKERS, default: the cores, at most 4)').argParser(nonNegativeInteger))
     .option('--no-progress', 'do not show progress on stderr')
     .action(async (video: string, options: IngestCommandOptions) => {
       const progress = createProgressDisplay(io.stderr, options.progress !== false);
       try {
-        const { settings } = loadSettings({ overrides: { cacheDir: options.cacheDir }, env: io.env ?? process.env, cwd: io.cwd });
+        const { settings } = loadSettings({ overrides: { cacheDir: options.cacheDir, ingestWorkers: options.workers }, env: io.env ?? process.env, cwd: io.cwd });
         const cwd = io.cwd ?? process.cwd();
         const result = await ingest(resolve(cwd, video), { resolvedSettings: settings, subtitlesPath: options.subtitles && resolve(cwd, options.subtitles), onProgress: progress.onProgress });
         progress.stop();
