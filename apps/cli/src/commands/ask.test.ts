@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { scriptedVideoModel, startScriptedOpenAIServer, type ScriptedOpenAIServer } from '@longvid/agents/testing';
 import type { TraceEvent } from '@longvid/core';
 import { spanOverlap } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
-import { runCli } from '../cli';
+import { cliHarness } from '../test-support/cli-harness';
 import { askJsonSchema } from '../json-output';
 
 /**
@@ -17,27 +16,17 @@ import { askJsonSchema } from '../json-output';
 const video = sharedVideo('dev_long.mp4');
 const workDir = mkdtempSync(join(tmpdir(), 'longvid-cli-online-'));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      stream.text += String(chunk);
-      callback();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
-
 describe('longvid ask with an endpoint (scripted OpenAI-protocol server)', () => {
   let server: ScriptedOpenAIServer;
   let env: Record<string, string>;
 
-  async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = sink();
-    const stderr = sink();
-    const code = await runCli(argv, { stdout, stderr, env, cwd: workDir });
-    return { code, stdout: stdout.text, stderr: stderr.text };
-  }
+  // The environment is set once the server is up; the harness reads it at each run.
+  const cli = cliHarness({
+    get env() {
+      return env;
+    },
+    cwd: workDir,
+  });
 
   async function askJson(...argv: string[]) {
     const run = await cli('ask', ...argv, '--json', '--no-progress');
@@ -98,11 +87,10 @@ describe('longvid ask with an endpoint (scripted OpenAI-protocol server)', () =>
   });
 
   it('says the baseline needs an endpoint when none is set', async () => {
-    const stdout = sink();
-    const stderr = sink();
-    const code = await runCli(['ask', video, 'What is the locker number?', '--uniform', '8', '--no-progress'], { stdout, stderr, env: { LONGVID_CACHE_DIR: join(workDir, 'cache') }, cwd: workDir });
-    expect(code).toBe(1);
-    expect(stderr.text.trim().split('\n')).toHaveLength(1);
-    expect(stderr.text).toContain('LONGVID_BASE_URL');
+    const offline = cliHarness({ env: { LONGVID_CACHE_DIR: join(workDir, 'cache') }, cwd: workDir });
+    const run = await offline('ask', video, 'What is the locker number?', '--uniform', '8', '--no-progress');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('LONGVID_BASE_URL');
   });
 });
