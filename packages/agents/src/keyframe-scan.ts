@@ -44,7 +44,7 @@ export interface ScanKeyframesOptions {
   batchSize?: number;
   /**
    * Batches analysed at once (default 1). Set it to the number of perception workers
-   * ({@link createPerceptionPool}) so every worker has a batch while ffmpeg decodes the next.
+   * (`createPerceptionPool` of `@longvid/perception`) so every worker has a batch while ffmpeg decodes the next.
    */
   concurrency?: number;
   onProgress?: OnProgress;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoInfo } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
+import { rejection } from '@longvid/core/testing';
 import { EpisodicMemory, type EpisodicMemoryOptions } from './episodic-memory';
 import { memoryDirectory } from './memory-directory';
 import { buildNarrative } from './narrative';
@@ -28,16 +29,6 @@ const video: VideoInfo = { path: '/videos/dev.mp4', duration: 500, fps: 25, widt
 
 function optionsFor(overrides: Partial<EpisodicMemoryOptions> = {}): EpisodicMemoryOptions {
   return { videoHash: 'ab'.repeat(32), params: { fps: 0.5, clipSeconds: 10, embedder: 'hashing-32' }, embedderId: 'hashing-32', dimensions: DIMENSIONS, ...overrides };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<LongVidError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (LongVidError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a LongVidError, the promise resolved');
 }
 
 function manifestOf(directory: string): { storage: { eventsFile: string; indexFile: string; generation: number }; complete: boolean } {
