@@ -64,6 +64,18 @@ describe('computeMetrics', () => {
     expect(metrics.questions).toBe(4);
   });
 
+  it('counts a question with several task types in each of them, as LVBench compute_accuracy.py does', () => {
+    const metrics = computeMetrics([
+      row({ questionId: 'x', system: 'agent', taskType: 'entity recognition + key information retrieval', taskTypes: ['entity recognition', 'key information retrieval'], correct: true }),
+      row({ questionId: 'y', system: 'agent', taskType: 'entity recognition' }),
+    ]);
+    const cells = metrics.systems[0].byTaskType;
+    expect(Object.keys(cells)).toEqual(['entity recognition', 'key information retrieval']);
+    expect(cells['entity recognition']).toMatchObject({ questions: 2, correct: 1 });
+    expect(cells['key information retrieval']).toMatchObject({ questions: 1, correct: 1 });
+    expect(metrics.systems[0].overall).toMatchObject({ questions: 2, correct: 1 });
+  });
+
   it('orders labels and systems', () => {
     expect(['60m', '10m', '30m', '(none)'].sort(compareLabels)).toEqual(['10m', '30m', '60m', '(none)']);
     expect(['uniform-128', 'agent', 'uniform-32'].sort(compareSystems)).toEqual(['agent', 'uniform-32', 'uniform-128']);

@@ -98,14 +98,17 @@ export function distribution(values: number[]): Distribution {
   return { mean: total / sorted.length, median, p90: sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)], max: sorted[sorted.length - 1], total };
 }
 
-function groupBy(rows: ResultRow[], key: (row: ResultRow) => string | undefined): Map<string, ResultRow[]> {
+function groupBy(rows: ResultRow[], key: (row: ResultRow) => string | string[] | undefined): Map<string, ResultRow[]> {
   const groups = new Map<string, ResultRow[]>();
   for (const row of rows) {
-    const label = key(row) ?? NO_LABEL;
-    groups.set(label, [...(groups.get(label) ?? []), row]);
+    const value = key(row);
+    for (const label of Array.isArray(value) ? value : [value ?? NO_LABEL]) groups.set(label, [...(groups.get(label) ?? []), row]);
   }
   return groups;
 }
+
+/** The task types a row counts under: each of `taskTypes` when it has several (LVBench `compute_accuracy.py` counts such a question in each), else `taskType`. */
+const taskTypesOf = (row: ResultRow): string | string[] | undefined => row.taskTypes ?? row.taskType;
 
 /** Orders labels like `10m`, `30m`, `60m`, `<2m` by their first number, then alphabetically; {@link NO_LABEL} last. */
 export function compareLabels(a: string, b: string): number {
@@ -143,8 +146,8 @@ export function computeMetrics(rows: ResultRow[], videos: Record<string, VideoSt
       overall: accuracyCell(own),
       byCategory: cells(groupBy(own, (row) => row.category)),
       byDurationGroup: cells(byDuration),
-      byTaskType: cells(groupBy(own, (row) => row.taskType)),
-      byDurationGroupAndTaskType: Object.fromEntries([...byDuration.keys()].sort(compareLabels).map((group) => [group, cells(groupBy(byDuration.get(group)!, (row) => row.taskType))])),
+      byTaskType: cells(groupBy(own, taskTypesOf)),
+      byDurationGroupAndTaskType: Object.fromEntries([...byDuration.keys()].sort(compareLabels).map((group) => [group, cells(groupBy(byDuration.get(group)!, taskTypesOf))])),
       evidence: {
         withGroundTruth: withTruth.length,
         hits: withTruth.filter((row) => row.evidenceHit === true).length,

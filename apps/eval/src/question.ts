@@ -18,6 +18,9 @@ export const spanSchema = z
  *   of the correct one; both or neither; `answer` must equal `choices[answerIndex]`.
  * - `acceptableAnswers`: other spellings accepted for an open-ended answer (e.g. `07:45`).
  * - `category`, `taskType`, `durationGroup`: labels that metrics break accuracy down by.
+ * - `taskTypes`: every task type of a question that has several (LVBench); metrics count the
+ *   question once in each, as LVBench's `compute_accuracy.py` does (`taskType` is then their
+ *   `" + "`-joined label, for display).
  * - `durationSeconds`: the video's duration, seconds, when the annotation knows it.
  * - `spans`: ground-truth evidence spans, seconds (for evidence hit rate and temporal IoU).
  * - `subtitles`: subtitle sidecar (`.srt`, `.vtt`, or LongVideoBench `.json`), relative to the
@@ -36,6 +39,7 @@ export const evalQuestionSchema = z
     acceptableAnswers: z.array(z.string().min(1)).optional(),
     category: z.string().min(1).optional(),
     taskType: z.string().min(1).optional(),
+    taskTypes: z.array(z.string().min(1)).min(1).optional(),
     durationGroup: z.string().min(1).optional(),
     durationSeconds: z.number().positive().optional(),
     spans: z.array(spanSchema).optional(),

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import JSON5 from 'json5';
 import type { z } from 'zod';
 import { LongVidError } from '@longvid/core';
 import { parseCsv } from './csv';
@@ -64,15 +65,32 @@ async function readText(file: string): Promise<string> {
 }
 
 /**
- * Reads a JSON file whose top level is an array; each item is a row.
- * @param key when the array sits under a key of a top-level object (e.g. `questions`).
+ * Parses JSON, tolerating what hand-edited benchmark files contain (trailing commas, as in
+ * Video-MME's official `output_test_template.json`) through JSON5 when strict JSON fails.
+ * @throws the strict parser's error when JSON5 cannot read the text either.
+ */
+export function parseLenientJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    try {
+      return JSON5.parse(text);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/**
+ * Reads a JSON file whose top level is an array; each item is a row. Trailing commas are
+ * tolerated (see {@link parseLenientJson}).
  * @throws LongVidError `FILE_NOT_FOUND`, or `BAD_INPUT` when the file is not JSON or not an array.
  */
 export async function readJsonArray(file: string): Promise<AnnotationRow[]> {
   const text = await readText(file);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseLenientJson(text);
   } catch (error) {
     throw new LongVidError('BAD_INPUT', `${file} is not valid JSON: ${(error as Error).message}`, { details: { file }, hint: 'fix the JSON syntax', cause: error });
   }

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
+import JSON5 from 'json5';
 import { LongVidError } from '@longvid/core';
 import type { BenchmarkFormat } from './load-annotations';
 
@@ -23,9 +24,10 @@ async function head(file: string, bytes = 65536): Promise<string> {
 /** The format a row's keys point to, or undefined. */
 function formatOfKeys(keys: Set<string>): BenchmarkFormat | undefined {
   if (keys.has('videoID') && (keys.has('options') || keys.has('questions'))) return 'video-mme';
+  if (keys.has('video_id') && keys.has('domain') && (keys.has('options') || keys.has('questions'))) return 'video-mme';
   if (keys.has('q_uid') && keys.has('option 0')) return 'egoschema';
   if (keys.has('candidates') && (keys.has('correct_choice') || keys.has('subtitle_path') || keys.has('video_path'))) return 'longvideobench';
-  if (keys.has('candidates') && keys.has('question_type')) return 'mlvu';
+  if (keys.has('question_type') && keys.has('video') && keys.has('duration') && keys.has('answer')) return 'mlvu';
   if (keys.has('key') && keys.has('qa')) return 'lvbench';
   if (keys.has('id') && keys.has('video') && keys.has('question') && keys.has('answer')) return 'jsonl';
   return undefined;
@@ -33,14 +35,17 @@ function formatOfKeys(keys: Set<string>): BenchmarkFormat | undefined {
 
 /**
  * Guesses an annotation file's format from its first row: a CSV header with `a0`…`a4` is NExT-QA;
- * JSON(L) rows are told apart by their keys (`videoID` + `options` → Video-MME, `q_uid` → EgoSchema,
- * `candidates` + `correct_choice` → LongVideoBench, `candidates` + `question_type` → MLVU,
+ * a `.parquet` file is Video-MME (its released test set);
+ * JSON(L) rows are told apart by their keys (`videoID` + `options`, or `video_id` + `domain` +
+ * `questions` → Video-MME, `q_uid` → EgoSchema, `candidates` + `correct_choice` → LongVideoBench,
+ * `video` + `duration` + `answer` + `question_type` → MLVU,
  * `key` + `qa` → LVBench, `id` + `video` + `question` + `answer` → the generic format).
  * @throws LongVidError `BAD_INPUT` when the format cannot be told (pass it explicitly), `FILE_NOT_FOUND`.
  */
 export async function detectFormat(file: string): Promise<BenchmarkFormat> {
   const text = (await head(file)).replace(/^\uFEFF/, '');
   const extension = extname(file).toLowerCase();
+  if (extension === '.parquet') return 'video-mme';
   const fail = (): never => {
     throw new LongVidError('BAD_INPUT', `cannot tell the benchmark format of ${file} from its first row`, { details: { file }, hint: 'pass --format video-mme|egoschema|longvideobench|mlvu|lvbench|next-qa|jsonl' });
   };
@@ -64,7 +69,7 @@ export async function detectFormat(file: string): Promise<BenchmarkFormat> {
       else if (char === '{') depth += 1;
       else if (char === '}' && --depth === 0) {
         try {
-          first = JSON.parse(trimmed.slice(start, i + 1));
+          first = JSON5.parse(trimmed.slice(start, i + 1));
         } catch {
           first = undefined;
         }

@@ -25,7 +25,7 @@ export interface LoadOptions {
 }
 
 /** Why a row gave no question. */
-export type SkipReason = 'malformed' | 'missing-video' | 'missing-answer';
+export type SkipReason = 'malformed' | 'missing-video' | 'missing-answer' | 'unanswerable';
 
 /** A row that gave no question, and why. */
 export interface SkippedRow {
@@ -52,6 +52,22 @@ export interface LoadedSuite {
   skipped: SkippedRow[];
   /** Non-fatal notes, e.g. a subtitle file that was not found (the question runs without it). */
   warnings: string[];
+  /**
+   * Rows loaded after an adjustment the benchmark's own scorer makes too (e.g. MLVU duplicate
+   * candidates: the last match is the answer), each with what was done.
+   */
+  adjusted: AdjustedRow[];
+}
+
+/** A row that loaded after an adjustment (see {@link LoadedSuite.adjusted}). */
+export interface AdjustedRow {
+  file: string;
+  row: number;
+  id: string;
+  /** Short kind, for counting, e.g. `duplicate-candidates`, `empty-candidate`. */
+  kind: string;
+  /** What was odd and what was done, for people. */
+  message: string;
 }
 
 /** One question a converter made from a row, with where to look for its files. */
@@ -61,6 +77,8 @@ export interface ConvertedQuestion {
   videoCandidates: string[];
   /** Names to try for the subtitle file, if the question has one. */
   subtitleCandidates?: string[];
+  /** Adjustments made to the row (see {@link LoadedSuite.adjusted}). */
+  adjustments?: Array<{ kind: string; message: string }>;
 }
 
 /** A row that is well formed but has no ground truth (e.g. a test split). */
@@ -68,11 +86,16 @@ export interface MissingAnswer {
   missingAnswer: { id: string; message: string };
 }
 
+/** A row that is well formed but cannot be asked or scored (e.g. an MLVU answer that is none of the candidates). */
+export interface Unanswerable {
+  unanswerable: { id: string; message: string };
+}
+
 /** Turns one validated row into questions; throws {@link RowProblem} for semantic errors. */
 export interface RowConverter<T> {
   format: BenchmarkFormat;
   schema: z.ZodType<T>;
-  convert(raw: T, row: number): Array<ConvertedQuestion | MissingAnswer>;
+  convert(raw: T, row: number): Array<ConvertedQuestion | MissingAnswer | Unanswerable>;
 }
 
 /**
@@ -88,6 +111,7 @@ export async function loadRows<T>(file: string, rows: AnnotationRow[], converter
   const subtitles = options.subtitlesDir && resolve(options.subtitlesDir) !== videos.root ? await VideoDirectory.open(options.subtitlesDir) : videos;
   const skipped: SkippedRow[] = [...preSkipped];
   const warnings: string[] = [];
+  const adjusted: AdjustedRow[] = [];
   const questions: LoadedQuestion[] = [];
   const seen = new Map<string, number>();
   const malformed = (row: number, field: string, message: string, value: unknown, id?: string): void => {
@@ -105,7 +129,7 @@ export async function loadRows<T>(file: string, rows: AnnotationRow[], converter
       malformed(row, issue.field, issue.message, value);
       continue;
     }
-    let converted: Array<ConvertedQuestion | MissingAnswer>;
+    let converted: Array<ConvertedQuestion | MissingAnswer | Unanswerable>;
     try {
       converted = converter.convert(parsed.data, row);
     } catch (error) {
@@ -118,6 +142,10 @@ export async function loadRows<T>(file: string, rows: AnnotationRow[], converter
     for (const item of converted) {
       if ('missingAnswer' in item) {
         skipped.push({ file: absoluteFile, row, id: item.missingAnswer.id, reason: 'missing-answer', message: item.missingAnswer.message });
+        continue;
+      }
+      if ('unanswerable' in item) {
+        skipped.push({ file: absoluteFile, row, id: item.unanswerable.id, reason: 'unanswerable', message: item.unanswerable.message });
         continue;
       }
       const checked = evalQuestionSchema.safeParse(item.question);
@@ -133,6 +161,7 @@ export async function loadRows<T>(file: string, rows: AnnotationRow[], converter
         continue;
       }
       seen.set(question.id, row);
+      for (const adjustment of item.adjustments ?? []) adjusted.push({ file: absoluteFile, row, id: question.id, ...adjustment });
       const videoPath = videos.find(...item.videoCandidates);
       if (!videoPath) {
         skipped.push({
@@ -153,7 +182,7 @@ export async function loadRows<T>(file: string, rows: AnnotationRow[], converter
       questions.push({ ...question, videoPath, ...(subtitlesPath ? { subtitlesPath } : {}), origin: { file: absoluteFile, row } });
     }
   }
-  return { format: converter.format, file: absoluteFile, questions, skipped, warnings };
+  return { format: converter.format, file: absoluteFile, questions, skipped, warnings, adjusted };
 }
 
 /** The skipped-row entry for a line that could not even be read (bad JSON, wrong CSV field count). */

@@ -150,6 +150,12 @@ describe('LongVideoBench', () => {
       [1.2, 3.4, "I'm going to help you"],
       [5, 7, 'run and you will certainly die'],
     ]);
+    // With the video's duration, a null end is the video's end (LongVideoBench's insert_subtitles_into_frames), offset applied.
+    const toEnd = parseSubtitles(longVideoBenchSubtitlesToSrt(JSON.parse(readFileSync(fixture('86CxyhFV9MI_en.json'), 'utf8')), 1, 'z.json', 42), 'z.srt');
+    expect(toEnd.map((l) => [l.span.start, l.span.end])).toEqual([
+      [0.2, 2.4],
+      [4, 41],
+    ]);
   });
 
   it('names the row of a correct_choice past the candidates', async () => {
@@ -171,11 +177,14 @@ describe('MLVU', () => {
     expect(suite.skipped).toEqual([expect.objectContaining({ row: 3, reason: 'missing-video', video: 'not_here_123.mp4' })]);
   });
 
-  it('names the row whose answer is not among the candidates', async () => {
+  it('skips a row whose answer is not among the candidates as unanswerable, naming it, and still names a malformed row', async () => {
     const rows = JSON.parse(readFileSync(fixture('mlvu-plotqa.json'), 'utf8'));
     rows[1].answer = 'Dancing';
+    const suite = await loadMlvu(write('mlvu-odd.json', JSON.stringify(rows)), { videosDir: videos });
+    expect(suite.skipped).toContainEqual(expect.objectContaining({ row: 2, reason: 'unanswerable', message: expect.stringContaining('answer "Dancing" is not one of the candidates') }));
+    rows[1].duration = 'long';
     const error = await rejection(loadMlvu(write('mlvu-bad.json', JSON.stringify(rows)), { videosDir: videos }));
-    expect(error.message).toContain('mlvu-bad.json:2: answer: answer "Dancing" is not one of the candidates');
+    expect(error.message).toContain('mlvu-bad.json:2: duration:');
   });
 });
 
@@ -189,6 +198,7 @@ describe('LVBench', () => {
     expect(second.answerIndex).toBe(3);
     expect(second.spans).toEqual([{ start: 10, end: 14 }]);
     expect(second.taskType).toBe('entity recognition + key information retrieval');
+    expect(second.taskTypes).toEqual(['entity recognition', 'key information retrieval']);
     expect(second.category).toBe('sport');
     expect(suite.skipped).toEqual([expect.objectContaining({ row: 2, id: 'Cm73ma6Ibcs-7', reason: 'missing-video' })]);
   });

@@ -106,10 +106,14 @@ function srtTime(seconds: number): string {
  * Converts a LongVideoBench subtitle file (a JSON array of `{ timestamp: [start, end], text }` or
  * `{ start: "HH:MM:SS.mmm", end, line }`) to SubRip text, shifting every time by
  * `-offsetSeconds` (the row's `starting_timestamp_for_subtitles`) so times are video seconds.
- * Entries that end before the video starts are dropped; a missing end becomes start + 2 s.
+ * Entries that end before the video starts are dropped. A `timestamp` entry whose end is not a
+ * number (`null` in the released files) ends at the video's end, `videoDurationSeconds`, as
+ * LongVideoBench's own `insert_subtitles_into_frames` does (`end = duration`, before the offset
+ * is taken off); without a duration it ends 2 s after its start.
+ * @param videoDurationSeconds the video's duration, seconds (the row's `duration`).
  * @throws LongVidError `SUBTITLES_INVALID` naming the entry that is malformed.
  */
-export function longVideoBenchSubtitlesToSrt(json: unknown, offsetSeconds = 0, file = '(subtitles)'): string {
+export function longVideoBenchSubtitlesToSrt(json: unknown, offsetSeconds = 0, file = '(subtitles)', videoDurationSeconds?: number): string {
   if (!Array.isArray(json)) throw new LongVidError('SUBTITLES_INVALID', `${file} must hold a JSON array of subtitle entries`, { details: { file }, hint: 'pass a LongVideoBench subtitle .json file' });
   const blocks: string[] = [];
   json.forEach((entry, index) => {
@@ -120,7 +124,7 @@ export function longVideoBenchSubtitlesToSrt(json: unknown, offsetSeconds = 0, f
     const value = parsed.data;
     const start = subtitleSeconds('timestamp' in value ? value.timestamp[0] : value.start) - offsetSeconds;
     const rawEnd = 'timestamp' in value ? value.timestamp[1] : value.end;
-    const end = rawEnd === null ? start + 2 : subtitleSeconds(rawEnd) - offsetSeconds;
+    const end = rawEnd !== null ? subtitleSeconds(rawEnd) - offsetSeconds : videoDurationSeconds !== undefined ? videoDurationSeconds - offsetSeconds : start + 2;
     const text = ('timestamp' in value ? value.text : value.line).trim();
     if (!Number.isFinite(start) || !Number.isFinite(end)) {
       throw new LongVidError('SUBTITLES_INVALID', `${file}: entry ${index + 1} has an unreadable time`, { details: { file, entry: index + 1, value: entry }, hint: 'times are seconds or HH:MM:SS.mmm' });

@@ -88,6 +88,7 @@ export function lvBenchConverter(): RowConverter<z.infer<typeof lvBenchRowSchema
             answer: choices[answerIndex],
             category: raw.type,
             taskType: types.join(' + '),
+            ...(types.length > 1 ? { taskTypes: types } : {}),
             durationSeconds,
             durationGroup: durationSeconds !== undefined ? durationGroupOf(durationSeconds) : undefined,
             spans,

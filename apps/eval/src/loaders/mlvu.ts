@@ -1,48 +1,79 @@
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
-import { RowProblem } from './annotation-file';
-import { durationGroupOf, loadRows, type LoadedSuite, type LoadOptions, type RowConverter } from './load-annotations';
+import { durationGroupOf, loadRows, type ConvertedQuestion, type LoadedSuite, type LoadOptions, type RowConverter, type Unanswerable } from './load-annotations';
 import { readAnnotationRows } from './read-rows';
 
 /**
- * An MLVU multiple-choice row (e.g. `json/1_plotQA.json`): `video` (file name), `duration`
- * (seconds), `question`, `candidates`, `answer` (the text of the correct candidate),
- * `question_type` (plotQA, needle, ego, count, order, anomaly_reco, topic_reasoning...).
+ * An MLVU row (`data/1_plotQA.json` … `data/9_summary.json` of JUNJIE99/MLVU): `video` (file
+ * name), `duration` (seconds), `question`, `answer`, `question_type`; multiple-choice tasks 1–7
+ * add `candidates` (the answer is the text of one of them), the open-ended tasks 8 (`sub_scene`)
+ * and 9 (`summary`) have none (task 8 adds `scoring_points`, the facts its judge checks).
+ * Texts may be empty: the released files have such rows and MLVU's scorer keeps them.
  */
 export const mlvuRowSchema = z.object({
   video: z.string().min(1),
   duration: z.number().positive(),
-  question: z.string().min(1),
-  candidates: z.array(z.string().min(1)).min(2),
-  answer: z.string().min(1),
+  question: z.string(),
+  candidates: z.array(z.string()).min(2).optional(),
+  answer: z.string(),
   question_type: z.string().min(1),
+  scoring_points: z.array(z.string()).optional(),
 });
 
-/** Row converter for MLVU; ids are `<file stem>-<row>` since MLVU rows carry none. */
+/** Text shown for an MLVU candidate that is empty in the released file (kept so the letters stay where MLVU puts them). */
+export const EMPTY_CANDIDATE = '(empty option)';
+
+/**
+ * Row converter for MLVU; ids are `<file stem>-<row>` since MLVU rows carry none. Odd
+ * multiple-choice rows are handled as MLVU's `choice_bench.py` (JUNJIE99/MLVU) handles them, and
+ * reported: duplicate candidates stay and the last candidate equal to the answer is the answer
+ * (`adjusted`, kind `duplicate-candidates`); an empty candidate stays as {@link EMPTY_CANDIDATE}
+ * (`empty-candidate`; an empty answer then points at it, as the scorer's text match does); an
+ * answer that is none of the candidates, or an empty question, can never be scored right there
+ * (it is in the denominator only), so here it is skipped as `unanswerable` with that said.
+ */
 export function mlvuConverter(fileStem: string): RowConverter<z.infer<typeof mlvuRowSchema>> {
   return {
     format: 'mlvu',
     schema: mlvuRowSchema,
-    convert(raw, row) {
-      const answerIndex = raw.candidates.indexOf(raw.answer);
-      if (answerIndex < 0) throw new RowProblem('answer', `answer ${JSON.stringify(raw.answer)} is not one of the candidates`);
-      if (raw.candidates.indexOf(raw.answer, answerIndex + 1) >= 0) throw new RowProblem('candidates', `answer ${JSON.stringify(raw.answer)} appears twice among the candidates`);
+    convert(raw, row): Array<ConvertedQuestion | Unanswerable> {
+      const id = `${fileStem}-${row}`;
+      const common = {
+        id,
+        video: raw.video,
+        question: raw.question.trim(),
+        category: raw.question_type,
+        taskType: raw.question_type,
+        durationSeconds: raw.duration,
+        durationGroup: durationGroupOf(raw.duration),
+        source: 'mlvu',
+      };
+      const unanswerable = (why: string): Unanswerable => ({ unanswerable: { id, message: `${why}; MLVU's choice_bench.py keeps the row in its denominator but can never score it right` } });
+      if (!raw.question.trim()) return [unanswerable('the question is empty')];
+      if (raw.candidates === undefined) {
+        if (!raw.answer.trim()) return [{ unanswerable: { id, message: 'the reference answer of this open-ended question is empty' } }];
+        return [
+          {
+            question: { ...common, answer: raw.answer.trim(), ...(raw.scoring_points?.length ? { metadata: { scoringPoints: raw.scoring_points } } : {}) },
+            videoCandidates: [raw.video],
+          },
+        ];
+      }
+      const answerIndex = raw.candidates.lastIndexOf(raw.answer);
+      if (answerIndex < 0) return [unanswerable(`answer ${JSON.stringify(raw.answer)} is not one of the candidates`)];
+      const adjustments: Array<{ kind: string; message: string }> = [];
+      const duplicates = raw.candidates.filter((candidate, index) => raw.candidates!.indexOf(candidate) !== index);
+      if (duplicates.length) {
+        adjustments.push({ kind: 'duplicate-candidates', message: `candidates repeat ${[...new Set(duplicates)].map((d) => JSON.stringify(d)).join(', ')}; the last one equal to the answer (${String.fromCharCode(65 + answerIndex)}) is the answer, as in choice_bench.py` });
+      }
+      const empty = raw.candidates.map((candidate, index) => (candidate.trim() ? -1 : index)).filter((index) => index >= 0);
+      if (empty.length) adjustments.push({ kind: 'empty-candidate', message: `candidate ${empty.map((index) => String.fromCharCode(65 + index)).join(', ')} is empty; shown as "${EMPTY_CANDIDATE}"` });
+      const choices = raw.candidates.map((candidate) => candidate.trim() || EMPTY_CANDIDATE);
       return [
         {
-          question: {
-            id: `${fileStem}-${row}`,
-            video: raw.video,
-            question: raw.question,
-            choices: raw.candidates,
-            answerIndex,
-            answer: raw.answer,
-            category: raw.question_type,
-            taskType: raw.question_type,
-            durationSeconds: raw.duration,
-            durationGroup: durationGroupOf(raw.duration),
-            source: 'mlvu',
-          },
+          question: { ...common, choices, answerIndex, answer: choices[answerIndex] },
           videoCandidates: [raw.video],
+          ...(adjustments.length ? { adjustments } : {}),
         },
       ];
     },
@@ -50,10 +81,10 @@ export function mlvuConverter(fileStem: string): RowConverter<z.infer<typeof mlv
 }
 
 /**
- * Loads an MLVU multiple-choice task file (Zhou et al., 2024, arXiv 2406.04264): a JSON array of
- * {@link mlvuRowSchema} rows. Videos are found by file name anywhere under `videosDir`.
- * @throws LongVidError `BAD_INPUT` naming the file, row and field of a malformed row (including an
- *   answer that is not among the candidates); `FILE_NOT_FOUND`.
+ * Loads an MLVU task file (Zhou et al., 2024, arXiv 2406.04264): a JSON array of
+ * {@link mlvuRowSchema} rows, multiple-choice or open-ended. Videos are found by file name
+ * anywhere under `videosDir`. Odd rows are handled as {@link mlvuConverter} says.
+ * @throws LongVidError `BAD_INPUT` naming the file, row and field of a malformed row; `FILE_NOT_FOUND`.
  */
 export async function loadMlvu(file: string, options: LoadOptions): Promise<LoadedSuite> {
   const { rows, skipped } = await readAnnotationRows(file, options);

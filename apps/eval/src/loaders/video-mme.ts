@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { readAnnotationRows } from './read-rows';
+import { extname } from 'node:path';
+import { readAnnotationRows, readParquetAnnotationRows } from './read-rows';
 import { RowProblem } from './annotation-file';
 import { loadRows, type ConvertedQuestion, type LoadedSuite, type LoadOptions, type RowConverter } from './load-annotations';
 
@@ -19,14 +20,16 @@ const videoMmeVideoSchema = z.object({
   domain: z.string().min(1),
   sub_category: z.string().optional(),
   url: z.string().optional(),
-  videoID: z.string().min(1),
+  videoID: z.string().min(1).optional(),
 });
 
 /**
- * A Video-MME annotation row: either flat (one question per row, as in the released parquet/JSON:
- * `video_id`, `duration`, `domain`, `sub_category`, `url`, `videoID`, `question_id`, `task_type`,
- * `question`, `options` ["A. …", "B. …", "C. …", "D. …"], `answer` "C") or nested (one video per
- * row with a `questions` list, as Video-MME's evaluation script reads).
+ * A Video-MME annotation row: either flat (one question per row, as in the released
+ * `videomme/test-00000-of-00001.parquet`: `video_id`, `duration`, `domain`, `sub_category`, `url`,
+ * `videoID`, `question_id`, `task_type`, `question`, `options` ["A. …", "B. …", "C. …", "D. …"],
+ * `answer` "C") or nested (one video per row with a `questions` list, the results format of
+ * BradyFU/Video-MME `evaluation/output_test_template.json`, which its scorer reads; it has no
+ * `videoID` or `url`, and each question may carry a model `response`, ignored here).
  */
 export const videoMmeRowSchema = z.union([
   videoMmeVideoSchema.extend({ questions: z.array(videoMmeQuestionSchema).min(1) }),
@@ -52,13 +55,17 @@ export function videoMmeConverter(options: { withSubtitles?: boolean } = {}): Ro
     schema: videoMmeRowSchema,
     convert(raw) {
       const questions = 'questions' in raw ? raw.questions.map((q, index) => ({ q, prefix: `questions[${index}].` })) : [{ q: raw, prefix: '' }];
+      // The released parquet names the file by the YouTube id (`videoID`); the results template
+      // carries only the numeric `video_id`, so that is all there is to look for.
+      const video = raw.videoID ? `${raw.videoID}.mp4` : `${raw.video_id}.mp4`;
+      const videoCandidates = raw.videoID ? [video, raw.videoID, raw.video_id] : [video, raw.video_id];
       return questions.map(({ q, prefix }): ConvertedQuestion => {
         const choices = parseLetteredOptions(q.options, `${prefix}options`);
         const answerIndex = q.answer.charCodeAt(0) - 65;
         return {
           question: {
             id: q.question_id,
-            video: `${raw.videoID}.mp4`,
+            video,
             question: q.question,
             choices,
             answerIndex,
@@ -69,8 +76,8 @@ export function videoMmeConverter(options: { withSubtitles?: boolean } = {}): Ro
             source: 'video-mme',
             metadata: { videoId: raw.video_id, subCategory: raw.sub_category, url: raw.url },
           },
-          videoCandidates: [`${raw.videoID}.mp4`, raw.videoID, raw.video_id],
-          subtitleCandidates: options.withSubtitles ? [`${raw.videoID}.srt`] : undefined,
+          videoCandidates,
+          subtitleCandidates: options.withSubtitles ? [`${raw.videoID ?? raw.video_id}.srt`] : undefined,
         };
       });
     },
@@ -78,13 +85,15 @@ export function videoMmeConverter(options: { withSubtitles?: boolean } = {}): Ro
 }
 
 /**
- * Loads Video-MME annotations (a JSON array or JSON Lines file of rows, see
- * {@link videoMmeRowSchema}). Videos are `<videoID>.mp4` under `videosDir`; with `subtitlesDir`
- * the subtitles `<videoID>.srt` are used ("w/ subs" setting). Video-MME: Fu et al., 2024,
- * arXiv 2405.21075.
- * @throws LongVidError `BAD_INPUT` naming the file, row and field of a malformed row; `FILE_NOT_FOUND`.
+ * Loads Video-MME annotations: the released parquet file (`.parquet`, read with hyparquet), or a
+ * JSON array (trailing commas tolerated, as in the official results template) or JSON Lines file
+ * of rows (see {@link videoMmeRowSchema}). Videos are `<videoID>.mp4` under `videosDir` (rows
+ * without `videoID`: `<video_id>.mp4`); with `subtitlesDir` the subtitles `<videoID>.srt` are used
+ * ("w/ subs" setting). Video-MME: Fu et al., 2024, arXiv 2405.21075.
+ * @throws LongVidError `BAD_INPUT` naming the file, row and field of a malformed row (or a
+ *   parquet file that cannot be read); `FILE_NOT_FOUND`.
  */
 export async function loadVideoMme(file: string, options: LoadOptions): Promise<LoadedSuite> {
-  const { rows, skipped } = await readAnnotationRows(file, options);
+  const { rows, skipped } = extname(file).toLowerCase() === '.parquet' ? { rows: await readParquetAnnotationRows(file), skipped: [] } : await readAnnotationRows(file, options);
   return loadRows(file, rows, videoMmeConverter({ withSubtitles: options.subtitlesDir !== undefined }), options, skipped);
 }

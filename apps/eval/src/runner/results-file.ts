@@ -26,6 +26,8 @@ export const resultRowSchema = z.object({
   expected: z.object({ answer: z.string(), answerIndex: z.number().int().optional(), acceptableAnswers: z.array(z.string()).optional() }),
   category: z.string().optional(),
   taskType: z.string().optional(),
+  /** Every task type of a question with several (each counts the row once in metrics). */
+  taskTypes: z.array(z.string()).optional(),
   durationGroup: z.string().optional(),
   /** Video duration, seconds (probed). */
   videoSeconds: z.number(),

@@ -191,7 +191,8 @@ async function prepareSubtitles(question: LoadedQuestion, outDir: string): Promi
   const path = question.subtitlesPath;
   if (!path || extname(path).toLowerCase() !== '.json') return path;
   const offset = typeof question.metadata?.subtitleOffsetSeconds === 'number' ? question.metadata.subtitleOffsetSeconds : 0;
-  const target = join(outDir, RUN_FILES.subtitles, `${basename(path, '.json')}-${offset}.srt`);
+  const duration = question.durationSeconds;
+  const target = join(outDir, RUN_FILES.subtitles, `${basename(path, '.json')}-${offset}-${duration ?? 'x'}.srt`);
   if (!existsSync(target)) {
     let json: unknown;
     try {
@@ -199,7 +200,7 @@ async function prepareSubtitles(question: LoadedQuestion, outDir: string): Promi
     } catch (error) {
       throw new LongVidError('SUBTITLES_INVALID', `${path} is not valid JSON`, { details: { file: path }, hint: 'pass a LongVideoBench subtitle .json file', cause: error });
     }
-    await atomicWriteFile(target, longVideoBenchSubtitlesToSrt(json, offset, path));
+    await atomicWriteFile(target, longVideoBenchSubtitlesToSrt(json, offset, path, duration));
   }
   return target;
 }
@@ -448,6 +449,7 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     expected: { answer: question.answer, ...(question.answerIndex !== undefined ? { answerIndex: question.answerIndex } : {}), ...(question.acceptableAnswers ? { acceptableAnswers: question.acceptableAnswers } : {}) },
     ...(question.category ? { category: question.category } : {}),
     ...(question.taskType ? { taskType: question.taskType } : {}),
+    ...(question.taskTypes ? { taskTypes: question.taskTypes } : {}),
     ...(question.durationGroup ? { durationGroup: question.durationGroup } : {}),
     videoSeconds: context.videoSeconds ?? question.durationSeconds ?? 0,
     groundTruthSpans: truth,
