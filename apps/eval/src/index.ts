@@ -6,14 +6,16 @@
 export { evalQuestionSchema, spanSchema, groundTruthSpans, optionLetter } from './question';
 export type { EvalQuestion, LoadedQuestion } from './question';
 export { BENCHMARK_FORMATS, durationGroupOf } from './loaders/load-annotations';
-export type { BenchmarkFormat, LoadOptions, LoadedSuite, SkippedRow, SkipReason } from './loaders/load-annotations';
+export type { BenchmarkFormat, LoadOptions, LoadedSuite, SkippedRow, SkipReason, AdjustedRow } from './loaders/load-annotations';
 export { loadBenchmark } from './loaders/load-benchmark';
 export { detectFormat } from './loaders/detect-format';
+export { checkSuite } from './loaders/check-suite';
+export type { CheckSuiteOptions, SuiteCheck } from './loaders/check-suite';
 export type { LoadBenchmarkOptions } from './loaders/load-benchmark';
 export { loadVideoMme, videoMmeRowSchema, parseLetteredOptions } from './loaders/video-mme';
 export { loadEgoSchema, egoSchemaRowSchema } from './loaders/egoschema';
 export { loadLongVideoBench, longVideoBenchRowSchema, longVideoBenchSubtitlesToSrt } from './loaders/longvideobench';
-export { loadMlvu, mlvuRowSchema } from './loaders/mlvu';
+export { loadMlvu, mlvuRowSchema, EMPTY_CANDIDATE } from './loaders/mlvu';
 export { loadLvBench, lvBenchRowSchema, splitInlineOptions, parseTimeReference } from './loaders/lvbench';
 export { loadNextQa, nextQaRowSchema } from './loaders/next-qa';
 export { loadGenericJsonl } from './loaders/generic-jsonl';

@@ -5,6 +5,7 @@ import type { Settings } from '@longvid/core';
 import { LongVidError, loadSettings, sharedDataDir } from '@longvid/core';
 import {
   BENCHMARK_FORMATS,
+  checkSuite,
   computeMetrics,
   detectFormat,
   generateNiahSuite,
@@ -14,6 +15,7 @@ import {
   writeReport,
   type EvaluationMetrics,
   type LoadedSuite,
+  type SuiteCheck,
 } from '@longvid/eval';
 import { positiveInteger, type RegisterCommand } from '../command-context';
 import { createProgressDisplay } from '../progress-display';
@@ -80,6 +82,34 @@ function describeLoad(suite: LoadedSuite, cwd: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+const counts = (record: Record<string, number>): string =>
+  Object.entries(record)
+    .map(([key, count]) => `${key} ${count}`)
+    .join(', ') || 'none';
+
+/** The text `longvid eval check` prints: format, questions, skipped rows by reason, adjusted rows, videos. */
+export function formatSuiteCheck(check: SuiteCheck, cwd: string): string {
+  const lines = [
+    `${relative(cwd, check.file) || check.file}: ${check.format}${check.formatDetected ? ' (detected)' : ''}`,
+    `  questions: ${check.questions.total} (${check.questions.multipleChoice} multiple choice, ${check.questions.openEnded} open-ended); ${check.questions.ready} ready to run`,
+    `  skipped: ${counts(check.skipped)}`,
+    `  adjusted as the benchmark's scorer does: ${counts(check.adjusted)}`,
+    check.videos.checked ? `  videos: ${check.videos.found} found, ${check.videos.missing} missing (of ${check.videos.named} named)` : `  videos: ${check.videos.named} named, not looked up (pass --videos DIR)`,
+  ];
+  for (const example of check.examples) lines.push(`    row ${example.row} (${example.reason}): ${example.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface CheckOptions {
+  suite: string;
+  format?: string;
+  videos?: string;
+  answers?: string;
+  map?: string;
+  subtitlesDir?: string;
+  json?: boolean;
+}
+
 interface RunOptions {
   suite: string;
   videos: string;
@@ -126,9 +156,35 @@ interface NiahCommandOptions {
   json?: boolean;
 }
 
-/** `longvid eval run|report|niah`: run benchmark suites, write the HTML report, build needle-in-a-haystack suites. */
+/** `longvid eval check|run|report|niah`: check annotation files, run benchmark suites, write the HTML report, build needle-in-a-haystack suites. */
 export const registerEval: RegisterCommand = (program, { io, write, fail }) => {
-  const evalCommand = program.command('eval').description('evaluate on benchmark suites: run questions, write the report, build needle-in-a-haystack suites');
+  const evalCommand = program.command('eval').description('evaluate on benchmark suites: check and run questions, write the report, build needle-in-a-haystack suites');
+
+  evalCommand
+    .command('check')
+    .description('validate an annotation file without running anything: format, questions, rows skipped by reason, videos found/missing')
+    .requiredOption('--suite <file>', 'annotation file (generic JSONL, a benchmark file, or the Video-MME parquet)')
+    .addOption(new Option('--format <name>', 'annotation format (default: guessed from the file)').choices([...BENCHMARK_FORMATS]))
+    .option('--videos <dir>', 'directory holding the videos (searched recursively); without it videos are not looked up')
+    .option('--answers <file>', 'EgoSchema answers file (subset_answers.json)')
+    .option('--map <file>', 'NExT-QA video map (map_vid_vidorID.json)')
+    .option('--subtitles-dir <dir>', 'directory holding subtitle files (default: the videos directory)')
+    .option('--json', 'print the check as JSON')
+    .action(async (options: CheckOptions) => {
+      const cwd = io.cwd ?? process.cwd();
+      try {
+        const check = await checkSuite(resolve(cwd, options.suite), {
+          format: options.format,
+          videosDir: options.videos && resolve(cwd, options.videos),
+          subtitlesDir: options.subtitlesDir && resolve(cwd, options.subtitlesDir),
+          answersFile: options.answers && resolve(cwd, options.answers),
+          mapFile: options.map && resolve(cwd, options.map),
+        });
+        write(options.json ? `${JSON.stringify(check, null, 2)}\n` : formatSuiteCheck(check, cwd));
+      } catch (error) {
+        fail(error);
+      }
+    });
 
   evalCommand
     .command('run')

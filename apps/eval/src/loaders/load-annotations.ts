@@ -22,6 +22,12 @@ export interface LoadOptions {
    * row and field, or `skip` it and list it in {@link LoadedSuite.skipped}.
    */
   onMalformed?: 'throw' | 'skip';
+  /**
+   * Look each video (and subtitle file) up under `videosDir` (default `true`). `false` checks the
+   * annotations only: `videosDir` is not read, every question loads, and its `videoPath` is the
+   * first name the row gives, unresolved (used by `longvid eval check` without `--videos`).
+   */
+  lookUpVideos?: boolean;
 }
 
 /** Why a row gave no question. */
@@ -39,6 +45,8 @@ export interface SkippedRow {
   message: string;
   /** The video the row names (for `missing-video`). */
   video?: string;
+  /** For `missing-video`: whether the question is multiple choice. */
+  multipleChoice?: boolean;
 }
 
 /** What a loader returns. */
@@ -77,6 +85,8 @@ export interface ConvertedQuestion {
   videoCandidates: string[];
   /** Names to try for the subtitle file, if the question has one. */
   subtitleCandidates?: string[];
+  /** Said when the video is not found, when the row cannot name its file exactly (e.g. no `videoID`). */
+  videoLookupNote?: string;
   /** Adjustments made to the row (see {@link LoadedSuite.adjusted}). */
   adjustments?: Array<{ kind: string; message: string }>;
 }
@@ -107,8 +117,9 @@ export interface RowConverter<T> {
  */
 export async function loadRows<T>(file: string, rows: AnnotationRow[], converter: RowConverter<T>, options: LoadOptions, preSkipped: SkippedRow[] = []): Promise<LoadedSuite> {
   const absoluteFile = resolve(file);
-  const videos = await VideoDirectory.open(options.videosDir);
-  const subtitles = options.subtitlesDir && resolve(options.subtitlesDir) !== videos.root ? await VideoDirectory.open(options.subtitlesDir) : videos;
+  const lookUp = options.lookUpVideos !== false;
+  const videos = lookUp ? await VideoDirectory.open(options.videosDir) : undefined;
+  const subtitles = videos && options.subtitlesDir && resolve(options.subtitlesDir) !== videos.root ? await VideoDirectory.open(options.subtitlesDir) : videos;
   const skipped: SkippedRow[] = [...preSkipped];
   const warnings: string[] = [];
   const adjusted: AdjustedRow[] = [];
@@ -162,7 +173,7 @@ export async function loadRows<T>(file: string, rows: AnnotationRow[], converter
       }
       seen.set(question.id, row);
       for (const adjustment of item.adjustments ?? []) adjusted.push({ file: absoluteFile, row, id: question.id, ...adjustment });
-      const videoPath = videos.find(...item.videoCandidates);
+      const videoPath = videos ? videos.find(...item.videoCandidates) : item.videoCandidates[0];
       if (!videoPath) {
         skipped.push({
           file: absoluteFile,
@@ -170,12 +181,13 @@ export async function loadRows<T>(file: string, rows: AnnotationRow[], converter
           id: question.id,
           reason: 'missing-video',
           video: item.videoCandidates[0],
-          message: `video ${item.videoCandidates[0]} not found under ${videos.root} (tried ${item.videoCandidates.join(', ')})`,
+          multipleChoice: question.choices !== undefined,
+          message: `video ${item.videoCandidates[0]} not found under ${videos?.root} (tried ${[...new Set(item.videoCandidates)].join(', ')})${item.videoLookupNote ? `; ${item.videoLookupNote}` : ''}`,
         });
         continue;
       }
       let subtitlesPath: string | undefined;
-      if (item.subtitleCandidates?.length) {
+      if (subtitles && item.subtitleCandidates?.length) {
         subtitlesPath = subtitles.find(...item.subtitleCandidates);
         if (!subtitlesPath) warnings.push(`${absoluteFile}:${row}: subtitles ${item.subtitleCandidates[0]} not found under ${subtitles.root}; question ${question.id} runs without them`);
       }

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +7,7 @@ import { detectFormat } from './detect-format';
 import { loadBenchmark } from './load-benchmark';
 import type { LoadedSuite } from './load-annotations';
 import { EMPTY_CANDIDATE } from './mlvu';
+import { VIDEO_MME_SAMPLE_ROWS, writeVideoMmeParquet } from '../testing';
 
 /**
  * Loader tests on the benchmark annotation files as released (../shared/data/annotations, see
@@ -131,35 +131,12 @@ describe('Video-MME as released', () => {
     expect(suite.questions.map((q) => q.id)).toEqual(['001-1', '001-2', '001-3']);
     expect(suite.questions[0]).toMatchObject({ answerIndex: 2, answer: 'Berries.', category: 'Knowledge', taskType: 'Counting Problem', durationGroup: 'short' });
     expect(skippedBy(suite)).toEqual({ 'missing-video': 6 });
-    expect(suite.skipped[0].message).toMatch(/video 002\.mp4 not found under .* \(tried 002\.mp4, 002\)/);
+    expect(suite.skipped[0].message).toMatch(/video 002\.mp4 not found under .* \(tried 002\.mp4, 002\); the row has no videoID .* name the file 002\.mp4, or load the released parquet/);
   });
 
   it('loads a parquet file written with the released columns (options as a list of "A. …" strings)', async () => {
     const file = join(work, 'test-00000-of-00001.parquet');
-    const rows = [
-      { video_id: '001', duration: 'short', domain: 'Knowledge', sub_category: 'Humanity & History', url: 'https://www.youtube.com/watch?v=fFjv93ACGo8', videoID: 'fFjv93ACGo8', question_id: '001-1', task_type: 'Counting Problem', question: 'How many dogs?', options: ['A. One.', 'B. Two.', 'C. Three.', 'D. Four.'], answer: 'A' },
-      { video_id: '001', duration: 'short', domain: 'Knowledge', sub_category: 'Humanity & History', url: 'https://www.youtube.com/watch?v=fFjv93ACGo8', videoID: 'fFjv93ACGo8', question_id: '001-2', task_type: 'Object Recognition', question: 'What animal is shown?', options: ['A. A cat.', 'B. A dog.', 'C. A horse.', 'D. A bird.'], answer: 'B' },
-      { video_id: '002', duration: 'medium', domain: 'Sports Competition', sub_category: 'Basketball', url: 'https://www.youtube.com/watch?v=notHere0001', videoID: 'notHere0001', question_id: '002-1', task_type: 'Action Recognition', question: 'What sport is played?', options: ['A. Tennis.', 'B. Golf.', 'C. Basketball.', 'D. Rugby.'], answer: 'C' },
-    ];
-    // Written by hyparquet-writer in a child Node process (an ES module), with pyarrow's 3-level list encoding.
-    const script = `
-      import { parquetWriteFile } from 'hyparquet-writer';
-      const rows = JSON.parse(process.env.ROWS);
-      const text = (name) => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
-      const names = ['video_id', 'duration', 'domain', 'sub_category', 'url', 'videoID', 'question_id', 'task_type', 'question'];
-      parquetWriteFile({
-        filename: process.env.FILE,
-        schema: [
-          { name: 'root', num_children: 11 },
-          ...names.map(text),
-          { name: 'options', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
-          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-          text('element'),
-          text('answer'),
-        ],
-        columnData: [...names, 'options', 'answer'].map((name) => ({ name, data: rows.map((row) => row[name]) })),
-      });`;
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: __dirname, env: { ...process.env, ROWS: JSON.stringify(rows), FILE: file } });
+    writeVideoMmeParquet(file, VIDEO_MME_SAMPLE_ROWS);
     expect(await detectFormat(file)).toBe('video-mme');
     const suite = await loadBenchmark('video-mme', file, { videosDir: join(videos, 'videomme') });
     expect(suite.questions.map((q) => [q.id, q.answerIndex, q.answer, q.video])).toEqual([

@@ -77,6 +77,7 @@ export function videoMmeConverter(options: { withSubtitles?: boolean } = {}): Ro
             metadata: { videoId: raw.video_id, subCategory: raw.sub_category, url: raw.url },
           },
           videoCandidates,
+          ...(raw.videoID ? {} : { videoLookupNote: `the row has no videoID (the results template names a video only by video_id "${raw.video_id}"): name the file ${raw.video_id}.mp4, or load the released parquet, which has videoID` }),
           subtitleCandidates: options.withSubtitles ? [`${raw.videoID ?? raw.video_id}.srt`] : undefined,
         };
       });
