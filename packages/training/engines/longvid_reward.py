@@ -19,6 +19,10 @@ import urllib.request
 
 REWARD_URL = os.environ.get("LONGVID_REWARD_URL", "http://127.0.0.1:5000/get_reward")
 
+# EasyR1 reads these module attributes to tell a batch reward function from a sequential one.
+REWARD_NAME = "longvid"
+REWARD_TYPE = "batch"
+
 
 def _post(responses, labels, retries=5):
     body = json.dumps({"query": list(responses), "prompts": [""] * len(responses), "labels": list(labels)}).encode("utf-8")

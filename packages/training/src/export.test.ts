@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sharedVideo } from '@longvid/core/testing';
 import { testBinaries } from '@longvid/video/testing';
 import { readSamples } from './dataset';
-import { exportEasyR1, exportVerl, readParquetRows, validateEasyR1File, validateVerlFile } from './export';
+import { exportEasyR1, exportVerl, frameListSampleFps, readParquetRows, validateEasyR1File, validateVerlFile } from './export';
 import { scoreRewardRequest } from './reward-service';
 import type { TrainingSample } from './samples';
 import { synthesizeMvp, synthesizeSsr } from './synthesize';
@@ -45,7 +45,11 @@ describe('verl export', () => {
       expect(row.data_source).toBe(`longvid/${sample.task}`);
       expect(row.prompt).toEqual([{ role: 'user', content: sample.prompt.replace(/<image>/g, '<video>') }]);
       expect(row.videos.length).toBe(sample.media.length);
-      sample.media.forEach((item, k) => expect(row.videos[k].video.length).toBe(item.type === 'video' ? item.frames.length : 1));
+      sample.media.forEach((item, k) => {
+        expect(row.videos[k].video.length).toBe(item.type === 'video' ? item.frames.length : 1);
+        // qwen-vl-utils reads a frame list's rate from sample_fps (2 fps without it).
+        expect(row.videos[k].sample_fps ?? undefined).toBe(item.type === 'video' ? frameListSampleFps(item.times) : undefined);
+      });
       expect(row.reward_model.style).toBe('rule');
       expect(JSON.parse(row.reward_model.ground_truth)).toEqual(sample.target);
       expect(row.extra_info).toMatchObject({ index: BigInt(i), split: 'train', sample_id: sample.id, task: sample.task, answer: sample.answer });
@@ -53,6 +57,15 @@ describe('verl export', () => {
       expect(scoreRewardRequest({ query: [`<answer>${sample.answer}</answer>`], labels: [row.reward_model.ground_truth] }).rewards).toEqual([1]);
     });
     expect(new Set(validated.map((row) => row.extra_info.task)).size).toBe(5);
+    const rates = validated.flatMap((row) => row.videos.map((video) => video.sample_fps)).filter((rate): rate is number => typeof rate === 'number');
+    expect(rates.length).toBeGreaterThan(0);
+  });
+
+  it('derives a frame list\'s sample rate from its frames\' times', () => {
+    expect(frameListSampleFps([10, 11, 12, 13])).toBe(1);
+    expect(frameListSampleFps([0, 0.5, 1])).toBe(2);
+    expect(frameListSampleFps([null, 3])).toBeUndefined();
+    expect(frameListSampleFps([4])).toBeUndefined();
   });
 
   it('refuses rows that do not fit the schema', async () => {
@@ -66,7 +79,8 @@ describe('EasyR1 export', () => {
   it('writes JSONL and parquet rows with problem, answer (the reward target) and videos', async () => {
     for (const name of ['train.jsonl', 'train-easyr1.parquet']) {
       const file = join(directory, name);
-      await exportEasyR1(samples, file, { datasetDirectory, pathStyle: 'relative' });
+      // Relative to the directory the engine is started from (here the work directory above the dataset).
+      await exportEasyR1(samples, file, { datasetDirectory, pathStyle: 'relative', relativeTo: directory });
       const rows = await validateEasyR1File(file);
       expect(rows.length).toBe(samples.length);
       rows.forEach((row, i) => {
@@ -74,8 +88,10 @@ describe('EasyR1 export', () => {
         expect(JSON.parse(row.answer)).toEqual(samples[i].target);
         expect(row.answer_text).toBe(samples[i].answer);
       });
-      // Relative frame paths resolve against the dataset directory (EasyR1 data.image_dir).
-      await validateEasyR1File(file, { checkFilesIn: datasetDirectory });
+      // Frame lists are opened against the engine's working directory (EasyR1 prefixes data.image_dir to video files only).
+      expect(rows[0].videos[0][0]).toMatch(/^data\//);
+      await validateEasyR1File(file, { checkFilesIn: directory });
+      await expect(validateEasyR1File(file, { checkFilesIn: datasetDirectory })).rejects.toThrow(/does not exist/);
     }
   });
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import nodeModule, { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { atomicWriteFile, LongVidError } from '@longvid/core';
 import { type RewardTarget, rewardTargetSchema, type TrainingSample } from './samples';
@@ -10,12 +10,18 @@ import { type RewardTarget, rewardTargetSchema, type TrainingSample } from './sa
  * Exports of synthesised samples for distributed RL engines:
  * - verl (`verl.utils.dataset.rl_dataset.RLHFDataset`): a parquet file with the columns `data_source`,
  *   `prompt` (chat messages `{role, content}` whose content holds one `<video>` per video), `videos`
- *   (a list of `{video: [frame paths]}` — the Qwen2-VL frame-list form that verl's `process_video`
- *   passes to `qwen_vl_utils.fetch_video`), `ability`, `reward_model {style: 'rule', ground_truth}` and
- *   `extra_info {index, split, sample_id, task, answer}`;
+ *   (a list of `{video: [frame paths], sample_fps}` — the Qwen2-VL frame-list form that verl's
+ *   `process_video` passes to `qwen_vl_utils.fetch_video`, which reads a frame list's rate from
+ *   `sample_fps` and assumes 2 fps without it), `ability`, `reward_model {style: 'rule', ground_truth}`
+ *   and `extra_info {index, split, sample_id, task, answer}`;
  * - EasyR1 (`verl/utils/dataset.py` RLHFDataset of hiyouga/EasyR1): JSONL (or parquet) rows with
  *   `problem` (the prompt string with `<video>` placeholders; EasyR1 splits at them), `answer` (the
  *   ground truth its reward function receives), `videos` (a list of frame-path lists) and metadata.
+ *   EasyR1 (at the commit pinned in `engines/pinned/easyr1.json`) hands a frame list to
+ *   `fetch_video` with only `fps`, so qwen-vl-utils reads every frame list as 2 fps whatever it was
+ *   sampled at; and it prefixes `data.image_dir` only to video file paths, never to frame lists.
+ * Frame paths are absolute, or (`pathStyle: 'relative'`) relative to `relativeTo`, the directory the
+ * engine is started from: neither engine resolves a frame list's paths against anything else.
  * `ground_truth` / `answer` hold the sample's reward target as JSON, which the reward service
  * (`startRewardServer`) and the Python reward shims in `engines/` turn back into a reward.
  * Images (frame-pool candidates) become one-frame videos, because EasyR1 reads either images or
@@ -57,8 +63,13 @@ export interface ExportOptions {
   dataSource?: string;
   /** Split name in `extra_info.split`. Default `train`. */
   split?: string;
-  /** Write frame paths absolute (default) or as in the dataset (relative; set EasyR1's `data.image_dir` to the dataset directory). */
+  /** Write frame paths absolute (default) or relative to `relativeTo`. */
   pathStyle?: 'absolute' | 'relative';
+  /**
+   * With `pathStyle: 'relative'`: the directory the engine is started from (its working directory,
+   * which frame-list paths are opened against); default the dataset directory.
+   */
+  relativeTo?: string;
 }
 
 /** One verl row (see the module comment). */
@@ -66,7 +77,7 @@ export const verlRowSchema = z
   .object({
     data_source: z.string().min(1),
     prompt: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1),
-    videos: z.array(z.object({ video: z.array(z.string().min(1)).min(1) })),
+    videos: z.array(z.object({ video: z.array(z.string().min(1)).min(1), sample_fps: z.number().positive().nullable().optional() })),
     ability: z.string().min(1),
     reward_model: z.object({ style: z.literal('rule'), ground_truth: z.string().min(2) }),
     extra_info: z.object({ index: z.union([z.number().int(), z.bigint()]), split: z.string(), sample_id: z.string(), task: z.string(), answer: z.string() }),
@@ -110,12 +121,28 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** The prompt with every `<image>` turned into `<video>`, and the media as frame lists (paths per `pathStyle`). */
-function videoForm(sample: TrainingSample, options: ExportOptions): { prompt: string; videos: string[][] } {
-  const path = (frame: string): string => (options.pathStyle === 'relative' || isAbsolute(frame) ? frame : resolve(options.datasetDirectory, frame));
+/**
+ * The rate a frame list was sampled at, frames per second, from its frames' source times: (n − 1)
+ * over the time from the first to the last; `undefined` for fewer than two timed frames.
+ */
+export function frameListSampleFps(times: ReadonlyArray<number | null>): number | undefined {
+  const timed = times.filter((time): time is number => time !== null);
+  if (timed.length < 2) return undefined;
+  const span = timed[timed.length - 1] - timed[0];
+  return span > 0 ? Math.round(((timed.length - 1) / span) * 1000) / 1000 : undefined;
+}
+
+/** The prompt with every `<image>` turned into `<video>`, and the media as frame lists (paths per `pathStyle`) with their sample rates. */
+function videoForm(sample: TrainingSample, options: ExportOptions): { prompt: string; videos: string[][]; sampleFps: Array<number | undefined> } {
+  const base = options.relativeTo ?? options.datasetDirectory;
+  const path = (frame: string): string => {
+    const absolute = isAbsolute(frame) ? frame : resolve(options.datasetDirectory, frame);
+    return options.pathStyle === 'relative' ? relative(base, absolute).split(sep).join('/') : absolute;
+  };
   return {
     prompt: sample.prompt.replace(/<image>/g, '<video>'),
     videos: sample.media.map((item) => (item.type === 'video' ? item.frames.map(path) : [path(item.frame)])),
+    sampleFps: sample.media.map((item) => (item.type === 'video' ? frameListSampleFps(item.times) : undefined)),
   };
 }
 
@@ -127,11 +154,11 @@ export function groundTruthText(target: RewardTarget): string {
 /** verl rows of samples (validated). @throws LongVidError `BAD_INPUT` when a row fails {@link verlRowSchema}. */
 export function toVerlRows(samples: readonly TrainingSample[], options: ExportOptions): VerlRow[] {
   return samples.map((sample, index) => {
-    const { prompt, videos } = videoForm(sample, options);
+    const { prompt, videos, sampleFps } = videoForm(sample, options);
     const row: VerlRow = {
       data_source: options.dataSource ?? `longvid/${sample.task}`,
       prompt: [{ role: 'user', content: prompt }],
-      videos: videos.map((video) => ({ video })),
+      videos: videos.map((video, k) => ({ video, sample_fps: sampleFps[k] ?? null })),
       ability: 'video',
       reward_model: { style: 'rule', ground_truth: groundTruthText(sample.target) },
       extra_info: { index, split: options.split ?? 'train', sample_id: sample.id, task: sample.task, answer: sample.answer },
@@ -174,9 +201,10 @@ function verlSchema() {
     text('role'),
     text('content'),
     ...list('videos'),
-    { name: 'element', repetition_type: 'OPTIONAL' as const, num_children: 1 },
+    { name: 'element', repetition_type: 'OPTIONAL' as const, num_children: 2 },
     ...list('video'),
     text('element'),
+    { name: 'sample_fps', type: 'DOUBLE' as const, repetition_type: 'OPTIONAL' as const },
     text('ability'),
     { name: 'reward_model', repetition_type: 'OPTIONAL' as const, num_children: 2 },
     text('ground_truth'),

@@ -47,8 +47,8 @@ export { CANDIDATE_FEATURE_NAMES, segmentChoiceFeatures, SegmentChoicePolicy, ev
 export type { SegmentChoiceExample, SegmentChoicePolicyWeights, PolicyEvaluation, LocalGrpoOptions, LearningCurvePoint, LocalGrpoResult } from './local-trainer';
 export { OpenAICompatiblePolicy, sampleMessages, runRollouts, writeRollouts } from './rollout';
 export type { ChatContentPart, ChatMessage, PolicySampleRequest, RolloutPolicy, RolloutResponse, RolloutGroup, RolloutOptions } from './rollout';
-export { rewardRequestSchema, responseOfQuery, parseRewardLabel, scoreRewardRequest, startRewardServer } from './reward-service';
+export { rewardRequestSchema, responseOfQuery, parseRewardLabel, scoreRewardRequest, startRewardServer, openRlhfRewardFlags } from './reward-service';
 export type { RewardReply, RewardServerOptions, RewardServer } from './reward-service';
-export { verlRowSchema, easyR1RowSchema, groundTruthText, toVerlRows, toEasyR1Rows, exportVerl, exportEasyR1, readParquetRows, validateVerlFile, validateEasyR1File } from './export';
+export { verlRowSchema, easyR1RowSchema, frameListSampleFps, groundTruthText, toVerlRows, toEasyR1Rows, exportVerl, exportEasyR1, readParquetRows, validateVerlFile, validateEasyR1File } from './export';
 export type { ExportOptions, VerlRow, EasyR1Row, ValidateOptions } from './export';
 export { loadSegmentChoiceExamples } from './examples';

@@ -6,7 +6,7 @@ import { type FormatOptions, scoreResponse } from './rewards';
 import { type RewardTarget, rewardTargetSchema } from './samples';
 
 /**
- * A reward service speaking OpenRLHF's remote reward-model protocol (`--remote_rm_url`): `POST` a JSON
+ * A reward service speaking OpenRLHF's remote reward-model protocol (`--reward.remote_url`): `POST` a JSON
  * body `{ query: string[], prompts: string[], labels: string[] }` — `query[i]` is the prompt plus the
  * response as the trainer rendered it, `prompts[i]` the prompt, `labels[i]` the dataset's label (here
  * the sample's reward target as JSON, i.e. verl's `reward_model.ground_truth`) — and get
@@ -51,7 +51,7 @@ export function parseRewardLabel(label: string | Record<string, unknown>, index 
   if (!parsed.success) {
     throw new LongVidError('BAD_INPUT', `labels[${index}] is not a reward target: ${typeof label === 'string' ? label.slice(0, 120) : JSON.stringify(label).slice(0, 120)}`, {
       details: { index },
-      hint: 'Send the reward_model.ground_truth (or target) of samples exported by longvid export as the label (OpenRLHF --label_key).',
+      hint: 'Send the reward_model.ground_truth (or target) of samples exported by longvid export as the label (OpenRLHF --data.label_key).',
     });
   }
   return parsed.data;
@@ -104,7 +104,7 @@ export interface RewardServerOptions extends FormatOptions {
 
 /** A running reward service. */
 export interface RewardServer {
-  /** URL of the reward endpoint, e.g. `http://127.0.0.1:5000/get_reward` (give it to OpenRLHF as `--remote_rm_url`). */
+  /** URL of the reward endpoint, e.g. `http://127.0.0.1:5000/get_reward` (give it to OpenRLHF as `--reward.remote_url`). */
   url: string;
   close(): Promise<void>;
 }
@@ -162,4 +162,14 @@ export async function startRewardServer(options: RewardServerOptions = {}): Prom
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The OpenRLHF `train_ppo_ray` flags that point it at a reward service: `--reward.remote_url <url>`
+ * and `--data.label_key <column>` (the dotted flags of current OpenRLHF, checked against
+ * `engines/pinned/openrlhf.json`).
+ * @param labelKey the dataset column holding the exported reward target (`answer` in EasyR1 JSONL).
+ */
+export function openRlhfRewardFlags(url: string, labelKey = 'answer'): string[] {
+  return ['--reward.remote_url', url, '--data.label_key', labelKey];
 }

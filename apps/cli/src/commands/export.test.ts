@@ -26,7 +26,8 @@ describe('longvid export verl|easyr1', () => {
     const easy = await cli('export', 'easyr1', 'data', '--out', 'train.jsonl', '--tasks', 'mvp-segment-choice', '--relative-paths');
     expect(easy.code).toBe(0);
     expect(easy.stdout).toMatch(/^Exported 2 rows \(mvp_segment_choice\) for easyr1/);
-    expect((await validateEasyR1File(join(workDir, 'train.jsonl'), { checkFilesIn: join(workDir, 'data') })).length).toBe(2);
+    // Relative to the directory the command ran in, where the engine is started from.
+    expect((await validateEasyR1File(join(workDir, 'train.jsonl'), { checkFilesIn: workDir })).length).toBe(2);
   });
 
   it('rejects an unknown engine and a verl file that is not parquet', async () => {

@@ -11,6 +11,7 @@ interface ExportCommandOptions {
   dataSource?: string;
   tasks?: TaskName[];
   relativePaths?: boolean;
+  relativeTo?: string;
   json?: boolean;
 }
 
@@ -25,7 +26,8 @@ export const registerExport: RegisterCommand = (program, { io, write, fail }) =>
     .option('--split <name>', 'split name (verl extra_info.split)', 'train')
     .option('--data-source <name>', 'data_source of every row (default longvid/<task>)')
     .addOption(new Option('--tasks <tasks>', `only these tasks, comma-separated (${TASK_NAMES.join(',')})`).argParser(listOf(TASK_NAMES)))
-    .option('--relative-paths', 'keep frame paths relative to the dataset (EasyR1: set data.image_dir to it)')
+    .option('--relative-paths', 'write frame paths relative to the directory the engine is started from (--relative-to, default the current directory): verl and EasyR1 open frame-list paths against their working directory')
+    .option('--relative-to <dir>', 'with --relative-paths: the directory the engine is started from (default: the current directory)')
     .option('--json', 'print a JSON summary')
     .action(async (engine: string, datasetPath: string, options: ExportCommandOptions) => {
       try {
@@ -33,7 +35,7 @@ export const registerExport: RegisterCommand = (program, { io, write, fail }) =>
         const cwd = io.cwd ?? process.cwd();
         const { directory, samples } = await readSamples(resolve(cwd, datasetPath));
         const chosen = samples.filter((sample) => !options.tasks || options.tasks.includes(sample.task));
-        const exportOptions = { datasetDirectory: directory, split: options.split, dataSource: options.dataSource, pathStyle: options.relativePaths ? ('relative' as const) : ('absolute' as const) };
+        const exportOptions = { datasetDirectory: directory, split: options.split, dataSource: options.dataSource, pathStyle: options.relativePaths ? ('relative' as const) : ('absolute' as const), relativeTo: resolve(cwd, options.relativeTo ?? '.') };
         const out = resolve(cwd, options.out);
         if (engine === 'verl' && !out.endsWith('.parquet')) throw new LongVidError('BAD_INPUT', `verl reads parquet: ${options.out} must end in .parquet`, { details: { out: options.out }, hint: 'Name the output train.parquet.' });
         const { rows, file } = engine === 'verl' ? await exportVerl(chosen, out, exportOptions) : await exportEasyR1(chosen, out, exportOptions);

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { startRewardServer } from '@longvid/training';
+import { openRlhfRewardFlags, startRewardServer } from '@longvid/training';
 import { positiveInteger, type RegisterCommand } from '../command-context';
 import { nonNegativeInteger } from './mvp';
 
@@ -40,7 +40,7 @@ export const registerReward: RegisterCommand = (program, { io, write, fail }) =>
             if (options.maxRequests !== undefined && answered >= options.maxRequests) stop();
           },
         });
-        write(`Reward service listening on ${server.url}\nOpenRLHF: --remote_rm_url ${server.url} --label_key <column holding the exported ground truth>\n`);
+        write(`Reward service listening on ${server.url}\nOpenRLHF: ${openRlhfRewardFlags(server.url).join(' ')} (the column holding the exported ground truth)\n`);
         const onSignal = (): void => stop();
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
