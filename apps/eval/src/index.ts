@@ -38,11 +38,13 @@ export { resultRowSchema, readResults, rowKey, ResultsWriter, rewriteResults } f
 export type { ResultRow, ReadResults } from './runner/results-file';
 export { scoreAnswer, normalizeAnswer, readChoice, evidenceHit, spanSetIoU } from './runner/scoring';
 export type { Score } from './runner/scoring';
-export { computeMetrics, distribution, compareLabels, compareSystems, NO_LABEL } from './metrics';
-export type { EvaluationMetrics, SystemMetrics, AccuracyCell, Distribution, CostMetrics, DurationGroupVideos } from './metrics';
+export { computeMetrics, distribution, compareLabels, compareSystems, NO_LABEL, accuracyByNeedleDepth, isNeedleRow } from './metrics';
+export type { EvaluationMetrics, SystemMetrics, AccuracyCell, Distribution, CostMetrics, DurationGroupVideos, NeedleDepthAccuracy } from './metrics';
 export { writeReport, tracePagePath, THUMBNAIL_MAX_SIDE } from './report/write-report';
 export type { WriteReportOptions, WrittenReport } from './report/write-report';
 export { renderReportPage } from './report/report-page';
-export type { ReportPageInput } from './report/report-page';
+export type { ReportPageInput, ReportSection } from './report/report-page';
+export { renderQuestionPage, questionPagePath, spanPlayer } from './report/question-page';
+export type { QuestionPageInput } from './report/question-page';
 export { renderTracePage, timelineSvg, thumbnailTimes, TIMELINE_COLOURS } from './report/trace-page';
 export type { Thumbnail } from './report/trace-page';

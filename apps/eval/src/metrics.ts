@@ -183,3 +183,40 @@ export function computeMetrics(rows: ResultRow[], videos: Record<string, VideoSt
   });
   return { questions: new Set(rows.map((row) => row.questionId)).size, systems, durationGroups };
 }
+
+/** Accuracy per needle depth (see {@link accuracyByNeedleDepth}). */
+export interface NeedleDepthAccuracy {
+  /** Depth bins as labels, `0–20%` … `80–100%`. */
+  labels: string[];
+  /** Per system (in {@link compareSystems} order): one cell per bin, null where the bin has no needle question. */
+  systems: Array<{ system: string; cells: Array<AccuracyCell | null> }>;
+}
+
+/** Whether a row is a needle-in-a-haystack question (its task type starts with `needle`, as the NIAH generator writes). */
+export function isNeedleRow(row: Pick<ResultRow, 'taskType'>): boolean {
+  return row.taskType?.startsWith('needle') ?? false;
+}
+
+/**
+ * Accuracy against needle depth for needle-in-a-haystack rows ({@link isNeedleRow}) that have a
+ * ground-truth span: depth is the span's middle over the video's duration (0 = start, 1 = end),
+ * put into `bins` equal bins. Empty when there is no such row.
+ */
+export function accuracyByNeedleDepth(rows: ResultRow[], bins = 5): NeedleDepthAccuracy {
+  const needles = rows.filter((row) => isNeedleRow(row) && row.groundTruthSpans.length > 0 && row.videoSeconds > 0);
+  if (needles.length === 0) return { labels: [], systems: [] };
+  const labels = Array.from({ length: bins }, (_, bin) => `${Math.round((bin * 100) / bins)}–${Math.round(((bin + 1) * 100) / bins)}%`);
+  const binOf = (row: ResultRow): number => {
+    const span = row.groundTruthSpans[0];
+    const depth = Math.min(1, Math.max(0, (span.start + span.end) / 2 / row.videoSeconds));
+    return Math.min(bins - 1, Math.floor(depth * bins));
+  };
+  const systems = [...new Set(needles.map((row) => row.system))].sort(compareSystems).map((system) => {
+    const own = needles.filter((row) => row.system === system);
+    return { system, cells: labels.map((_, bin) => {
+      const inBin = own.filter((row) => binOf(row) === bin);
+      return inBin.length ? accuracyCell(inBin) : null;
+    }) };
+  });
+  return { labels, systems };
+}

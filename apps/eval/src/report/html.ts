@@ -29,9 +29,16 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}.right{color:#1a7f37;f
 .chart h3{font-size:14px;margin:0 0 6px}.thumbs{display:flex;flex-wrap:wrap;gap:8px}
 .thumbs figure{margin:0;font-size:12px;color:#57606a;text-align:center}.thumbs img{display:block;border:1px solid #d0d7de;max-width:200px}
 .note{font-size:12px;color:#57606a}code{font-size:12px}a{color:#0969da}
+.filters{display:flex;flex-wrap:wrap;gap:14px;align-items:center;font-size:13px;margin:6px 0;padding:6px 8px;background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px}
+.side-by-side{display:flex;flex-wrap:wrap;gap:12px}.system-answer{border:1px solid #d0d7de;border-radius:6px;padding:8px;flex:1 1 300px;min-width:280px}
+.system-answer h3{font-size:14px;margin:0 0 6px}.span-player video{max-width:100%;width:320px;display:block}.span-player video[hidden]{display:none}.span-player .fallback[hidden]{display:none}
 `;
 
-/** A complete, self-contained HTML page (inline CSS, no scripts, no external resources). */
-export function htmlPage(title: string, body: string): string {
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+/**
+ * A complete, self-contained HTML page: inline CSS, no external resources, and no scripts unless
+ * `script` is given (inline JavaScript run at the end of the body; it must work from `file://`,
+ * without a server).
+ */
+export function htmlPage(title: string, body: string, script?: string): string {
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n${script ? `<script>\n${script}\n</script>\n` : ''}</body></html>\n`;
 }

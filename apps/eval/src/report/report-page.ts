@@ -1,5 +1,5 @@
 import type { EvaluationMetrics, SystemMetrics } from '../metrics';
-import { compareLabels, NO_LABEL } from '../metrics';
+import { accuracyByNeedleDepth, compareLabels, NO_LABEL } from '../metrics';
 import { optionLetter } from '../question';
 import type { ResultRow } from '../runner/results-file';
 import type { RunManifest } from '../runner/runner';
@@ -15,6 +15,59 @@ export interface ReportPageInput {
   runDir: string;
   /** Link to each row's trace page, relative to the report, by system then question id. */
   traceHref: (row: ResultRow) => string;
+  /** Link to a question's side-by-side page, relative to the report (no link when absent). */
+  questionHref?: (questionId: string) => string;
+  /**
+   * Extra sections, placed after the charts in order (the hook for analyses kept in their own
+   * modules, e.g. a reliability diagram). `html` is inserted as is.
+   */
+  sections?: ReportSection[];
+}
+
+/** A section another module adds to the report page (see {@link ReportPageInput.sections}). */
+export interface ReportSection {
+  /** Element id of the section (`section-<id>`). */
+  id: string;
+  title: string;
+  /** Trusted HTML of the section body (escape any text with `escapeHtml`). */
+  html: string;
+}
+
+/**
+ * Filters of the questions table, run in the page (no server): wrong only, category, video length
+ * and system. A row is shown when it matches the category and length chosen and, with "wrong
+ * only", when the chosen system (or any system) did not answer it right; choosing a system hides
+ * the other systems' columns.
+ */
+const FILTER_SCRIPT = `
+(() => {
+  const table = document.getElementById('questions');
+  if (!table) return;
+  const wrong = document.getElementById('filter-wrong');
+  const category = document.getElementById('filter-category');
+  const length = document.getElementById('filter-length');
+  const system = document.getElementById('filter-system');
+  const count = document.getElementById('filter-count');
+  const rows = [...table.querySelectorAll('tr[data-question]')];
+  const apply = () => {
+    let shown = 0;
+    for (const row of rows) {
+      const wrongSystems = row.dataset.wrong ? row.dataset.wrong.split(' ') : [];
+      const visible = (!category.value || row.dataset.category === category.value) &&
+        (!length.value || row.dataset.length === length.value) &&
+        (!wrong.checked || (system.value ? wrongSystems.includes(system.value) : wrongSystems.length > 0));
+      row.hidden = !visible;
+      if (visible) shown += 1;
+    }
+    for (const cell of table.querySelectorAll('[data-system-column]')) cell.hidden = Boolean(system.value) && cell.dataset.systemColumn !== system.value;
+    count.textContent = shown + ' of ' + rows.length + ' questions';
+  };
+  for (const control of [wrong, category, length, system]) control.addEventListener('change', apply);
+  apply();
+})();`;
+
+function selectFilter(id: string, label: string, values: string[]): string {
+  return `<label>${label} <select id="${id}"><option value="">all</option>${values.map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`).join('')}</select></label>`;
 }
 
 function colourOf(metrics: EvaluationMetrics, system: string): string {
@@ -88,11 +141,11 @@ function breakdownTable(id: string, title: string, metrics: EvaluationMetrics, p
   return `<table id="${id}">${header}${body.join('')}</table>`;
 }
 
-function outcomeCell(row: ResultRow | undefined, href: string | undefined): string {
-  if (!row) return '<td>–</td>';
+function outcomeCell(system: string, row: ResultRow | undefined, href: string | undefined): string {
+  if (!row) return `<td data-system-column="${escapeHtml(system)}">–</td>`;
   const label = row.status !== 'answered' ? `<span class="failed">${row.status}</span>` : row.parseFailure ? '<span class="unparsed">unparsed</span>' : row.correct ? '<span class="right">✓</span>' : '<span class="wrong">✗</span>';
   const answer = row.predicted ? `${row.predicted.choiceIndex !== undefined && row.choices ? `${optionLetter(row.predicted.choiceIndex)}. ` : ''}${row.predicted.answer}` : '';
-  return `<td>${label} ${escapeHtml(answer.length > 40 ? `${answer.slice(0, 39)}…` : answer)} ${href ? `<a class="trace-link" href="${escapeHtml(href)}">trace</a>` : ''}<span class="note"> ${row.cost.framesObserved} fr</span></td>`;
+  return `<td data-system-column="${escapeHtml(system)}" data-outcome="${row.status !== 'answered' ? row.status : row.parseFailure ? 'unparsed' : row.correct ? 'right' : 'wrong'}">${label} ${escapeHtml(answer.length > 40 ? `${answer.slice(0, 39)}…` : answer)} ${href ? `<a class="trace-link" href="${escapeHtml(href)}">trace</a>` : ''}<span class="note"> ${row.cost.framesObserved} fr</span></td>`;
 }
 
 /**
@@ -100,8 +153,10 @@ function outcomeCell(row: ResultRow | undefined, href: string | undefined): stri
  * hit rate, temporal IoU, cost per question); a table per video length with frames at ingestion and
  * frames observed per question next to accuracy per task type; accuracy per category, duration and
  * task type; charts (accuracy per category, accuracy vs. frames observed for the agent and the
- * uniform baselines, cost distributions) as inline SVG; and every question with each system's
- * answer and a link to its trace page.
+ * uniform baselines, cost distributions, and for needle-in-a-haystack runs accuracy vs. needle
+ * depth) as inline SVG; any extra {@link ReportSection}s; and every question with each system's
+ * answer, a link to its trace page and to its side-by-side page, with filters (wrong only,
+ * category, length, system) that run in the page.
  */
 export function renderReportPage(input: ReportPageInput): string {
   const { metrics, rows, manifest } = input;
@@ -138,7 +193,18 @@ export function renderReportPage(input: ReportPageInput): string {
   parts.push(`<div class="chart"><h3>Accuracy vs. frames observed per question</h3>${framesChart}<p class="note">One point per system and video length, plus “all”.</p></div>`);
   parts.push(`<div class="chart"><h3>Cost: frames observed per question</h3>${costFrames}</div>`);
   parts.push(`<div class="chart"><h3>Cost: seconds per question</h3>${costSeconds}</div>`);
+  const depth = accuracyByNeedleDepth(rows);
+  if (depth.labels.length) {
+    const depthChart = groupedBarChart({
+      id: 'chart-needle-depth',
+      labels: depth.labels,
+      series: depth.systems.map((s) => ({ name: s.system, colour: colourOf(metrics, s.system), values: s.cells.map((cell) => cell?.accuracy ?? null) })),
+    });
+    const counts = depth.systems[0].cells.map((cell, index) => `${depth.labels[index]}: ${cell?.questions ?? 0}`).join(' · ');
+    parts.push(`<div class="chart"><h3>Needle in a haystack: accuracy vs. needle depth</h3>${depthChart}<p class="note">Depth: the needle's middle over the video's length. Questions per bin (${escapeHtml(depth.systems[0].system)}): ${escapeHtml(counts)}.</p></div>`);
+  }
   parts.push('</div>');
+  for (const section of input.sections ?? []) parts.push(`<section id="section-${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.html}</section>`);
 
   parts.push('<h2>Accuracy breakdowns</h2>');
   parts.push(breakdownTable('by-category', 'category', metrics, (s) => s.byCategory));
@@ -149,17 +215,27 @@ export function renderReportPage(input: ReportPageInput): string {
   const questionIds = [...new Set(rows.map((row) => row.questionId))];
   const bySystem = new Map(rows.map((row) => [`${row.system}\u0000${row.questionId}`, row]));
   const systems = metrics.systems.map((s) => s.system);
-  const header = `<tr><th>question</th><th>length</th><th>category</th><th>asked</th><th>expected</th>${systems.map((s) => `<th>${escapeHtml(s)}</th>`).join('')}</tr>`;
+  const header = `<tr><th>question</th><th>length</th><th>category</th><th>asked</th><th>expected</th>${systems.map((s) => `<th data-system-column="${escapeHtml(s)}">${escapeHtml(s)}</th>`).join('')}</tr>`;
   const body = questionIds.map((id) => {
     const first = rows.find((row) => row.questionId === id)!;
     const expected = `${first.expected.answerIndex !== undefined ? `${optionLetter(first.expected.answerIndex)}. ` : ''}${first.expected.answer}`;
-    return `<tr data-question="${escapeHtml(id)}"><td><code>${escapeHtml(id)}</code></td><td>${escapeHtml(first.durationGroup ?? '')}</td><td>${escapeHtml(first.category ?? '')}</td><td>${escapeHtml(first.question)}</td><td>${escapeHtml(expected)}</td>${systems
+    const wrongSystems = systems.filter((system) => bySystem.has(`${system}\u0000${id}`) && !bySystem.get(`${system}\u0000${id}`)!.correct);
+    const idCell = input.questionHref ? `<a class="question-link" href="${escapeHtml(input.questionHref(id))}"><code>${escapeHtml(id)}</code></a>` : `<code>${escapeHtml(id)}</code>`;
+    return `<tr data-question="${escapeHtml(id)}" data-category="${escapeHtml(first.category ?? '')}" data-length="${escapeHtml(first.durationGroup ?? '')}" data-wrong="${escapeHtml(wrongSystems.join(' '))}"><td>${idCell}</td><td>${escapeHtml(first.durationGroup ?? '')}</td><td>${escapeHtml(first.category ?? '')}</td><td>${escapeHtml(first.question)}</td><td>${escapeHtml(expected)}</td>${systems
       .map((system) => {
         const row = bySystem.get(`${system}\u0000${id}`);
-        return outcomeCell(row, row ? input.traceHref(row) : undefined);
+        return outcomeCell(system, row, row ? input.traceHref(row) : undefined);
       })
       .join('')}</tr>`;
   });
-  parts.push('<h2>Questions</h2>', `<table id="questions">${header}${body.join('')}</table>`);
-  return htmlPage('LongVid evaluation report', parts.join('\n'));
+  const labelsOf = (pick: (row: ResultRow) => string | undefined): string[] => [...new Set(rows.map(pick).filter((v): v is string => Boolean(v)))].sort(compareLabels);
+  const filters =
+    '<div class="filters" id="filters">' +
+    '<label><input type="checkbox" id="filter-wrong"> wrong only</label>' +
+    selectFilter('filter-category', 'category', labelsOf((row) => row.category)) +
+    selectFilter('filter-length', 'length', labelsOf((row) => row.durationGroup)) +
+    selectFilter('filter-system', 'system', systems) +
+    `<span class="note" id="filter-count">${questionIds.length} of ${questionIds.length} questions</span></div>`;
+  parts.push('<h2>Questions</h2>', filters, `<table id="questions">${header}${body.join('')}</table>`);
+  return htmlPage('LongVid evaluation report', parts.join('\n'), FILTER_SCRIPT);
 }

@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TraceEvent } from '@longvid/core';
 import { loadGenericJsonl } from '../loaders/generic-jsonl';
 import { buildShortNiahSuite, evalTestCacheDirectory } from '../testing';
+import { launchChromium, openReportPage } from '../test-support/chromium';
 import type { ResultRow } from '../runner/results-file';
 import { runEvaluation } from '../runner/runner';
 import { formatPercent } from './html';
@@ -17,23 +17,18 @@ import { writeReport, type WrittenReport } from './write-report';
  * The report and trace viewer of a real offline run (agent and a 4-frame uniform baseline on a
  * 1-minute needle-in-a-haystack video), opened in headless Debian Chromium through playwright-core.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const work = mkdtempSync(join(tmpdir(), 'longvid-report-'));
 let browser: Browser;
 let report: WrittenReport;
 let rows: ResultRow[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
   const suite = await buildShortNiahSuite();
   const questions = (await loadGenericJsonl(suite.suitePath, { videosDir: suite.dir })).questions.filter((q) => q.id.includes('-text-01-') || q.taskType === 'needle-object');
   const run = await runEvaluation({ questions, outDir: join(work, 'run'), systems: ['agent', 'uniform-4'], maxFrames: 16, offline: true, settings: { cacheDir: evalTestCacheDirectory() } });
   rows = run.rows;
   report = await writeReport({ runDir: join(work, 'run') });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -41,16 +36,7 @@ afterAll(async () => {
 });
 
 /** Opens a page, failing on any console error or request that leaves the report directory. */
-async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
-  page.on('request', (request) => !request.url().startsWith('file://') && problems.push(`network: ${request.url()}`));
-  await page.goto(pathToFileURL(path).href);
-  return { page, problems };
-}
+const open = (path: string): Promise<{ page: Page; problems: string[] }> => openReportPage(browser, path);
 
 describe('report page', () => {
   it('shows the summary, the per-length table and the three charts, offline, with the computed figures', async () => {

@@ -9,6 +9,9 @@ export interface BarSeries {
 
 const FONT = 11;
 
+/** Height, pixels, of a bar whose value is 0 (drawn, so a zero reads differently from no data). */
+export const ZERO_BAR_HEIGHT = 2;
+
 function legend(series: Array<{ name: string; colour: string }>, x: number, y: number): string {
   return series
     .map((s, i) => `<g transform="translate(${x + i * 130},${y})"><rect width="10" height="10" fill="${s.colour}"/><text x="14" y="9">${escapeHtml(s.name)}</text></g>`)
@@ -17,7 +20,9 @@ function legend(series: Array<{ name: string; colour: string }>, x: number, y: n
 
 /**
  * A grouped bar chart of fractions (accuracy) as inline SVG: one group per label, one bar per
- * series, y axis 0–100%. Bars carry `data-series` and `data-group` attributes and a tooltip.
+ * series, y axis 0–100%. Bars carry `data-series`, `data-group` and `data-value` attributes and a
+ * tooltip; a value of 0 is drawn as a {@link ZERO_BAR_HEIGHT}-pixel bar labelled `0%` (class
+ * `zero`), a missing value (null) not at all.
  */
 export function groupedBarChart(options: { id: string; labels: string[]; series: BarSeries[]; width?: number; height?: number }): string {
   const { labels, series } = options;
@@ -39,11 +44,13 @@ export function groupedBarChart(options: { id: string; labels: string[]; series:
     series.forEach((s, k) => {
       const value = s.values[g];
       if (value === null || value === undefined) return;
-      const barHeight = Math.max(value * plotHeight, value > 0 ? 1 : 0);
+      // A zero is a result, not a gap: it is drawn as a 2-pixel bar labelled 0%.
+      const barHeight = value > 0 ? Math.max(value * plotHeight, 1) : ZERO_BAR_HEIGHT;
       const x = groupX + k * barWidth;
       parts.push(
-        `<rect data-series="${escapeHtml(s.name)}" data-group="${escapeHtml(label)}" x="${x.toFixed(1)}" y="${(top + plotHeight - barHeight).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${barHeight.toFixed(1)}" fill="${s.colour}"><title>${escapeHtml(`${s.name} · ${label}: ${formatPercent(value)}`)}</title></rect>`,
+        `<rect data-series="${escapeHtml(s.name)}" data-group="${escapeHtml(label)}" data-value="${value}"${value === 0 ? ' class="zero"' : ''} x="${x.toFixed(1)}" y="${(top + plotHeight - barHeight).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${barHeight.toFixed(1)}" fill="${s.colour}"><title>${escapeHtml(`${s.name} · ${label}: ${formatPercent(value)}`)}</title></rect>`,
       );
+      if (value === 0) parts.push(`<text class="zero-label" x="${(x + (barWidth - 2) / 2).toFixed(1)}" y="${(top + plotHeight - barHeight - 3).toFixed(1)}" text-anchor="middle" fill="${s.colour}">0%</text>`);
     });
     const labelX = left + g * groupWidth + groupWidth / 2;
     parts.push(`<text x="${labelX.toFixed(1)}" y="${top + plotHeight + 14}" text-anchor="middle">${escapeHtml(label.length > 18 ? `${label.slice(0, 17)}…` : label)}</text>`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
 import { atomicWriteFile, LongVidError, loadSettings, throwIfAborted } from '@longvid/core';
@@ -8,7 +8,9 @@ import { extractFrames, type FfmpegBinaries, resolveFfmpeg, writeFrameJpeg } fro
 import { computeMetrics, type EvaluationMetrics } from '../metrics';
 import { readResults, type ResultRow } from '../runner/results-file';
 import { readRunManifest, readVideoStats, RUN_FILES, safeFileName } from '../runner/runner';
-import { renderReportPage } from './report-page';
+import { questionPagePath, renderQuestionPage } from './question-page';
+import { renderReportPage, type ReportSection } from './report-page';
+import { compareSystems } from '../metrics';
 import { renderTracePage, type Thumbnail, thumbnailTimes } from './trace-page';
 
 /** Options of {@link writeReport}. */
@@ -26,6 +28,8 @@ export interface WriteReportOptions {
   settings?: Partial<Settings>;
   onProgress?: OnProgress;
   signal?: AbortSignal;
+  /** Extra sections of the report page, computed from the run's rows (see {@link ReportSection}). */
+  sections?: (rows: ResultRow[], metrics: EvaluationMetrics) => ReportSection[];
 }
 
 /** What {@link writeReport} wrote. */
@@ -36,6 +40,8 @@ export interface WrittenReport {
   metricsPath: string;
   /** Trace pages written (one per row). */
   tracePages: string[];
+  /** Side-by-side question pages written (one per question). */
+  questionPages: string[];
   /** Thumbnails referenced (written now or found from an earlier report). */
   thumbnails: number;
   metrics: EvaluationMetrics;
@@ -72,10 +78,12 @@ export function tracePagePath(row: Pick<ResultRow, 'system' | 'questionId'>): st
 
 /**
  * Writes the static HTML report of a run: `index.html` (summary, per-length table, breakdowns,
- * inline SVG charts, every question), `metrics.json` (the {@link EvaluationMetrics}), one trace
- * viewer page per (question, system) under `trace/`, and keyframe thumbnails under `thumbs/`
- * (JPEG, written with `extractFrames`/`writeFrameJpeg` from @longvid/video; a thumbnail already
- * there is reused). Pages are self-contained: no scripts, no network.
+ * inline SVG charts, every question with filters), `metrics.json` (the {@link EvaluationMetrics}),
+ * one trace viewer page per (question, system) under `trace/`, one page per question with every
+ * system side by side under `question/`, and keyframe thumbnails under `thumbs/` (JPEG, written
+ * with `extractFrames`/`writeFrameJpeg` from @longvid/video; a thumbnail already there is reused).
+ * Pages are self-contained and need no server: inline CSS, small inline scripts (filters, span
+ * players), no network; videos are linked by relative path.
  * @throws LongVidError `FILE_NOT_FOUND` when the run has no results, `BAD_INPUT` for a damaged
  *   results file, `ABORTED`.
  */
@@ -101,6 +109,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     binaries = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
   }
   const tracePages: string[] = [];
+  const thumbnailsByRow = new Map<ResultRow, Thumbnail[]>();
   const thumbnailFiles = new Set<string>();
   const missingVideos = new Set<string>();
   for (const [index, row] of rows.entries()) {
@@ -129,11 +138,47 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     }
     await atomicWriteFile(join(outDir, pagePath), renderTracePage({ row, events, thumbnails, indexHref: '../../index.html' }));
     tracePages.push(join(outDir, pagePath));
+    thumbnailsByRow.set(row, thumbnails);
   }
   onProgress?.({ stage: 'report', done: rows.length, total: rows.length });
+  const questionPages = await writeQuestionPages(outDir, rows, thumbnailsByRow);
   const indexPath = join(outDir, 'index.html');
-  await atomicWriteFile(indexPath, renderReportPage({ metrics, rows, manifest, runDir, traceHref: tracePagePath }));
+  const questionHref = (questionId: string): string => questionPagePath(questionId, safeFileName);
+  await atomicWriteFile(indexPath, renderReportPage({ metrics, rows, manifest, runDir, traceHref: tracePagePath, questionHref, sections: options.sections?.(rows, metrics) }));
   const metricsPath = join(outDir, 'metrics.json');
   await atomicWriteFile(metricsPath, `${JSON.stringify({ schemaVersion: 1, runDir, manifest: manifest ?? null, videos, metrics }, null, 2)}\n`);
-  return { indexPath, metricsPath, tracePages, thumbnails: thumbnailFiles.size, metrics, warnings };
+  return { indexPath, metricsPath, tracePages, questionPages, thumbnails: thumbnailFiles.size, metrics, warnings };
+}
+
+/** A path relative to `from` as a URL path (each segment percent-encoded, `/` separators). */
+function relativeUrl(from: string, to: string): string {
+  return relative(from, to).split(sep).map(encodeURIComponent).join('/');
+}
+
+/**
+ * Writes one side-by-side page per question (`question/<id>.html`): the video is linked relative to
+ * the page when its file is there, and the trace pages' thumbnails are reused for the spans.
+ */
+async function writeQuestionPages(outDir: string, rows: ResultRow[], thumbnailsByRow: ReadonlyMap<ResultRow, Thumbnail[]>): Promise<string[]> {
+  const systems = [...new Set(rows.map((row) => row.system))].sort(compareSystems);
+  const pages: string[] = [];
+  for (const questionId of new Set(rows.map((row) => row.questionId))) {
+    const own = rows.filter((row) => row.questionId === questionId).sort((a, b) => compareSystems(a.system, b.system));
+    const pagePath = questionPagePath(questionId, safeFileName);
+    const pageDir = join(outDir, 'question');
+    const videoPath = own[0].videoPath;
+    // Trace-page thumbnails are referenced as ../../thumbs/<name>; the question page sits one level up.
+    const thumbnails = new Map(own.map((row) => [row.system, (thumbnailsByRow.get(row) ?? []).map((t) => ({ ...t, src: t.src.replace(/^\.\.\/\.\.\//, '../') }))]));
+    const html = renderQuestionPage({
+      rows: own,
+      systems,
+      traceHref: (row) => `../${tracePagePath(row)}`,
+      indexHref: '../index.html',
+      videoSrc: existsSync(videoPath) ? relativeUrl(pageDir, videoPath) : undefined,
+      thumbnails,
+    });
+    await atomicWriteFile(join(outDir, pagePath), html);
+    pages.push(join(outDir, pagePath));
+  }
+  return pages;
 }
