@@ -169,7 +169,7 @@ describe('question page', () => {
     expect(readFileSync(path, 'utf8')).toContain('dev_long.mp4#t=50.00,56.00');
     const { page, problems } = await openReportPage(browser, path);
     const player = page.locator('.system-answer[data-system="agent"] .span-player');
-    await page.waitForFunction(() => [...document.querySelectorAll('.span-player')].every((p) => (p as HTMLElement).dataset.state));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.span-player')).every((p) => (p as HTMLElement).dataset.state));
     expect(await player.getAttribute('data-state')).toBe('playable');
     expect(await player.locator('video').evaluate((video) => (video as HTMLVideoElement).currentTime)).toBeCloseTo(50, 0);
     expect(await player.locator('.fallback').isHidden()).toBe(true);
@@ -183,7 +183,7 @@ describe('question page', () => {
     const path = report.questionPages.find((p) => p.endsWith('/q3.html'))!;
     const { page } = await openReportPage(browser, path);
     const player = page.locator('.system-answer[data-system="agent"] .span-player');
-    await page.waitForFunction(() => [...document.querySelectorAll('.span-player')].every((p) => (p as HTMLElement).dataset.state));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.span-player')).every((p) => (p as HTMLElement).dataset.state));
     expect(await player.getAttribute('data-state')).toBe('fallback');
     expect(await player.locator('video').isHidden()).toBe(true);
     const image = player.locator('.fallback img');
