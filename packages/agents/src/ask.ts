@@ -126,7 +126,7 @@ function online(settings: Settings, options: IngestVideoOptions): Online | undef
     chatModel,
     observerChatModel,
     observerModelName,
-    transport: { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, ...options.transport, limiter: new ConcurrencyLimiter(settings.concurrency) },
+    transport: { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, structuredOutput: settings.structuredOutput, ...options.transport, limiter: new ConcurrencyLimiter(settings.concurrency) },
     callCache: options.callCache === false ? undefined : new ModelCallCache(join(settings.cacheDir, 'model-calls')),
   };
 }

@@ -1,6 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
-import { LongVidError, throwIfAborted } from '@longvid/core';
+import { LongVidError, throwIfAborted, type StructuredOutputMode } from '@longvid/core';
 
 /**
  * Limits how many model calls are in flight at once (a counting semaphore, first come first
@@ -124,6 +124,8 @@ export interface TransportOptions {
   baseDelayMs?: number;
   /** Longest backoff delay, milliseconds (default 8000); a `Retry-After` header wins up to 30 s. */
   maxDelayMs?: number;
+  /** How structured replies are asked of this endpoint (setting `structuredOutput`; default `prompt` here). See `invokeStructured`. */
+  structuredOutput?: StructuredOutputMode;
 }
 
 /** Why an attempt failed, for the retry decision. */
@@ -171,12 +173,13 @@ export interface TransportResult {
 /**
  * Calls a chat model with a per-attempt timeout, retrying 429s, 5xx replies and timeouts with
  * exponential backoff (honouring `Retry-After`), holding a slot of the shared limiter during each
- * attempt, and aborting everything when `signal` aborts.
+ * attempt, and aborting everything when `signal` aborts. `callOptions` go to the model's
+ * `invoke` with each attempt (e.g. `response_format`).
  * @throws LongVidError `ABORTED` when `signal` aborts; `ENDPOINT_ERROR` naming `LONGVID_TIMEOUT_MS`
  *   when every attempt timed out; otherwise the last error of the client as is (the caller maps it
  *   with `endpointError`), with `attempts` set on it.
  */
-export async function invokeWithRetries(model: BaseChatModel, messages: BaseMessage[], options: TransportOptions & { signal?: AbortSignal; endpoint?: string } = {}): Promise<TransportResult> {
+export async function invokeWithRetries(model: BaseChatModel, messages: BaseMessage[], options: TransportOptions & { signal?: AbortSignal; endpoint?: string; callOptions?: Record<string, unknown> } = {}): Promise<TransportResult> {
   const maxRetries = options.maxRetries ?? 2;
   const timeoutMs = options.timeoutMs ?? 60000;
   const baseDelay = options.baseDelayMs ?? 500;
@@ -195,7 +198,7 @@ export async function invokeWithRetries(model: BaseChatModel, messages: BaseMess
     }, timeoutMs);
     let failure: unknown;
     try {
-      const reply = (await model.invoke(messages, { signal: controller.signal })) as AIMessage;
+      const reply = (await model.invoke(messages, { ...options.callOptions, signal: controller.signal })) as AIMessage;
       return { reply, attempts: attempt + 1 };
     } catch (error) {
       failure = error;

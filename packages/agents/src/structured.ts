@@ -1,8 +1,8 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
-import type { ModelCall, ModelCallRole, Span } from '@longvid/core';
+import type { ModelCall, ModelCallRole, Span, StructuredOutputMode } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ModelCallCache } from './model-call-cache';
 import { invokeWithRetries, type TransportOptions } from './model-transport';
 
@@ -55,6 +55,44 @@ export function extractJson(text: string): unknown {
   const end = body.lastIndexOf('}');
   if (start < 0 || end <= start) throw new SyntaxError('no JSON object in the reply');
   return JSON.parse(body.slice(start, end + 1));
+}
+
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/** The JSON schema of a zod schema (zod's `toJSONSchema`; parts JSON Schema cannot say, such as refinements, are left open). */
+export function replyJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    const { $schema: _, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'output' }) as Record<string, unknown>;
+    json = rest;
+    jsonSchemas.set(schema, json);
+  }
+  return json;
+}
+
+/**
+ * The `response_format` a mode sends (OpenAI chat completions; vLLM turns `json_schema` into
+ * guided decoding): `json_schema` (and `auto`) → `{type: "json_schema", json_schema: {name:
+ * "reply", schema, strict: false}}`, `json_object` → `{type: "json_object"}`, `prompt` → none.
+ */
+export function responseFormatFor(mode: StructuredOutputMode, schema: z.ZodType): Record<string, unknown> | undefined {
+  if (mode === 'prompt') return undefined;
+  if (mode === 'json_object') return { type: 'json_object' };
+  return { type: 'json_schema', json_schema: { name: 'reply', schema: replyJsonSchema(schema), strict: false } };
+}
+
+/** Endpoint + model pairs whose server rejected `response_format`: in `auto` mode they are asked in the prompt only. */
+const rejectsResponseFormat = new Set<string>();
+
+/** Whether `auto` mode has learnt that this endpoint and model reject `response_format` (this process). */
+export function responseFormatRejected(endpoint: string | undefined, model: string): boolean {
+  return rejectsResponseFormat.has(`${endpoint ?? ''}\u0000${model}`);
+}
+
+/** Whether a failed request reads as the server refusing `response_format` (HTTP 400, 415, 422 or 501). */
+function rejectsFormat(error: unknown): boolean {
+  const status = (error as { status?: unknown })?.status;
+  return status === 400 || status === 415 || status === 422 || status === 501;
 }
 
 function callBase(description: CallDescription): Pick<ModelCall, 'role' | 'model' | 'span' | 'round'> {
@@ -115,7 +153,10 @@ export function endpointError(error: unknown, endpoint = 'the endpoint'): LongVi
 /**
  * Calls a chat model and parses its reply as JSON validated by `schema` (zod). On a malformed
  * reply (not JSON, or failing the schema) it tells the model what was wrong and asks again, up
- * to `maxRetries` more times. Each request goes through {@link invokeWithRetries} (per-attempt
+ * to `maxRetries` more times. With `transport.structuredOutput` set, the request also carries a
+ * `response_format` ({@link responseFormatFor}); in `auto` mode a server that rejects it (HTTP
+ * 400/415/422/501) is asked again once without it, and, when that works, the endpoint and model
+ * are remembered so later calls skip `response_format` ({@link responseFormatRejected}). Each request goes through {@link invokeWithRetries} (per-attempt
  * timeout, retries with backoff on 429/5xx/timeouts, the shared concurrency limit, `signal`).
  * With `cache`, a call answered before is returned from disk and makes no request; with `call`,
  * one {@link ModelCall} record (frames sent, tokens from the API's `usage`, latency, attempts)
@@ -139,6 +180,11 @@ export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMe
     }
   }
   const conversation = [...messages];
+  const mode = options.transport?.structuredOutput ?? 'prompt';
+  const modelName = description?.model ?? String((model as { model?: unknown }).model ?? '');
+  const formatKey = `${options.endpoint ?? ''}\u0000${modelName}`;
+  let responseFormat = mode === 'auto' && rejectsResponseFormat.has(formatKey) ? undefined : responseFormatFor(mode, schema);
+  let fellBack = false;
   let lastReply = '';
   let lastProblem = '';
   const spent = { requests: 0, inputTokens: 0, outputTokens: 0 };
@@ -155,11 +201,24 @@ export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMe
   for (let attempt = 0; attempt <= maxRetries; attempt += 1) {
     let reply: AIMessage;
     try {
-      const result = await invokeWithRetries(model, conversation, { ...options.transport, signal: options.signal, endpoint: options.endpoint });
+      const result = await invokeWithRetries(model, conversation, { ...options.transport, signal: options.signal, endpoint: options.endpoint, ...(responseFormat ? { callOptions: { response_format: responseFormat } } : {}) });
       reply = result.reply;
       spent.requests += result.attempts;
     } catch (error) {
       spent.requests += (error as { attempts?: number })?.attempts ?? (LongVidError.is(error) && typeof error.details.attempts === 'number' ? error.details.attempts : 1);
+      if (responseFormat && mode === 'auto' && !fellBack && rejectsFormat(error)) {
+        // Fall back once to prompt-and-validate; this attempt does not count as a malformed reply.
+        fellBack = true;
+        responseFormat = undefined;
+        attempt -= 1;
+        continue;
+      }
+      if (responseFormat && (error as Error)?.name === 'SyntaxError') {
+        // The client parses a json_schema reply itself: a reply that is not JSON throws there.
+        lastProblem = (error as Error).message;
+        conversation.push(new HumanMessage(`Your reply could not be used (${lastProblem}). Reply again with only the JSON object described above.`));
+        continue;
+      }
       const failed = record();
       if (failed && description?.onCall) description.onCall(failed);
       throw endpointError(error, options.endpoint);
@@ -174,6 +233,7 @@ export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMe
     try {
       const parsed = schema.safeParse(extractJson(lastReply));
       if (parsed.success) {
+        if (fellBack) rejectsResponseFormat.add(formatKey);
         const done = record();
         if (options.cache && cacheKey) {
           await options.cache.store.set(cacheKey, parsed.data, { inputTokens: spent.inputTokens, outputTokens: spent.outputTokens, framesSent: done?.framesSent ?? 0, latencySeconds: (performance.now() - started) / 1000 });

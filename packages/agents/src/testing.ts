@@ -32,6 +32,29 @@ export type ScriptedReply = string | { status: number; body?: unknown; headers?:
 /** Decides the reply to each request; `index` counts requests from 0. */
 export type ChatScript = (request: RecordedChatRequest, index: number) => ScriptedReply;
 
+/** Options of {@link startScriptedOpenAIServer}. */
+export interface ScriptedServerOptions {
+  /**
+   * What the server does with a request's `response_format`: `accept` (default) checks its shape
+   * (`json_object`, or `json_schema` with a `name` and an object `schema`) and answers 400 when it
+   * is malformed; `reject` answers every request that carries one with HTTP 400, as a server
+   * without structured-output support does.
+   */
+  responseFormat?: 'accept' | 'reject';
+}
+
+/** Why the scripted server refuses a `response_format` in `accept` mode, or undefined when it is well formed. */
+function responseFormatProblem(format: unknown): string | undefined {
+  const value = format as { type?: unknown; json_schema?: { name?: unknown; schema?: unknown } } | null;
+  if (!value || typeof value !== 'object') return 'response_format must be an object';
+  if (value.type === 'json_object' || value.type === 'text') return undefined;
+  if (value.type !== 'json_schema') return `response_format.type ${JSON.stringify(value.type)} is not supported`;
+  if (typeof value.json_schema?.name !== 'string' || !value.json_schema.name) return 'response_format.json_schema.name is required';
+  const schema = value.json_schema.schema as { type?: unknown } | undefined;
+  if (!schema || typeof schema !== 'object' || schema.type !== 'object') return 'response_format.json_schema.schema must be a JSON schema of an object';
+  return undefined;
+}
+
 /** A running scripted server. */
 export interface ScriptedOpenAIServer {
   /** Base URL to give the client, ending in `/v1`. */
@@ -134,9 +157,11 @@ export function scriptedPromptTokens(request: RecordedChatRequest): number {
  * script, in the OpenAI chat-completions response format with `usage` token counts (prompt
  * tokens from {@link scriptedPromptTokens}, completion tokens = characters/4 of the reply).
  * Scripted HTTP errors are sent with their status, body and headers; delayed replies are sent
- * after the delay (unless the client gave up first).
+ * after the delay (unless the client gave up first). A request's `response_format` is checked or
+ * rejected as {@link ScriptedServerOptions.responseFormat} says (before the script runs; a
+ * rejected request is still recorded).
  */
-export async function startScriptedOpenAIServer(script: ChatScript): Promise<ScriptedOpenAIServer> {
+export async function startScriptedOpenAIServer(script: ChatScript, options: ScriptedServerOptions = {}): Promise<ScriptedOpenAIServer> {
   const requests: RecordedChatRequest[] = [];
   const began = Date.now();
   let inFlight = 0;
@@ -162,10 +187,16 @@ export async function startScriptedOpenAIServer(script: ChatScript): Promise<Scr
       };
       res.on('close', finish);
       let reply: ScriptedReply;
-      try {
-        reply = script(recorded, index);
-      } catch (error) {
-        reply = { status: 500, body: { error: { message: `script failed: ${(error as Error).message}` } } };
+      const format = recorded.body.response_format;
+      const formatProblem = format === undefined ? undefined : options.responseFormat === 'reject' ? 'response_format is not supported by this server' : responseFormatProblem(format);
+      if (formatProblem) {
+        reply = { status: 400, body: { error: { message: formatProblem, type: 'invalid_request_error', param: 'response_format' } } };
+      } else {
+        try {
+          reply = script(recorded, index);
+        } catch (error) {
+          reply = { status: 500, body: { error: { message: `script failed: ${(error as Error).message}` } } };
+        }
       }
       const send = (content: string): void => {
         finish();

@@ -110,7 +110,7 @@ export async function askUniform(videoPath: string, question: string, options: U
     .refine((r) => r.choiceIndex === undefined || r.choiceIndex === null || (r.choiceIndex >= 0 && r.choiceIndex < count), { message: `choiceIndex must be between 0 and ${Math.max(0, count - 1)}`, path: ['choiceIndex'] })
     .refine((r) => (count > 0 ? r.choiceIndex !== undefined && r.choiceIndex !== null : r.answer.trim() !== ''), { message: count > 0 ? 'choose an option (choiceIndex)' : 'give an answer', path: [count > 0 ? 'choiceIndex' : 'answer'] });
   const system = renderPrompt(BASELINE_PROMPT, {});
-  const transport: TransportOptions = { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, ...options.transport, limiter: new ConcurrencyLimiter(settings.concurrency) };
+  const transport: TransportOptions = { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, structuredOutput: settings.structuredOutput, ...options.transport, limiter: new ConcurrencyLimiter(settings.concurrency) };
   const reply = await invokeStructured(model, [new SystemMessage(system), new HumanMessage({ content })], schema, {
     maxRetries: settings.maxRetries,
     signal: options.signal,

@@ -38,6 +38,20 @@ describe('loadSettings', () => {
     expect(e.hint).toContain('LONGVID_BASE_URL');
   });
 
+  it('reads structuredOutput (default auto) and names LONGVID_STRUCTURED_OUTPUT for a mode it does not know', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'longvid-settings-'));
+    expect(loadSettings({ cwd, env: {} }).settings.structuredOutput).toBe('auto');
+    expect(loadSettings({ cwd, env: { LONGVID_STRUCTURED_OUTPUT: 'json_object' } }).settings.structuredOutput).toBe('json_object');
+    let error: unknown;
+    try {
+      loadSettings({ cwd, env: { LONGVID_STRUCTURED_OUTPUT: 'grammar' } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(LongVidError.is(error) && error.code).toBe('BAD_SETTING');
+    expect((error as LongVidError).hint).toContain('LONGVID_STRUCTURED_OUTPUT');
+  });
+
   it('reports a config file that is not JSON', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'longvid-settings-'));
     writeFileSync(join(cwd, 'longvid.config.json'), '{ nope');

@@ -5,8 +5,8 @@
 export type { Span, VideoInfo, Clip, Box, ObservationKind, Observation, Evidence, ObserverTool, Resolution, PlanStep, Plan, Reflection, Answer, ModelCall, ModelCallRole } from './types';
 export { LongVidError, throwIfAborted } from './errors';
 export type { LongVidErrorCode, LongVidErrorOptions } from './errors';
-export { loadSettings, describeSource, SETTING_ENV_NAMES } from './settings';
-export type { Settings, SettingSource, LoadSettingsOptions } from './settings';
+export { loadSettings, describeSource, SETTING_ENV_NAMES, STRUCTURED_OUTPUT_MODES } from './settings';
+export type { Settings, SettingSource, LoadSettingsOptions, StructuredOutputMode } from './settings';
 export type { ProgressEvent, OnProgress } from './progress';
 export { Budget } from './budget';
 export type { BudgetLimits } from './budget';

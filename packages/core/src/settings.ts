@@ -25,6 +25,15 @@ export interface Settings {
   timeoutMs: number;
   /** Retries on malformed replies and transient endpoint errors. Env `LONGVID_MAX_RETRIES`. Default 2. */
   maxRetries: number;
+  /**
+   * How structured replies (plans, reflections, observations, captions) are asked for.
+   * `json_schema`: `response_format` with the reply's JSON schema (OpenAI structured outputs, vLLM
+   * guided decoding); `json_object`: `response_format: {type: "json_object"}` (JSON mode);
+   * `prompt`: the instructions in the prompt only, then validate and re-ask; `auto`: `json_schema`,
+   * falling back to `prompt` once the server rejects it (remembered per endpoint and model).
+   * Env `LONGVID_STRUCTURED_OUTPUT`. Default `auto`.
+   */
+  structuredOutput: StructuredOutputMode;
   /** Maximum plan–observe–reflect rounds per question. Env `LONGVID_MAX_ROUNDS`. Default 3. */
   maxRounds: number;
   /** Maximum frames the observer may look at per question. Env `LONGVID_MAX_FRAMES`. Default 96. */
@@ -74,6 +83,12 @@ export interface Settings {
   transcriptionModel?: string;
 }
 
+/** The modes of {@link Settings.structuredOutput}. */
+export const STRUCTURED_OUTPUT_MODES = ['auto', 'json_schema', 'json_object', 'prompt'] as const;
+
+/** One of {@link STRUCTURED_OUTPUT_MODES}. */
+export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
+
 /** Where a settings value came from, for `longvid --help` and error messages. */
 export type SettingSource = 'option' | 'env' | 'config' | 'default';
 
@@ -86,6 +101,7 @@ const ENV_NAMES: Record<keyof Settings, string[]> = {
   model: ['LONGVID_MODEL'],
   timeoutMs: ['LONGVID_TIMEOUT_MS'],
   maxRetries: ['LONGVID_MAX_RETRIES'],
+  structuredOutput: ['LONGVID_STRUCTURED_OUTPUT'],
   maxRounds: ['LONGVID_MAX_ROUNDS'],
   maxFrames: ['LONGVID_MAX_FRAMES'],
   ingestFps: ['LONGVID_INGEST_FPS'],
@@ -124,6 +140,7 @@ const settingsSchema = z.object({
   model: z.string().min(1),
   timeoutMs: positiveInt,
   maxRetries: z.coerce.number().int().min(0).max(10),
+  structuredOutput: z.enum(STRUCTURED_OUTPUT_MODES),
   maxRounds: positiveInt.max(20),
   maxFrames: positiveInt,
   ingestFps: positive.max(30),
@@ -150,6 +167,7 @@ const DEFAULTS = {
   model: 'gpt-4o-mini',
   timeoutMs: 60000,
   maxRetries: 2,
+  structuredOutput: 'auto',
   maxRounds: 3,
   maxFrames: 96,
   ingestFps: 0.5,
