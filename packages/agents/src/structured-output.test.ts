@@ -77,6 +77,16 @@ describe('structured output with response_format', () => {
     expect(responseFormatRejected(endpoint.baseUrl, 'model-c')).toBe(false);
   });
 
+  it('re-asks when a json_schema reply is not JSON (the client parses it and throws)', async () => {
+    const endpoint = await startScriptedOpenAIServer((_, index) => (index === 0 ? 'The locker is 318.' : reply));
+    servers.push(endpoint);
+    const chat = createChatModel({ baseUrl: endpoint.baseUrl, model: 'model-d', apiKey: 'k', timeoutMs: 2000, maxRetries: 0 });
+    const value = await invokeStructured(chat, [new HumanMessage('Which locker?')], schema, { endpoint: endpoint.baseUrl, transport: { structuredOutput: 'json_schema', maxRetries: 0 }, maxRetries: 1 });
+    expect(value.answer).toBe('318');
+    expect(endpoint.requests).toHaveLength(2);
+    expect(JSON.stringify(endpoint.requests[1].body.messages)).toContain('could not be used');
+  });
+
   it('the scripted server refuses a malformed response_format in accept mode', async () => {
     const endpoint = await server('accept');
     const response = await fetch(`${endpoint.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [], response_format: { type: 'json_schema', json_schema: { schema: { type: 'object' } } } }) });
