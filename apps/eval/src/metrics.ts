@@ -41,9 +41,28 @@ export interface CostMetrics {
   wallSeconds: Distribution;
 }
 
+/** How one system did on open-ended questions (reported apart from accuracy). */
+export interface OpenEndedMetrics {
+  /** Open-ended rows of the system. */
+  questions: number;
+  /** Mean token F1 against the references, in `[0, 1]`. */
+  meanTokenF1: number;
+  /** Mean ROUGE-L F-measure, in `[0, 1]`. */
+  meanRougeL: number;
+  /** Rows an LLM judge scored. */
+  judged: number;
+  /** Mean judge total over judged rows, out of {@link OpenEndedMetrics.judgeMax} (null when none was judged). */
+  meanJudgeTotal: number | null;
+  /** What a judge total is out of (10 for the MLVU rubrics). */
+  judgeMax: number;
+  /** Per rubric (e.g. `mlvu-sub-scene`): questions, mean judge total, mean of each judge score. */
+  byRubric: Record<string, { questions: number; judged: number; meanJudgeTotal: number | null; meanScores: Record<string, number> }>;
+}
+
 /** Metrics of one system. */
 export interface SystemMetrics {
   system: string;
+  /** Accuracy over the questions that have a right answer (multiple choice and short answers); open-ended rows are in {@link SystemMetrics.openEnded}. */
   overall: AccuracyCell;
   byCategory: Record<string, AccuracyCell>;
   byDurationGroup: Record<string, AccuracyCell>;
@@ -55,6 +74,8 @@ export interface SystemMetrics {
   cost: CostMetrics;
   /** Frames observed per question, per duration group. */
   framesObservedByDurationGroup: Record<string, Distribution>;
+  /** Open-ended questions (graded by token F1 / ROUGE-L and an LLM judge); null when the run has none. */
+  openEnded: OpenEndedMetrics | null;
 }
 
 /** Per duration group: the videos and their frames at ingestion. */
@@ -138,7 +159,8 @@ function cells(groups: Map<string, ResultRow[]>): Record<string, AccuracyCell> {
  */
 export function computeMetrics(rows: ResultRow[], videos: Record<string, VideoStats> = {}): EvaluationMetrics {
   const systems = [...new Set(rows.map((row) => row.system))].sort(compareSystems).map((system): SystemMetrics => {
-    const own = rows.filter((row) => row.system === system);
+    const all = rows.filter((row) => row.system === system);
+    const own = all.filter((row) => !row.openEnded);
     const withTruth = own.filter((row) => row.groundTruthSpans.length > 0);
     const byDuration = groupBy(own, (row) => row.durationGroup);
     return {
@@ -155,14 +177,15 @@ export function computeMetrics(rows: ResultRow[], videos: Record<string, VideoSt
         meanTemporalIoU: withTruth.length ? withTruth.reduce((sum, row) => sum + (row.temporalIoU ?? 0), 0) / withTruth.length : null,
       },
       cost: {
-        rounds: distribution(own.map((row) => row.cost.rounds)),
-        framesObserved: distribution(own.map((row) => row.cost.framesObserved)),
-        llmCalls: distribution(own.map((row) => row.cost.llmCalls)),
-        inputTokens: distribution(own.map((row) => row.cost.inputTokens)),
-        outputTokens: distribution(own.map((row) => row.cost.outputTokens)),
-        wallSeconds: distribution(own.map((row) => row.cost.wallSeconds)),
+        rounds: distribution(all.map((row) => row.cost.rounds)),
+        framesObserved: distribution(all.map((row) => row.cost.framesObserved)),
+        llmCalls: distribution(all.map((row) => row.cost.llmCalls)),
+        inputTokens: distribution(all.map((row) => row.cost.inputTokens)),
+        outputTokens: distribution(all.map((row) => row.cost.outputTokens)),
+        wallSeconds: distribution(all.map((row) => row.cost.wallSeconds)),
       },
       framesObservedByDurationGroup: Object.fromEntries([...byDuration.keys()].sort(compareLabels).map((group) => [group, distribution(byDuration.get(group)!.map((row) => row.cost.framesObserved))])),
+      openEnded: openEndedMetrics(all.filter((row) => row.openEnded)),
     };
   });
   const videoGroups = new Map<string, Set<string>>();
@@ -182,6 +205,36 @@ export function computeMetrics(rows: ResultRow[], videos: Record<string, VideoSt
     };
   });
   return { questions: new Set(rows.map((row) => row.questionId)).size, systems, durationGroups };
+}
+
+const mean = (values: number[]): number => (values.length ? values.reduce((sum, v) => sum + v, 0) / values.length : 0);
+
+/** Open-ended metrics of one system's open-ended rows (null for none). */
+function openEndedMetrics(rows: ResultRow[]): OpenEndedMetrics | null {
+  if (rows.length === 0) return null;
+  const grades = rows.map((row) => row.openEnded!);
+  const judged = grades.filter((grade) => grade.judge);
+  const byRubric: OpenEndedMetrics['byRubric'] = {};
+  for (const rubric of [...new Set(grades.map((grade) => grade.rubric))].sort()) {
+    const own = grades.filter((grade) => grade.rubric === rubric);
+    const ownJudged = own.filter((grade) => grade.judge);
+    const keys = [...new Set(ownJudged.flatMap((grade) => Object.keys(grade.judge!.scores)))];
+    byRubric[rubric] = {
+      questions: own.length,
+      judged: ownJudged.length,
+      meanJudgeTotal: ownJudged.length ? mean(ownJudged.map((grade) => grade.judge!.total)) : null,
+      meanScores: Object.fromEntries(keys.map((key) => [key, mean(ownJudged.map((grade) => grade.judge!.scores[key] ?? 0))])),
+    };
+  }
+  return {
+    questions: rows.length,
+    meanTokenF1: mean(grades.map((grade) => grade.tokenF1)),
+    meanRougeL: mean(grades.map((grade) => grade.rougeL)),
+    judged: judged.length,
+    meanJudgeTotal: judged.length ? mean(judged.map((grade) => grade.judge!.total)) : null,
+    judgeMax: judged[0]?.judge?.max ?? 10,
+    byRubric,
+  };
 }
 
 /** Accuracy per needle depth (see {@link accuracyByNeedleDepth}). */

@@ -25,6 +25,10 @@ export const spanSchema = z
  * - `spans`: ground-truth evidence spans, seconds (for evidence hit rate and temporal IoU).
  * - `subtitles`: subtitle sidecar (`.srt`, `.vtt`, or LongVideoBench `.json`), relative to the
  *   videos directory (or absolute).
+ * - `openEnded`: a free-form question (no `choices`) graded against its reference `answer` by
+ *   token F1 / ROUGE-L, and by an LLM judge with this `rubric` when an endpoint is set (see
+ *   `OPEN_ENDED_RUBRICS`); `scoringPoints` are the facts the `mlvu-sub-scene` judge checks. Such
+ *   questions are reported apart from accuracy.
  * - `source`: the benchmark the question comes from; `metadata`: anything else, kept as is.
  * Unknown top-level keys are rejected (typos would otherwise be ignored silently).
  */
@@ -44,11 +48,13 @@ export const evalQuestionSchema = z
     durationSeconds: z.number().positive().optional(),
     spans: z.array(spanSchema).optional(),
     subtitles: z.string().min(1).optional(),
+    openEnded: z.object({ rubric: z.enum(['mlvu-sub-scene', 'mlvu-summary']), scoringPoints: z.array(z.string().min(1)).min(1).optional() }).strict().optional(),
     source: z.string().min(1).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .superRefine((question, context) => {
+    if (question.openEnded && question.choices) context.addIssue({ code: 'custom', path: ['openEnded'], message: 'an open-ended question has no choices' });
     if (question.choices === undefined && question.answerIndex === undefined) return;
     if (question.choices === undefined || question.answerIndex === undefined) {
       context.addIssue({ code: 'custom', path: [question.choices ? 'answerIndex' : 'choices'], message: 'choices and answerIndex go together: give both for multiple choice, or neither' });

@@ -59,6 +59,10 @@ export function formatMetrics(metrics: EvaluationMetrics): string {
         ` · parse failures ${s.overall.parseFailures} · errors ${s.overall.errors} · timeouts ${s.overall.timeouts}` +
         ` · evidence hit ${percent(s.evidence.hitRate)} · frames/question ${s.cost.framesObserved.mean.toFixed(1)} · ${s.cost.wallSeconds.mean.toFixed(1)} s/question`,
     );
+    if (s.openEnded) {
+      const open = s.openEnded;
+      lines.push(`  ${''.padEnd(12)} open-ended ${open.questions} (not in accuracy): token F1 ${open.meanTokenF1.toFixed(3)} · ROUGE-L ${open.meanRougeL.toFixed(3)} · judge ${open.meanJudgeTotal === null ? 'not run (offline)' : `${open.meanJudgeTotal.toFixed(2)}/${open.judgeMax} over ${open.judged}`}`);
+    }
   }
   if (metrics.durationGroups.length > 1 || metrics.durationGroups.some((g) => g.framesAtIngestion > 0)) {
     for (const group of metrics.durationGroups) {

@@ -7,7 +7,8 @@ import { readAnnotationRows } from './read-rows';
  * An MLVU row (`data/1_plotQA.json` … `data/9_summary.json` of JUNJIE99/MLVU): `video` (file
  * name), `duration` (seconds), `question`, `answer`, `question_type`; multiple-choice tasks 1–7
  * add `candidates` (the answer is the text of one of them), the open-ended tasks 8 (`sub_scene`)
- * and 9 (`summary`) have none (task 8 adds `scoring_points`, the facts its judge checks).
+ * and 9 (`summary`) have none (task 8 adds `scoring_points`, the facts its judge checks); they load
+ * as open-ended questions with the `mlvu-sub-scene` (scoring points) or `mlvu-summary` rubric.
  * Texts may be empty: the released files have such rows and MLVU's scorer keeps them.
  */
 export const mlvuRowSchema = z.object({
@@ -54,7 +55,14 @@ export function mlvuConverter(fileStem: string): RowConverter<z.infer<typeof mlv
         if (!raw.answer.trim()) return [{ unanswerable: { id, message: 'the reference answer of this open-ended question is empty' } }];
         return [
           {
-            question: { ...common, answer: raw.answer.trim(), ...(raw.scoring_points?.length ? { metadata: { scoringPoints: raw.scoring_points } } : {}) },
+            question: {
+              ...common,
+              answer: raw.answer.trim(),
+              openEnded: {
+                rubric: raw.scoring_points?.length ? 'mlvu-sub-scene' : 'mlvu-summary',
+                ...(raw.scoring_points?.length ? { scoringPoints: raw.scoring_points.filter((point) => point.trim()) } : {}),
+              },
+            },
             videoCandidates: [raw.video],
           },
         ];

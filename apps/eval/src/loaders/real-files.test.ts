@@ -114,11 +114,13 @@ describe('MLVU task files as released, without skip-malformed', () => {
     const subScene = await loadBenchmark('mlvu', annotation('mlvu_8_sub_scene.json'), { videosDir: join(videos, 'mlvu') });
     expect(subScene.questions.map((q) => q.video)).toEqual(['subPlot_new_all_126.mp4']);
     expect(subScene.questions[0]).toMatchObject({ taskType: 'subPlot', durationGroup: '>60m' });
-    expect(subScene.questions[0].metadata?.scoringPoints).toHaveLength(3);
+    expect(subScene.questions[0].openEnded).toEqual({ rubric: 'mlvu-sub-scene', scoringPoints: expect.arrayContaining(['The man leads the football players with a swagger']) });
+    expect(subScene.questions[0].openEnded?.scoringPoints).toHaveLength(3);
     const summary = await loadBenchmark('mlvu', annotation('mlvu_9_summary.json'), { videosDir: join(videos, 'mlvu') });
     // Row 102 is about movie101_66.mp4, the plotQA video linked above (videos are found by name anywhere below).
     expect(summary.questions.map((q) => q.id)).toEqual(['mlvu_9_summary-1', 'mlvu_9_summary-102']);
     expect(summary.questions[0].answer).toMatch(/^The video starts with waves/);
+    expect(summary.questions[0].openEnded).toEqual({ rubric: 'mlvu-summary' });
   });
 });
 

@@ -24,7 +24,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .meta{color:#57606a;font-size:13px}table{border-collapse:collapse;font-size:13px;margin:6px 0}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.right{color:#1a7f37;font-weight:600}.wrong{color:#cf222e;font-weight:600}
-.unparsed{color:#9a6700;font-weight:600}.failed{color:#6e7781;font-weight:600}svg{font-family:inherit;font-size:11px}
+.unparsed{color:#9a6700;font-weight:600}.graded{color:#0969da;font-weight:600}.failed{color:#6e7781;font-weight:600}svg{font-family:inherit;font-size:11px}
 .charts{display:flex;flex-wrap:wrap;gap:20px}.chart{border:1px solid #d0d7de;border-radius:6px;padding:8px}
 .chart h3{font-size:14px;margin:0 0 6px}.thumbs{display:flex;flex-wrap:wrap;gap:8px}
 .thumbs figure{margin:0;font-size:12px;color:#57606a;text-align:center}.thumbs img{display:block;border:1px solid #d0d7de;max-width:200px}

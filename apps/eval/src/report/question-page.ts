@@ -3,6 +3,7 @@ import { formatSpan, formatTimestamp } from '@longvid/core';
 import { optionLetter } from '../question';
 import type { ResultRow } from '../runner/results-file';
 import { escapeHtml, formatNumber, htmlPage } from './html';
+import { openEndedGrade } from './report-page';
 import type { Thumbnail } from './trace-page';
 
 /** Inputs of {@link renderQuestionPage}. */
@@ -44,6 +45,7 @@ export function spanPlayer(span: Span, videoSrc: string | undefined, thumbnails:
 
 function outcome(row: ResultRow): string {
   if (row.status !== 'answered') return `<span class="failed">${row.status}</span>`;
+  if (row.openEnded) return `<span class="graded">${escapeHtml(openEndedGrade(row.openEnded))}</span>`;
   if (row.parseFailure) return '<span class="unparsed">no readable answer</span>';
   return row.correct ? '<span class="right">right</span>' : '<span class="wrong">wrong</span>';
 }
@@ -93,7 +95,7 @@ export function renderQuestionPage(input: QuestionPageInput): string {
     }
     const thumbnails = input.thumbnails.get(system) ?? [];
     parts.push(
-      `<section class="system-answer" data-system="${escapeHtml(system)}" data-outcome="${row.status !== 'answered' ? row.status : row.parseFailure ? 'unparsed' : row.correct ? 'right' : 'wrong'}">` +
+      `<section class="system-answer" data-system="${escapeHtml(system)}" data-outcome="${row.status !== 'answered' ? row.status : row.openEnded ? 'graded' : row.parseFailure ? 'unparsed' : row.correct ? 'right' : 'wrong'}">` +
         `<h3>${escapeHtml(system)} · ${outcome(row)}</h3>` +
         `<p class="answer"><b>Answer:</b> ${row.predicted ? escapeHtml(choice(row.predicted.choiceIndex) + row.predicted.answer) : '–'}${row.predicted ? ` · confidence ${row.predicted.confidence.toFixed(2)}${row.predicted.sufficient ? '' : ' (evidence insufficient)'}` : ''}</p>` +
         (row.error ? `<p class="wrong">${escapeHtml(row.error.message)}</p>` : '') +

@@ -131,6 +131,19 @@ function lengthTable(metrics: EvaluationMetrics): string {
   return `<table id="by-length"><tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr>${body.join('')}</table>`;
 }
 
+/** Open-ended questions per system: token F1, ROUGE-L, and the LLM judge's mean total and scores per rubric (apart from accuracy). */
+function openEndedTable(metrics: EvaluationMetrics): string {
+  const rows = metrics.systems.flatMap((s) => {
+    const open = s.openEnded;
+    if (!open) return [];
+    const rubrics = Object.entries(open.byRubric)
+      .map(([rubric, cell]) => `${escapeHtml(rubric)}: ${cell.meanJudgeTotal === null ? 'not judged' : `${formatNumber(cell.meanJudgeTotal, 2)}/${open.judgeMax} (${Object.entries(cell.meanScores).map(([key, value]) => `${escapeHtml(key)} ${formatNumber(value, 2)}`).join(', ')})`}`)
+      .join('<br>');
+    return [`<tr data-system="${escapeHtml(s.system)}"><th>${escapeHtml(s.system)}</th><td class="num">${open.questions}</td><td class="num">${open.meanTokenF1.toFixed(3)}</td><td class="num">${open.meanRougeL.toFixed(3)}</td><td class="num">${open.judged}</td><td class="num">${open.meanJudgeTotal === null ? '–' : `${formatNumber(open.meanJudgeTotal, 2)}/${open.judgeMax}`}</td><td>${rubrics}</td></tr>`];
+  });
+  return `<table id="open-ended"><tr><th>system</th><th>questions</th><th>token F1</th><th>ROUGE-L</th><th>judged</th><th>judge total (mean)</th><th>per rubric</th></tr>${rows.join('')}</table><p class="note">Open-ended questions have no single right answer: they are graded here and left out of accuracy. The judge follows MLVU's rubrics (two 1–5 scores, total out of 10) and runs only when an endpoint is set.</p>`;
+}
+
 function breakdownTable(id: string, title: string, metrics: EvaluationMetrics, pick: (s: SystemMetrics) => Record<string, { accuracy: number; correct: number; questions: number }>): string {
   const labels = [...new Set(metrics.systems.flatMap((s) => Object.keys(pick(s))))].sort(compareLabels);
   const header = `<tr><th>${title}</th>${metrics.systems.map((s) => `<th>${escapeHtml(s.system)}</th>`).join('')}</tr>`;
@@ -141,11 +154,28 @@ function breakdownTable(id: string, title: string, metrics: EvaluationMetrics, p
   return `<table id="${id}">${header}${body.join('')}</table>`;
 }
 
+/** The grade of an open-ended row: token F1, ROUGE-L and the judge's total. */
+export function openEndedGrade(grade: NonNullable<ResultRow['openEnded']>): string {
+  return `F1 ${grade.tokenF1.toFixed(2)} · ROUGE-L ${grade.rougeL.toFixed(2)}${grade.judge ? ` · judge ${formatNumber(grade.judge.total)}/${grade.judge.max}` : ''}`;
+}
+
+/** Whether a row counts as wrong in the filters: answered (or failed) and not right; open-ended rows are graded, not wrong. */
+const isWrong = (row: ResultRow): boolean => !row.openEnded && !row.correct;
+
 function outcomeCell(system: string, row: ResultRow | undefined, href: string | undefined): string {
   if (!row) return `<td data-system-column="${escapeHtml(system)}">–</td>`;
-  const label = row.status !== 'answered' ? `<span class="failed">${row.status}</span>` : row.parseFailure ? '<span class="unparsed">unparsed</span>' : row.correct ? '<span class="right">✓</span>' : '<span class="wrong">✗</span>';
+  const label =
+    row.status !== 'answered'
+      ? `<span class="failed">${row.status}</span>`
+      : row.openEnded
+        ? `<span class="graded">${escapeHtml(openEndedGrade(row.openEnded))}</span>`
+        : row.parseFailure
+          ? '<span class="unparsed">unparsed</span>'
+          : row.correct
+            ? '<span class="right">✓</span>'
+            : '<span class="wrong">✗</span>';
   const answer = row.predicted ? `${row.predicted.choiceIndex !== undefined && row.choices ? `${optionLetter(row.predicted.choiceIndex)}. ` : ''}${row.predicted.answer}` : '';
-  return `<td data-system-column="${escapeHtml(system)}" data-outcome="${row.status !== 'answered' ? row.status : row.parseFailure ? 'unparsed' : row.correct ? 'right' : 'wrong'}">${label} ${escapeHtml(answer.length > 40 ? `${answer.slice(0, 39)}…` : answer)} ${href ? `<a class="trace-link" href="${escapeHtml(href)}">trace</a>` : ''}<span class="note"> ${row.cost.framesObserved} fr</span></td>`;
+  return `<td data-system-column="${escapeHtml(system)}" data-outcome="${row.status !== 'answered' ? row.status : row.openEnded ? 'graded' : row.parseFailure ? 'unparsed' : row.correct ? 'right' : 'wrong'}">${label} ${escapeHtml(answer.length > 40 ? `${answer.slice(0, 39)}…` : answer)} ${href ? `<a class="trace-link" href="${escapeHtml(href)}">trace</a>` : ''}<span class="note"> ${row.cost.framesObserved} fr</span></td>`;
 }
 
 /**
@@ -171,6 +201,7 @@ export function renderReportPage(input: ReportPageInput): string {
   );
   parts.push('<h2>Summary</h2>', summaryTable(metrics));
   parts.push('<p class="note">Accuracy counts every question; parse failures (no readable answer), errors and timeouts are counted apart and never scored as right. Frames observed are frames the observer looked at for the question; frames at ingestion are read once per video and shared by all its questions. Uniform baselines answer from their N frames only (memory recall hidden from their reflector).</p>');
+  if (metrics.systems.some((s) => s.openEnded)) parts.push('<h2>Open-ended answers</h2>', openEndedTable(metrics));
   parts.push('<h2>By video length</h2>', lengthTable(metrics));
 
   // Charts.
@@ -219,7 +250,7 @@ export function renderReportPage(input: ReportPageInput): string {
   const body = questionIds.map((id) => {
     const first = rows.find((row) => row.questionId === id)!;
     const expected = `${first.expected.answerIndex !== undefined ? `${optionLetter(first.expected.answerIndex)}. ` : ''}${first.expected.answer}`;
-    const wrongSystems = systems.filter((system) => bySystem.has(`${system}\u0000${id}`) && !bySystem.get(`${system}\u0000${id}`)!.correct);
+    const wrongSystems = systems.filter((system) => bySystem.has(`${system}\u0000${id}`) && isWrong(bySystem.get(`${system}\u0000${id}`)!));
     const idCell = input.questionHref ? `<a class="question-link" href="${escapeHtml(input.questionHref(id))}"><code>${escapeHtml(id)}</code></a>` : `<code>${escapeHtml(id)}</code>`;
     return `<tr data-question="${escapeHtml(id)}" data-category="${escapeHtml(first.category ?? '')}" data-length="${escapeHtml(first.durationGroup ?? '')}" data-wrong="${escapeHtml(wrongSystems.join(' '))}"><td>${idCell}</td><td>${escapeHtml(first.durationGroup ?? '')}</td><td>${escapeHtml(first.category ?? '')}</td><td>${escapeHtml(first.question)}</td><td>${escapeHtml(expected)}</td>${systems
       .map((system) => {

@@ -36,6 +36,20 @@ export const resultRowSchema = z.object({
   correct: z.boolean(),
   /** No answer could be read (counted apart, never scored as right). */
   parseFailure: z.boolean(),
+  /**
+   * For an open-ended question (graded, not right or wrong; kept out of accuracy): token F1 and
+   * ROUGE-L against the reference, and the LLM judge's scores when an endpoint was set (null
+   * offline; `judgeError` when the judge failed).
+   */
+  openEnded: z
+    .object({
+      rubric: z.string(),
+      tokenF1: z.number(),
+      rougeL: z.number(),
+      judge: z.object({ scores: z.record(z.string(), z.number()), total: z.number(), max: z.number(), rationale: z.string(), model: z.string() }).nullable(),
+      judgeError: z.string().optional(),
+    })
+    .optional(),
   /** The evidence the answer cites. */
   evidence: z.array(z.object({ id: z.string(), span: spanSchema, text: z.string(), tool: z.string(), kind: z.string(), round: z.number().int(), confidence: z.number() })),
   /** Whether cited evidence overlaps a ground-truth span; null without ground truth. */

@@ -12,6 +12,7 @@ import { longVideoBenchSubtitlesToSrt } from '../loaders/longvideobench';
 import { groundTruthSpans, type LoadedQuestion } from '../question';
 import { readResults, ResultsWriter, rewriteResults, rowKey, type ResultRow } from './results-file';
 import { evidenceHit, scoreAnswer, spanSetIoU } from './scoring';
+import { judgeOpenEnded, lexicalScore } from './open-ended';
 import { ObservedEvidenceReflector, UniformPlanner } from './uniform-planner';
 
 /** A LangChain chat model, as `askVideo` takes it. */
@@ -502,6 +503,7 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
   }
   const answer = result.answer;
   const score = scoreAnswer(question, answer);
+  const openEnded = question.openEnded ? await gradeOpenEnded(question as LoadedQuestion & { openEnded: NonNullable<LoadedQuestion['openEnded']> }, answer.answer, context, usage) : undefined;
   const spans = answer.evidence.map((e) => e.span);
   const backends = Object.fromEntries(Object.entries(result.backends).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   return {
@@ -509,8 +511,9 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     videoSeconds: result.video.duration,
     status: 'answered',
     predicted: { answer: answer.answer, ...(answer.choiceIndex !== undefined ? { choiceIndex: answer.choiceIndex } : {}), confidence: answer.confidence, sufficient: answer.sufficient },
-    correct: score.correct,
+    correct: openEnded ? false : score.correct,
     parseFailure: score.parseFailure,
+    ...(openEnded ? { openEnded } : {}),
     evidence: answer.evidence.map((e) => ({ id: e.id, span: e.span, text: e.text, tool: e.tool, kind: e.kind, round: e.round, confidence: e.confidence })),
     evidenceHit: evidenceHit(spans, truth) ?? null,
     temporalIoU: spanSetIoU(spans, truth) ?? null,
@@ -529,4 +532,33 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     error: null,
     finishedAt: new Date().toISOString(),
   };
+}
+
+/**
+ * Grades an open-ended answer: token F1 and ROUGE-L against the reference, and, online, the LLM
+ * judge with the question's rubric (its calls are added to `usage`; a judge failure is recorded
+ * in `judgeError`, the lexical scores stay).
+ */
+async function gradeOpenEnded(question: LoadedQuestion & { openEnded: NonNullable<LoadedQuestion['openEnded']> }, answer: string, context: ItemContext, usage: { calls: number; inputTokens: number; outputTokens: number }): Promise<NonNullable<ResultRow['openEnded']>> {
+  const lexical = lexicalScore(answer, question.answer);
+  if (context.offline) return { rubric: question.openEnded.rubric, ...lexical, judge: null };
+  const { settings } = context;
+  try {
+    const judge = await judgeOpenEnded(question, answer, {
+      model: context.chatModel ?? createChatModel(settings),
+      modelName: settings.model,
+      endpoint: settings.baseUrl,
+      transport: { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, structuredOutput: settings.structuredOutput },
+      signal: context.signal,
+      onUsage: (call) => {
+        usage.calls += 1;
+        usage.inputTokens += call.inputTokens;
+        usage.outputTokens += call.outputTokens;
+      },
+    });
+    return { rubric: question.openEnded.rubric, ...lexical, judge };
+  } catch (error) {
+    if (context.signal?.aborted) throw error;
+    return { rubric: question.openEnded.rubric, ...lexical, judge: null, judgeError: LongVidError.is(error) ? error.toLine() : String(error) };
+  }
 }
