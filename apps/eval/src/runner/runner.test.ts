@@ -6,6 +6,7 @@ import { LongVidError } from '@longvid/core';
 import { loadGenericJsonl } from '../loaders/generic-jsonl';
 import type { LoadedQuestion } from '../question';
 import { buildShortNiahSuite, evalTestCacheDirectory } from '../testing';
+import { computeMetrics } from '../metrics';
 import { readResults, rowKey, type ResultRow } from './results-file';
 import { readRunManifest, readVideoStats, runEvaluation, type RunSummary } from './runner';
 
@@ -120,6 +121,19 @@ describe('runEvaluation (offline, 1-minute NIAH video)', () => {
     // Rows finished before the kill were kept, not redone.
     for (const row of finishedBeforeKill) expect(rows.find((r) => rowKey(r) === rowKey(row))!.finishedAt).toBe(row.finishedAt);
     for (const row of rows) expect(existsSync(join(outDir, row.traceFile!))).toBe(true);
+  });
+
+  it('grades an open-ended question (token F1, ROUGE-L; no judge offline) and keeps it out of accuracy', async () => {
+    const needle = questions[0];
+    const open: LoadedQuestion = { ...needle, id: `${needle.id}-open`, openEnded: { rubric: 'mlvu-summary' } };
+    const summary = await runEvaluation({ questions: [open], outDir: mkdtempSync(join(tmpdir(), 'longvid-run-open-')), systems: ['agent'], offline: true, settings });
+    const [row] = summary.rows;
+    expect(row).toMatchObject({ status: 'answered', correct: false, openEnded: { rubric: 'mlvu-summary', judge: null } });
+    // The offline agent answers this needle right (first test), so its answer overlaps the reference.
+    expect(row.openEnded!.tokenF1).toBeGreaterThan(0);
+    expect(row.openEnded!.rougeL).toBeGreaterThan(0);
+    const agent = computeMetrics(summary.rows).systems[0];
+    expect([agent.overall.questions, agent.openEnded?.questions, agent.openEnded?.judged]).toEqual([0, 1, 0]);
   });
 
   it('records a question over its time limit as timeout, and refuses to mix runs in one directory', async () => {
