@@ -82,6 +82,9 @@ function describeLoad(suite: LoadedSuite, cwd: string): string {
   for (const [reason, count] of byReason) lines.push(`  skipped ${count} (${reason})`);
   for (const row of suite.skipped.slice(0, 5)) lines.push(`    ${relative(cwd, row.file) || row.file}:${row.row}: ${row.message}`);
   if (suite.skipped.length > 5) lines.push(`    … ${suite.skipped.length - 5} more`);
+  const adjusted = new Map<string, number>();
+  for (const row of suite.adjusted) adjusted.set(row.kind, (adjusted.get(row.kind) ?? 0) + 1);
+  for (const [kind, count] of adjusted) lines.push(`  adjusted ${count} (${kind}, as the benchmark's scorer does)`);
   for (const warning of suite.warnings.slice(0, 3)) lines.push(`  note: ${warning}`);
   return `${lines.join('\n')}\n`;
 }
