@@ -53,6 +53,7 @@ export function nextQaConverter(videoMap: Map<string, string>): RowConverter<z.i
             metadata: { frameCount: raw.frame_count, width: raw.width, height: raw.height },
           },
           videoCandidates: [video, `${raw.video}.mp4`],
+          ...(mapped ? {} : { videoLookupNote: `video ${raw.video} is not in a video map: NExT-QA videos sit in folders (e.g. 1106/${raw.video}.mp4); pass the map (map_vid_vidorID.json, --map) if they are not found by name` }),
         },
       ];
     },
