@@ -177,6 +177,12 @@ describe('question page', () => {
     expect(await page.locator('.ground-truth .span-player video').count()).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
+    // And the cited span on the agent's trace page.
+    const trace = await openReportPage(browser, report.tracePages.find((p) => p.endsWith('/agent/q1.html'))!);
+    await trace.page.waitForFunction(() => Array.from(document.querySelectorAll('.span-player')).every((p) => (p as HTMLElement).dataset.state));
+    expect(await trace.page.locator('#cited .span-player').getAttribute('data-state')).toBe('playable');
+    expect(trace.problems).toEqual([]);
+    await trace.page.close();
   });
 
   it('shows the thumbnails of an evidence span when its video is no longer reachable', async () => {

@@ -50,8 +50,8 @@ function outcome(row: ResultRow): string {
   return row.correct ? '<span class="right">right</span>' : '<span class="wrong">wrong</span>';
 }
 
-/** Pauses each span's video at the span's end, and shows the thumbnails when the video cannot load. */
-const PLAYER_SCRIPT = `
+/** Pauses each span's video at the span's end, and shows the thumbnails when the video cannot load (inline script of pages with {@link spanPlayer}s). */
+export const PLAYER_SCRIPT = `
 for (const player of document.querySelectorAll('.span-player')) {
   const video = player.querySelector('video');
   if (!video) continue;

@@ -3,6 +3,7 @@ import { formatSpan, formatTimestamp } from '@longvid/core';
 import type { ResultRow } from '../runner/results-file';
 import { optionLetter } from '../question';
 import { escapeHtml, formatNumber, htmlPage } from './html';
+import { PLAYER_SCRIPT, spanPlayer } from './question-page';
 
 /** A keyframe thumbnail shown in the trace viewer. */
 export interface Thumbnail {
@@ -129,9 +130,10 @@ function outcome(row: ResultRow): string {
  * The trace viewer page of one question and system: the question and outcome, the video timeline
  * with the ground truth, memory recall, the spans looked at and the evidence found per round and
  * the evidence the answer cites; keyframe thumbnails; then each round's plan, observation and the
- * reflector's decision.
+ * reflector's decision; each cited span playable ({@link spanPlayer}, with `videoSrc` relative to
+ * the page).
  */
-export function renderTracePage(input: { row: ResultRow; events: TraceEvent[]; thumbnails: Thumbnail[]; indexHref: string }): string {
+export function renderTracePage(input: { row: ResultRow; events: TraceEvent[]; thumbnails: Thumbnail[]; indexHref: string; videoSrc?: string }): string {
   const { row, events, thumbnails } = input;
   const choice = (index: number | undefined): string => (index === undefined || !row.choices ? '' : `${optionLetter(index)}. `);
   const parts: string[] = [];
@@ -186,8 +188,8 @@ export function renderTracePage(input: { row: ResultRow; events: TraceEvent[]; t
   parts.push('<h2>Evidence the answer cites</h2>');
   parts.push(
     row.evidence.length
-      ? `<table><tr><th>id</th><th>span</th><th>tool</th><th>text</th><th>round</th></tr>${row.evidence.map((e) => `<tr><td>${e.id}</td><td>${formatSpan(e.span)} (${formatNumber(e.span.start)}–${formatNumber(e.span.end)} s)</td><td>${escapeHtml(e.tool)}</td><td>${escapeHtml(e.text)}</td><td class="num">${e.round}</td></tr>`).join('')}</table>`
+      ? `<table id="cited"><tr><th>id</th><th>span</th><th>tool</th><th>text</th><th>round</th><th>play</th></tr>${row.evidence.map((e) => `<tr><td>${e.id}</td><td>${formatSpan(e.span)} (${formatNumber(e.span.start)}–${formatNumber(e.span.end)} s)</td><td>${escapeHtml(e.tool)}</td><td>${escapeHtml(e.text)}</td><td class="num">${e.round}</td><td>${spanPlayer(e.span, input.videoSrc, thumbnails)}</td></tr>`).join('')}</table>`
       : '<p class="note">none</p>',
   );
-  return htmlPage(`${row.questionId} · ${row.system}`, parts.join('\n'));
+  return htmlPage(`${row.questionId} · ${row.system}`, parts.join('\n'), row.evidence.length ? PLAYER_SCRIPT : undefined);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
 import { atomicWriteFile, LongVidError, loadSettings, throwIfAborted } from '@longvid/core';
@@ -136,7 +136,8 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
         }
       }
     }
-    await atomicWriteFile(join(outDir, pagePath), renderTracePage({ row, events, thumbnails, indexHref: '../../index.html' }));
+    const videoSrc = existsSync(row.videoPath) ? relativeUrl(dirname(join(outDir, pagePath)), row.videoPath) : undefined;
+    await atomicWriteFile(join(outDir, pagePath), renderTracePage({ row, events, thumbnails, indexHref: '../../index.html', videoSrc }));
     tracePages.push(join(outDir, pagePath));
     thumbnailsByRow.set(row, thumbnails);
   }
