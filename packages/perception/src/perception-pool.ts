@@ -44,6 +44,8 @@ export interface PerceptionPool {
   stats(): Record<'recognize' | 'detect', { requests: number; frames: number; seconds: number }>;
   /** Stops the workers; later calls fail with `MODEL_FAILED`. Idempotent. */
   dispose(): Promise<void>;
+  /** Same as {@link PerceptionPool.dispose}, for `await using pool = await createPerceptionPool(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** How long a stopping worker may take to finish its request and release its models, ms. */
@@ -144,6 +146,10 @@ class PoolWorker {
     };
     worker.on('error', (error) => fail(error instanceof Error ? error.message : String(error)));
     worker.on('exit', (code) => fail(`exited with code ${code}`));
+    // Unref last: adding the first 'message' listener refs the worker's message port (Node's
+    // port referencing), so a worker unref'd before this listener was attached kept the process
+    // alive for as long as it was never given a request (short clips, rebuilds from checkpoints).
+    worker.unref();
   }
 
   /** Estimated milliseconds of work queued in this worker. */
@@ -189,7 +195,9 @@ async function dispatch(workers: PoolWorker[], task: Task, frames: Frame[], sign
  * interfaces whose calls go to the worker with the least work queued (estimated from each task's
  * measured time per frame). Calls made while another is running go to
  * another worker, so concurrent callers (e.g. several keyframe batches in flight) use every core.
- * Frames are copied once and transferred. The workers do not keep the process alive while idle.
+ * Frames are copied once and transferred. The workers do not keep the process alive while idle
+ * (a pool that is never disposed still lets Node exit), but the owner should {@link PerceptionPool.dispose}
+ * it on every path to release the threads and their native sessions at once.
  * @throws LongVidError whatever a worker's model loading threw (`MODEL_NOT_FOUND`, `MODEL_FAILED`,
  *   `BAD_INPUT`), `MODEL_FAILED` when the built worker script is missing or a worker dies,
  *   `BAD_INPUT` for a bad `workers` or `threadsPerWorker`.
@@ -247,10 +255,7 @@ export async function createPerceptionPool(options: PerceptionPoolOptions): Prom
     throw error;
   }
   const costs = new TaskCosts();
-  const workers = started.map((worker, index) => {
-    worker.unref();
-    return new PoolWorker(worker, index, costs);
-  });
+  const workers = started.map((worker, index) => new PoolWorker(worker, index, costs));
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;
@@ -284,5 +289,5 @@ export async function createPerceptionPool(options: PerceptionPoolOptions): Prom
           dispose,
         };
   const stats = () => ({ recognize: { ...costs.totals.recognize }, detect: { ...costs.totals.detect } });
-  return { size, ocr, detector, stats, dispose };
+  return { size, ocr, detector, stats, dispose, [Symbol.asyncDispose]: dispose };
 }

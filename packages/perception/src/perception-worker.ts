@@ -36,8 +36,12 @@ async function main(): Promise<void> {
 
   // Requests are handled strictly one after another: the worker owns one core's worth of work.
   let queue = Promise.resolve();
+  let disposing = false;
   port.on('message', (request: WorkerRequest) => {
     if (request.type === 'dispose') {
+      // Requests still queued behind the running one are not started: the pool is going away
+      // (a cancelled ingestion), so the thread ends after at most one request.
+      disposing = true;
       // After the request in progress: release the sessions, then let the thread end on its own
       // (terminating a thread inside an onnxruntime call aborts the whole process).
       queue = queue.then(async () => {
@@ -47,6 +51,10 @@ async function main(): Promise<void> {
       return;
     }
     queue = queue.then(async () => {
+      if (disposing) {
+        send({ type: 'error', id: request.id, error: { code: 'MODEL_FAILED', message: 'the perception pool was disposed', details: {} } });
+        return;
+      }
       try {
         const started = performance.now();
         const ms = () => performance.now() - started;
