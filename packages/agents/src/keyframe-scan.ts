@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Box, OnProgress } from '@longvid/core';
-import { atomicWriteFile, throwIfAborted } from '@longvid/core';
+import { atomicWriteFile, formatTimestamp, LongVidError, throwIfAborted } from '@longvid/core';
 import type { Frame, FfmpegBinaries } from '@longvid/video';
 import { scanVideo } from '@longvid/video';
 import { z } from 'zod';
@@ -111,7 +111,8 @@ function loadSegments(directory: string | undefined): Segment[] {
  * uninterrupted one. Memory is bounded by the batches in flight and ffmpeg's read-ahead, not the
  * video length.
  * @throws LongVidError from the video package (`CORRUPT_VIDEO`, `FFMPEG_FAILED`...), from the
- *   analyzers, or `ABORTED`.
+ *   analyzers, or `ABORTED` with `details.resumeFrom`: the seconds of video already checkpointed,
+ *   where the next run starts.
  */
 export async function scanKeyframes(path: string, options: ScanKeyframesOptions): Promise<KeyframeScan> {
   const segmentSeconds = options.segmentSeconds ?? 60;
@@ -192,26 +193,37 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
   };
 
   const iterator = scanVideo(path, options.binaries, { fps: options.fps, maxSide: options.maxSide, start: resumeAt }, { signal: options.signal });
-  for (;;) {
-    const waited = performance.now();
-    const next = await iterator.next();
-    stageSeconds.decode += (performance.now() - waited) / 1000;
-    if (next.done) break;
-    throwIfAborted(options.signal);
-    const item = next.value;
-    if (item.type === 'scene') {
-      if (item.time >= resumeAt) segmentScenes.push({ time: item.time, score: item.score });
-      continue;
+  try {
+    for (;;) {
+      const waited = performance.now();
+      const next = await iterator.next();
+      stageSeconds.decode += (performance.now() - waited) / 1000;
+      if (next.done) break;
+      throwIfAborted(options.signal);
+      const item = next.value;
+      if (item.type === 'scene') {
+        if (item.time >= resumeAt) segmentScenes.push({ time: item.time, score: item.score });
+        continue;
+      }
+      // A keyframe past the current segment closes it once the pending batch is analyzed.
+      if (item.frame.time >= (segmentIndex + 1) * segmentSeconds) {
+        await analyzeBatch();
+        await flushSegments(item.frame.time);
+      }
+      batch.push(item.frame);
+      if (batch.length >= batchSize) await analyzeBatch();
     }
-    // A keyframe past the current segment closes it once the pending batch is analyzed.
-    if (item.frame.time >= (segmentIndex + 1) * segmentSeconds) {
-      await analyzeBatch();
-      await flushSegments(item.frame.time);
-    }
-    batch.push(item.frame);
-    if (batch.length >= batchSize) await analyzeBatch();
+    await analyzeBatch();
+    await flushSegments(options.duration);
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+    // Every segment before `segmentIndex` is checkpointed: the next run starts there.
+    const resumeFrom = Math.min(options.duration, segmentIndex * segmentSeconds);
+    throw new LongVidError('ABORTED', `ingestion was cancelled; it resumes from ${formatTimestamp(resumeFrom)} next time`, { details: { path, resumeFrom }, cause: error });
+  } finally {
+    // Ends ffmpeg when the loop stops early (an error, an abort): a generator left suspended never
+    // runs its own `finally`, and its ffmpeg child would keep the process alive.
+    await iterator.return(undefined);
   }
-  await analyzeBatch();
-  await flushSegments(options.duration);
   return { frames, scenes, stageSeconds, resumedSegments: done.length };
 }
