@@ -49,9 +49,32 @@ function once<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Releases every local model {@link createLocalTools} loaded in this process: stops the perception
+ * worker threads and frees the native onnxruntime sessions (OCR, detector, voice activity). The
+ * next {@link askVideo} or {@link ingest} loads them again. Idempotent; never throws.
+ *
+ * Node exits without it once the work is done (idle worker threads and sessions hold nothing that
+ * keeps the event loop alive); call it to free the threads and their memory at once — after the
+ * last question of a script, between jobs of a long-running server, or in a `finally` after an
+ * abort (the `longvid` command line calls it on every path).
+ */
+export async function releaseLocalModels(): Promise<void> {
+  const loaded = [...models.values()];
+  models.clear();
+  await Promise.all(
+    loaded.map((model) =>
+      model.then(
+        (value) => (value as { dispose?: () => Promise<void> }).dispose?.(),
+        () => undefined,
+      ).catch(() => undefined),
+    ),
+  );
+}
+
+/**
  * Resolves ffmpeg/ffprobe and loads the local models once per process: PP-OCRv4 OCR, the YOLO
  * object detector when `detectorModelPath` is set, the Silero voice-activity detector, and the
- * local hashing embedder.
+ * local hashing embedder. {@link releaseLocalModels} releases them.
  * @throws LongVidError `FFMPEG_NOT_FOUND`, `MODEL_NOT_FOUND` (naming the setting), `MODEL_FAILED`.
  */
 export async function createLocalTools(settings: Settings): Promise<LocalTools> {
@@ -243,6 +266,7 @@ export function observerMode(settings: Pick<Settings, 'observer' | 'baseUrl'>, i
  * import { askVideo } from '@longvid/agents';
  * const result = await askVideo('dev_long.mp4', 'What is the locker number?');
  * console.log(result.answer.answer, result.answer.evidence.map((e) => e.span));
+ * await releaseLocalModels(); // optional: stop the worker threads now (Node exits without it)
  * ```
  * @param videoPath path of any video file ffmpeg can read.
  * @param question the question, in natural language.

@@ -3,7 +3,7 @@
  * ingestion into episodic memory, and the one-call entry point {@link askVideo}.
  * @packageDocumentation
  */
-export { askVideo, ingest, createLocalTools, observerMode } from './ask';
+export { askVideo, ingest, createLocalTools, observerMode, releaseLocalModels } from './ask';
 export type { AskOptions, AskResult, IngestVideoOptions, IngestVideoResult, LocalTools } from './ask';
 export { askUniform, BASELINE_PROMPT } from './uniform';
 export type { UniformAskOptions, UniformAskResult } from './uniform';
