@@ -10,6 +10,24 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
   /** Working directory for relative paths and the config file (default `process.cwd()`). */
   cwd?: string;
+  /**
+   * Cancels the command (the `longvid` binary aborts it on SIGINT/SIGTERM). Abort it with a
+   * {@link CancelledBySignal} reason to get that signal's exit code (130, 143); any other reason exits 130.
+   */
+  signal?: AbortSignal;
+}
+
+/** The abort reason the `longvid` binary uses when a signal arrives: its name gives the exit code. */
+export class CancelledBySignal extends Error {
+  constructor(readonly signalName: 'SIGINT' | 'SIGTERM') {
+    super(`cancelled by ${signalName}`);
+    this.name = 'CancelledBySignal';
+  }
+
+  /** The shell convention: 128 + the signal number (130 for SIGINT, 143 for SIGTERM). */
+  get exitCode(): number {
+    return this.signalName === 'SIGTERM' ? 143 : 130;
+  }
 }
 
 /** What every command gets: the io, a writer for stdout, and the one way to report a failure. */
@@ -17,7 +35,13 @@ export interface CommandContext {
   io: CliIo;
   /** Writes to stdout. */
   write(text: string): void;
-  /** Reports an error as one line on stderr and sets the exit code (2 for BAD_INPUT, else 1). */
+  /** Aborts when the command is cancelled (Ctrl-C, SIGTERM); pass it to every long call. */
+  signal: AbortSignal;
+  /**
+   * Reports an error as one line on stderr and sets the exit code (2 for BAD_INPUT, else 1); once
+   * `signal` has aborted, prints `longvid: cancelled` instead (with where ingestion resumes, when
+   * the error says) and sets 130/143.
+   */
   fail(error: unknown): void;
 }
 
@@ -36,6 +60,15 @@ export function nonNegativeInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be 0 or a positive integer');
   return n;
+}
+
+/** Where a cancelled ingestion resumes (`details.resumeFrom`, seconds), looked up along the error's causes. */
+export function resumePoint(error: unknown): number | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth += 1) {
+    const resumeFrom = LongVidError.is(current) ? current.details.resumeFrom : undefined;
+    if (typeof resumeFrom === 'number') return resumeFrom;
+  }
+  return undefined;
 }
 
 /** One line for an error: a LongVidError's message and hint, or the message of anything else. */

@@ -1,14 +1,105 @@
-import { SingleBar, Presets } from 'cli-progress';
-import type { OnProgress } from '@longvid/core';
+import { Format, Presets, SingleBar } from 'cli-progress';
+import type { OnProgress, ProgressEvent } from '@longvid/core';
 
-const STAGE_LABELS: Record<string, string> = { probe: 'probing', hash: 'hashing', ingest: 'reading the video (s)', shots: 'detecting shots', ocr: 'reading keyframes (OCR)', index: 'indexing memory' };
+const STAGE_LABELS: Record<string, string> = {
+  probe: 'probing',
+  hash: 'hashing',
+  ingest: 'reading the video',
+  decode: 'decoding',
+  shots: 'detecting shots',
+  ocr: 'reading keyframes (OCR)',
+  detection: 'detecting objects',
+  vad: 'finding speech',
+  captions: 'captioning clips',
+  narrative: 'summarising',
+  index: 'indexing memory',
+  questions: 'answering questions',
+  report: 'writing the report',
+  segments: 'encoding segments',
+  needles: 'burning in needles',
+  join: 'joining segments',
+  frames: 'reading frames',
+  samples: 'writing samples',
+  rollout: 'rolling out',
+  grpo: 'training',
+};
+
+/** The unit of each stage's `done`/`total` when the event does not name one. */
+const STAGE_UNITS: Record<string, string> = {
+  ingest: 's of video',
+  decode: 's of video',
+  shots: 's of video',
+  ocr: 'keyframes',
+  detection: 'keyframes',
+  vad: 'windows',
+  captions: 'clips',
+  narrative: 'summaries',
+  index: 'events',
+  questions: 'questions',
+  report: 'questions',
+  segments: 'clips',
+  needles: 'segments',
+  samples: 'samples',
+  rollout: 'samples',
+  grpo: 'steps',
+};
+
+/** Least time between two progress lines when stderr is not a terminal, ms. */
+export const PROGRESS_LINE_INTERVAL_MS = 5000;
+
+/** Options of {@link createProgressDisplay} (tests shorten the interval and fake the clock). */
+export interface ProgressDisplayOptions {
+  /** Least milliseconds between two lines off a terminal (default {@link PROGRESS_LINE_INTERVAL_MS}). */
+  intervalMs?: number;
+  /** Milliseconds clock (default `performance.now`). */
+  now?: () => number;
+}
+
+function unitOf(event: ProgressEvent): string {
+  return event.unit ?? STAGE_UNITS[event.stage] ?? '';
+}
+
+function amount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(0);
+}
+
+/** One progress line: `longvid: reading the video 42/120 s of video (35%)`. */
+export function progressLine(event: ProgressEvent): string {
+  const label = STAGE_LABELS[event.stage] ?? event.stage;
+  if (!(event.total > 0)) return `longvid: ${label}`;
+  const unit = unitOf(event);
+  const percent = Math.floor((100 * Math.min(event.done, event.total)) / event.total);
+  return `longvid: ${label} ${amount(event.done)}/${amount(event.total)}${unit ? ` ${unit}` : ''} (${percent}%)`;
+}
+
+/** cli-progress time format: the ETA only once it is known (cli-progress writes `NULL`/`INF` before). */
+function etaText(seconds: unknown, options: Parameters<typeof Format.TimeFormat>[1], roundTo: number): string {
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? ` | eta ${Format.TimeFormat(seconds, options, roundTo)}` : '';
+}
 
 /**
- * Turns `onProgress` events into a progress bar on a terminal (cli-progress), or into one line
- * per stage when stderr is not a terminal. `stop()` clears the bar.
+ * Turns `onProgress` events into a progress bar on a terminal (cli-progress; the ETA appears once
+ * it is known), or, when stderr is not a terminal (a pipe, a file, CI), into a line such as
+ * `longvid: reading the video 42/120 s of video (35%)` at most every `intervalMs` (5 s): a command
+ * that ends (or fails) sooner prints no progress at all. `stop()` clears the bar.
  */
-export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean): { onProgress: OnProgress; stop: () => void } {
+export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean, options: ProgressDisplayOptions = {}): { onProgress: OnProgress; stop: () => void } {
   if (!enabled) return { onProgress: () => undefined, stop: () => undefined };
+  const intervalMs = options.intervalMs ?? PROGRESS_LINE_INTERVAL_MS;
+  const now = options.now ?? (() => performance.now());
+  if (!stream.isTTY) {
+    const started = now();
+    let lastLine = started;
+    return {
+      onProgress: (event) => {
+        const time = now();
+        if (time - lastLine < intervalMs) return;
+        lastLine = time;
+        stream.write(`${progressLine(event)}\n`);
+      },
+      stop: () => undefined,
+    };
+  }
   let bar: SingleBar | undefined;
   let stage = '';
   const stop = (): void => {
@@ -16,15 +107,17 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
     bar = undefined;
   };
   const onProgress: OnProgress = (event) => {
-    const label = STAGE_LABELS[event.stage] ?? event.stage;
     if (event.stage !== stage) {
       stop();
       stage = event.stage;
-      if (stream.isTTY && event.total > 1) {
-        bar = new SingleBar({ stream, format: `${label.padEnd(24)} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}`, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+      if (event.total > 1) {
+        const label = STAGE_LABELS[event.stage] ?? event.stage;
+        const unit = unitOf(event);
+        bar = new SingleBar(
+          { stream, format: `${label.padEnd(24)} [{bar}] {percentage}% | {value}/{total}${unit ? ` ${unit}` : ''}{eta_formatted}`, formatTime: etaText, hideCursor: true, clearOnComplete: true },
+          Presets.shades_classic,
+        );
         bar.start(Math.round(event.total), Math.round(event.done));
-      } else {
-        stream.write(`longvid: ${label}${event.total > 1 ? ` (${Math.round(event.total)})` : ''}...\n`);
       }
     }
     bar?.update(Math.round(event.done));

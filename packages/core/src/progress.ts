@@ -6,6 +6,8 @@ export interface ProgressEvent {
   done: number;
   /** Units in this stage (0 when unknown). */
   total: number;
+  /** Unit of `done` and `total`, e.g. `s of video`, `keyframes`, `questions` (the CLI has a default per stage). */
+  unit?: string;
   /** Optional detail for display. */
   message?: string;
 }

@@ -83,7 +83,7 @@ export function formatAnswer(result: AskResult | UniformAskResult, choices?: str
 }
 
 /** `longvid ask <video> "<question>"`. */
-export const registerAsk: RegisterCommand = (program, { io, write, fail }) => {
+export const registerAsk: RegisterCommand = (program, { io, write, fail, signal }) => {
   program
     .command('ask')
     .description('answer a question about a video, with the evidence spans the answer rests on')
@@ -141,6 +141,7 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail }) => {
                 choices: options.choices,
                 callCache: options.cache !== false,
                 onTrace: (event) => trace.push(event),
+                signal,
               })
             : await askVideo(videoPath, question, {
                 resolvedSettings: settings,
@@ -150,6 +151,7 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail }) => {
                 callCache: options.cache !== false,
                 onProgress: progress.onProgress,
                 onTrace: (event) => trace.push(event),
+                signal,
               });
         progress.stop();
         write(options.json ? `${JSON.stringify(toAskJson(result, options.choices), null, 2)}\n` : formatAnswer(result, options.choices));

@@ -164,7 +164,7 @@ interface NiahCommandOptions {
 }
 
 /** `longvid eval check|run|report|niah`: check annotation files, run benchmark suites, write the HTML report, build needle-in-a-haystack suites. */
-export const registerEval: RegisterCommand = (program, { io, write, fail }) => {
+export const registerEval: RegisterCommand = (program, { io, write, fail, signal }) => {
   const evalCommand = program.command('eval').description('evaluate on benchmark suites: check and run questions, write the report, build needle-in-a-haystack suites');
 
   evalCommand
@@ -250,6 +250,7 @@ export const registerEval: RegisterCommand = (program, { io, write, fail }) => {
           offline: options.offline,
           resolvedSettings: settings,
           onProgress: progress.onProgress,
+          signal,
         });
         progress.stop();
         const metrics = computeMetrics(summary.rows, summary.videos);
@@ -279,7 +280,7 @@ export const registerEval: RegisterCommand = (program, { io, write, fail }) => {
       const cwd = io.cwd ?? process.cwd();
       try {
         const { settings } = loadSettings({ env: io.env ?? process.env, cwd });
-        const report = await writeReport({ runDir: resolve(cwd, dir), outDir: options.out && resolve(cwd, options.out), thumbnails: options.thumbnails !== false, settings, onProgress: progress.onProgress });
+        const report = await writeReport({ runDir: resolve(cwd, dir), outDir: options.out && resolve(cwd, options.out), thumbnails: options.thumbnails !== false, settings, onProgress: progress.onProgress, signal });
         progress.stop();
         if (options.json) {
           write(`${JSON.stringify({ schemaVersion: 1, index: report.indexPath, tracePages: report.tracePages.length, thumbnails: report.thumbnails, warnings: report.warnings, metrics: report.metrics }, null, 2)}\n`);
@@ -330,6 +331,7 @@ export const registerEval: RegisterCommand = (program, { io, write, fail }) => {
           segmentCacheDir: options.segmentCache ? resolve(cwd, options.segmentCache) : join(settings.cacheDir, 'niah-segments'),
           settings,
           onProgress: progress.onProgress,
+          signal,
         });
         progress.stop();
         if (options.json) {

@@ -64,7 +64,7 @@ function splitByVideos(examples: SegmentChoiceExample[], names: string[], source
 }
 
 /** `longvid grpo train-local` and `longvid grpo rollout`. */
-export const registerGrpo: RegisterCommand = (program, { io, write, fail }) => {
+export const registerGrpo: RegisterCommand = (program, { io, write, fail, signal }) => {
   const grpo = program.command('grpo').description('GRPO: a local CPU trainer, and rollouts against a served policy');
   grpo
     .command('train-local')
@@ -122,6 +122,7 @@ export const registerGrpo: RegisterCommand = (program, { io, write, fail }) => {
           timeLimitSeconds: options.timeLimit,
           seed: options.seed,
           onProgress: progress.onProgress,
+          signal,
         });
         progress.stop();
         if (options.out) await atomicWriteFile(resolve(cwd, options.out), `${JSON.stringify(result.weights)}\n`);
@@ -169,6 +170,7 @@ export const registerGrpo: RegisterCommand = (program, { io, write, fail }) => {
           concurrency: options.concurrency,
           requireAnswerTag: options.requireAnswerTag,
           onProgress: progress.onProgress,
+          signal,
         });
         progress.stop();
         const out = resolve(cwd, options.out);

@@ -15,7 +15,7 @@ interface IngestCommandOptions {
 }
 
 /** `longvid ingest <video>`. */
-export const registerIngest: RegisterCommand = (program, { io, write, fail }) => {
+export const registerIngest: RegisterCommand = (program, { io, write, fail, signal }) => {
   program
     .command('ingest')
     .description('build (or load) the episodic memory of a video so later questions are fast')
@@ -30,7 +30,7 @@ export const registerIngest: RegisterCommand = (program, { io, write, fail }) =>
       try {
         const { settings } = loadSettings({ overrides: { cacheDir: options.cacheDir, ingestWorkers: options.workers }, env: io.env ?? process.env, cwd: io.cwd });
         const cwd = io.cwd ?? process.cwd();
-        const result = await ingest(resolve(cwd, video), { resolvedSettings: settings, subtitlesPath: options.subtitles && resolve(cwd, options.subtitles), onProgress: progress.onProgress });
+        const result = await ingest(resolve(cwd, video), { resolvedSettings: settings, subtitlesPath: options.subtitles && resolve(cwd, options.subtitles), onProgress: progress.onProgress, signal });
         progress.stop();
         const json = toIngestJson(result);
         write(

@@ -112,7 +112,7 @@ interface MvpCommandOptions extends ReadCommandOptions {
 }
 
 /** `longvid mvp synth <videos...>`. */
-export const registerMvp: RegisterCommand = (program, { io, write, fail }) => {
+export const registerMvp: RegisterCommand = (program, { io, write, fail, signal }) => {
   const mvp = program.command('mvp').description('Masked Video Prediction (MVP) training data');
   addReadOptions(
     mvp
@@ -138,6 +138,7 @@ export const registerMvp: RegisterCommand = (program, { io, write, fail }) => {
           read: context.read,
           mvp: { formats, samplesPerVideo: options.samplesPerVideo, contextFrames: options.context, maskFrames: options.mask, candidates: options.candidates, poolDistractors: options.poolDistractors, distractorTypes, seed: options.seed },
           onProgress: progress.onProgress,
+          signal,
         });
         progress.stop();
         write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatSynthesisReport(report));

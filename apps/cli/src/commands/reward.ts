@@ -12,7 +12,7 @@ interface RewardServeOptions {
 }
 
 /** `longvid reward serve`: the OpenRLHF remote reward service. */
-export const registerReward: RegisterCommand = (program, { io, write, fail }) => {
+export const registerReward: RegisterCommand = (program, { io, write, fail, signal }) => {
   const reward = program.command('reward').description('verifiable rewards of the synthesised tasks');
   reward
     .command('serve')
@@ -41,12 +41,10 @@ export const registerReward: RegisterCommand = (program, { io, write, fail }) =>
           },
         });
         write(`Reward service listening on ${server.url}\nOpenRLHF: ${openRlhfRewardFlags(server.url).join(' ')} (the column holding the exported ground truth)\n`);
-        const onSignal = (): void => stop();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        // Ctrl-C / SIGTERM (the command's signal) stops the service cleanly.
+        signal.addEventListener('abort', stop, { once: true });
         await stopped;
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        signal.removeEventListener('abort', stop);
         await server.close();
         write(`Reward service stopped after ${answered} requests\n`);
       } catch (error) {

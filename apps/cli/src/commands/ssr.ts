@@ -15,7 +15,7 @@ interface SsrCommandOptions extends ReadCommandOptions {
 }
 
 /** `longvid ssr synth <videos...>`. */
-export const registerSsr: RegisterCommand = (program, { io, write, fail }) => {
+export const registerSsr: RegisterCommand = (program, { io, write, fail, signal }) => {
   const ssr = program.command('ssr').description('VideoSSR self-supervised training data (temporal jigsaw, anomaly grounding, object counting)');
   addReadOptions(
     ssr
@@ -50,6 +50,7 @@ export const registerSsr: RegisterCommand = (program, { io, write, fail }) => {
             seed: options.seed,
           },
           onProgress: progress.onProgress,
+          signal,
         });
         progress.stop();
         write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatSynthesisReport(report));
