@@ -2,9 +2,12 @@
  * The one module of LongVid that touches `onnxruntime-node` (DESIGN convention 10, after
  * transformers.js `src/backends/onnx.js`): it creates inference sessions on the CPU execution
  * provider, sets their thread counts, runs them on float32 tensors and maps every failure to a
- * {@link LongVidError}. The rest of the package sees only {@link OnnxSession}.
+ * {@link LongVidError}. The rest of the package sees only {@link OnnxSession}. Loading it turns
+ * onnxruntime's telemetry off (`ORT_DISABLE_TELEMETRY=1`, see `onnx-env.ts`) before any session exists.
  */
 import { existsSync, statSync } from 'node:fs';
+// Before onnxruntime-node: it turns the runtime's telemetry and debug log off (see the module).
+import './onnx-env';
 import * as ort from 'onnxruntime-node';
 import { LongVidError } from '@longvid/core';
 
