@@ -24,4 +24,9 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
   testTimeout: 120000,
+  // One temporary directory per run, removed at the end (see the file); Jest's own cache stays out
+  // of the OS temporary directory too.
+  globalSetup: path.join(__dirname, 'jest-temp-directory.js'),
+  globalTeardown: path.join(__dirname, 'jest-temp-directory-teardown.js'),
+  cacheDirectory: path.join(__dirname, 'node_modules', '.cache', 'jest'),
 };
