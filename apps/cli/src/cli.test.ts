@@ -99,9 +99,11 @@ describe('longvid on dev_long.mp4 (offline)', () => {
   it('fails with one line naming a file that is not a video', async () => {
     const notVideo = join(workDir, 'notes.mp4');
     writeFileSync(notVideo, 'these are meeting notes, not a video\n'.repeat(50));
-    const run = await cli('ask', notVideo, 'What is the locker number?', '--no-progress');
+    // With progress on (off a terminal): no `probing...` line before the error about the same file.
+    const run = await cli('ask', notVideo, 'What is the locker number?');
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^longvid: error: /);
     expect(run.stderr).toContain('notes.mp4');
     expect(run.stderr).toMatch(/not a video|no video stream|cannot read/i);
   });
@@ -148,9 +150,12 @@ describe('longvid on dev_long.mp4 (offline)', () => {
   it('rejects bad usage with exit code 2', async () => {
     const run = await cli('ask', video, 'Which?', '--choices', 'only-one');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('at least two options');
+    expect(run.stderr).toMatch(/^longvid: error: .*at least two options/);
     const workers = await cli('ingest', video, '--workers', 'two');
     expect(workers.code).toBe(2);
-    expect(workers.stderr).toContain('--workers');
+    expect(workers.stderr).toMatch(/^longvid: error: .*--workers/);
+    const missing = await cli('ingest');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^longvid: error: missing required argument 'video'/);
   });
 });
