@@ -65,6 +65,21 @@ describe('ConcurrencyLimiter', () => {
     expect(results).toEqual([0, 10, 20, 30, 40]);
     expect(most).toBe(3);
   });
+
+  it('after a failure starts no other item and rejects only once the running ones have settled', async () => {
+    const started: number[] = [];
+    const finished: number[] = [];
+    const mapped = mapWithConcurrency([0, 1, 2, 3, 4, 5], 2, async (item) => {
+      started.push(item);
+      await sleep(item === 0 ? 5 : 40);
+      if (item === 0) throw new Error('item 0 failed');
+      finished.push(item);
+      return item;
+    });
+    await expect(mapped).rejects.toThrow('item 0 failed');
+    expect(started).toEqual([0, 1]);
+    expect(finished).toEqual([1]);
+  });
 });
 
 describe('invokeWithRetries over HTTP (scripted OpenAI-protocol server)', () => {
