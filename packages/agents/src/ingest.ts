@@ -203,8 +203,11 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   // With perception workers, speech is found while they analyse the keyframes (the VAD needs little
   // CPU and fills the gaps); without them it would take turns with OCR on this thread, so it waits.
   const speechSeconds: Record<string, number> = {};
+  // Stopped when the scan fails, so nothing of this ingestion (ffmpeg, the VAD) runs on after it rejects.
+  const stopSpeech = new AbortController();
+  const speechSignal = signal ? AbortSignal.any([signal, stopSpeech.signal]) : stopSpeech.signal;
   const findSpeech = (): Promise<Span[]> =>
-    info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), speechSeconds, signal) : Promise.resolve([]);
+    info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), speechSeconds, speechSignal) : Promise.resolve([]);
   const speechTask = pool ? findSpeech() : undefined;
   // Awaited below; this only keeps a failure from being reported as unhandled while the scan runs.
   speechTask?.catch(() => undefined);
@@ -220,6 +223,10 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     concurrency: pool ? pool.size + 1 : 1,
     onProgress,
     signal,
+  }).catch(async (error: unknown) => {
+    stopSpeech.abort();
+    await speechTask?.catch(() => undefined);
+    throw error;
   });
   if (pool && poolBefore) {
     // With workers, a stage's time is the workers' busy time (the analyzers' wall time would count
