@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scriptedVideoModel, startScriptedOpenAIServer } from '@longvid/agents/testing';
 import { sharedVideo } from '@longvid/core/testing';
 import { runLongvid, runProcess, type ProcessRun } from './test-support/process-harness';
 
@@ -80,6 +81,16 @@ describe('longvid as a child process', () => {
     expectPromptExit(run);
   });
 
+  it('fails when the cache directory is a file, without leaving its ffmpeg child running', async () => {
+    // The first checkpoint cannot be written while ffmpeg is still decoding the rest of the video.
+    const notADirectory = join(workDir, 'cache-file');
+    writeFileSync(notADirectory, 'not a directory\n');
+    const run = await runLongvid(['ingest', devLong, '--no-progress'], { env: { ...environment('unused'), LONGVID_CACHE_DIR: notADirectory } });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^longvid: error: .*cache-file/)]);
+    expectPromptExit(run);
+  });
+
   it('stops on SIGINT mid-ingest with exit 130, keeps the finished checkpoint, and resumes from it', async () => {
     const cancelled = await runLongvid(['ingest', devLong], { env: environment('interrupted'), interrupt: () => (segments('interrupted').length > 0 ? 'SIGINT' : undefined) });
     expect(cancelled.code).toBe(130);
@@ -114,6 +125,25 @@ askVideo(${JSON.stringify(sharedVideo('sam2_bedroom.mp4'))}, 'What is on the bed
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^answer: /);
     expectPromptExit(run);
+  });
+
+  it('lets a script that asks through an endpoint (HTTP connections, the call limiter) exit by itself', async () => {
+    const server = await startScriptedOpenAIServer(scriptedVideoModel());
+    try {
+      const script = join(workDir, 'ask-online-script.js');
+      writeFileSync(
+        script,
+        `const { askVideo } = require(${JSON.stringify(agentsDist)});
+askVideo(${JSON.stringify(sharedVideo('sam2_bedroom.mp4'))}, 'What is on the bed?').then((result) => console.log('calls:', result.usage.calls));\n`,
+      );
+      const run = await runProcess([script], { env: environment('library-online', { LONGVID_BASE_URL: server.baseUrl, LONGVID_MODEL: 'scripted-vlm', LONGVID_API_KEY: 'test-key' }) });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(Number(/^calls: (\d+)/.exec(run.stdout)?.[1])).toBeGreaterThan(0);
+      expectPromptExit(run);
+    } finally {
+      await server.close();
+    }
   });
 
   it('left nothing in the temporary directory and no onnxruntime telemetry under the home directory', () => {
