@@ -15,6 +15,8 @@ export { TASK_NAMES, rewardTargetSchema, mediaItemSchema, trainingSampleSchema, 
 export type { TaskName, RewardTarget, MediaItem, TrainingSample } from './samples';
 export {
   extractAnswerText,
+  MAX_ANSWER_CHARS,
+  stripSpecialTokens,
   parseChoiceLetter,
   parseIntegerList,
   parseSpan,

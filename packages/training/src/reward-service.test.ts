@@ -95,4 +95,57 @@ describe('OpenRLHF remote reward service', () => {
       await server.close();
     }
   });
+
+  const framePoolLabel = JSON.stringify({ task: 'mvp_frame_pool', order: [1, 4, 6], poolSize: 8 });
+
+  it('scores a response ending in a chat-template end token like the bare response', () => {
+    const queries = ['1, 4, 6', '1, 4, 6<|im_end|>', '1, 4, 6<|endoftext|>', '1, 4, 6</s>', '1, 4, 6<|eot_id|>', '<answer>1, 4, 6</answer><|im_end|>'];
+    const reply = scoreRewardRequest({ query: queries, labels: queries.map(() => framePoolLabel) });
+    expect(reply.rewards).toEqual(queries.map(() => 1));
+    expect(reply.extra_logs.format_valid).toEqual(queries.map(() => 1));
+  });
+
+  it('answers a 4 MB degenerate <answer> body in under a second while /health keeps answering', async () => {
+    const server = await startRewardServer({ port: 0 });
+    const health = server.url.replace('/get_reward', '/health');
+    try {
+      // A policy stuck repeating an unclosed tag: quadratic for /<answer>([\s\S]*?)<\/answer>/g.
+      const degenerate = '<answer>'.repeat(512 * 1024);
+      expect(degenerate.length).toBe(4 * 1024 * 1024);
+      const body = JSON.stringify({ query: [degenerate, `${degenerate}<answer>1, 4, 6</answer>`], labels: [framePoolLabel, framePoolLabel] });
+      let polling = true;
+      const healthLatencies: number[] = [];
+      const poll = (async () => {
+        while (polling) {
+          const sent = performance.now();
+          expect((await fetch(health)).status).toBe(200);
+          healthLatencies.push(performance.now() - sent);
+        }
+      })();
+      const sent = performance.now();
+      const response = await fetch(server.url, { method: 'POST', body });
+      const seconds = (performance.now() - sent) / 1000;
+      polling = false;
+      await poll;
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { rewards: number[] }).rewards).toEqual([0, 1]);
+      expect(seconds).toBeLessThan(1);
+      expect(healthLatencies.length).toBeGreaterThan(0);
+      expect(Math.max(...healthLatencies)).toBeLessThan(1000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops a request past its time budget with HTTP 503 and stays up', async () => {
+    const server = await startRewardServer({ port: 0, requestBudgetMs: 0 });
+    try {
+      const response = await fetch(server.url, { method: 'POST', body: JSON.stringify({ query: ['1, 4, 6', '1, 4, 6'], labels: [framePoolLabel, framePoolLabel] }) });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: string }).error).toMatch(/time budget of 0 ms/);
+      expect((await fetch(server.url.replace('/get_reward', '/health'))).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -63,6 +63,18 @@ export function parseRewardLabel(label: string | Record<string, unknown>, index 
  * @throws LongVidError `BAD_INPUT` for a malformed body or label, or lists of different lengths.
  */
 export function scoreRewardRequest(body: unknown, options: FormatOptions = {}): RewardReply {
+  const steps = scoringSteps(body, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The work of {@link scoreRewardRequest}, one query per step, so the server can hand the event loop
+ * back between queries and stop a request that runs past its time budget.
+ */
+function* scoringSteps(body: unknown, options: FormatOptions): Generator<void, RewardReply> {
   const parsed = rewardRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -75,17 +87,37 @@ export function scoreRewardRequest(body: unknown, options: FormatOptions = {}): 
   const rewards: number[] = [];
   const formatValid: number[] = [];
   const byTask: Record<string, number[]> = {};
-  query.forEach((text, i) => {
+  for (let i = 0; i < query.length; i += 1) {
     const target = parseRewardLabel(labels[i], i);
-    const scored = scoreResponse(target, responseOfQuery(text, prompts?.[i]), options);
+    const scored = scoreResponse(target, responseOfQuery(query[i], prompts?.[i]), options);
     rewards.push(scored.reward);
     formatValid.push(scored.formatValid ? 1 : 0);
     (byTask[`reward_${target.task}`] ??= new Array<number>(query.length).fill(Number.NaN))[i] = scored.reward;
-  });
+    yield;
+  }
   // One number per query in every log (NaN where another task's query sits would not survive JSON): use -1.
   const extra: Record<string, number[]> = { format_valid: formatValid };
   for (const [name, values] of Object.entries(byTask)) extra[name] = values.map((value) => (Number.isNaN(value) ? -1 : value));
   return { rewards, scores: [...rewards], extra_logs: extra };
+}
+
+/**
+ * Scores a request like {@link scoreRewardRequest}, giving the event loop back between queries (so
+ * `/health` and other requests are answered meanwhile) and stopping once `budgetMs` has passed.
+ * @throws LongVidError `BAD_INPUT` as {@link scoreRewardRequest}; `ABORTED` (with `details.budgetMs`)
+ *   past the budget.
+ */
+async function scoreWithinBudget(body: unknown, options: FormatOptions, budgetMs: number): Promise<RewardReply> {
+  const started = performance.now();
+  const steps = scoringSteps(body, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - started > budgetMs) {
+      throw new LongVidError('ABORTED', `reward request ran past its time budget of ${budgetMs} ms`, { details: { budgetMs }, hint: 'send fewer queries per request or raise requestBudgetMs' });
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Options of {@link startRewardServer}. */
@@ -98,6 +130,11 @@ export interface RewardServerOptions extends FormatOptions {
   path?: string;
   /** Largest request body, bytes. Default 64 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Time budget of one reward request, milliseconds (default 10000): scoring gives the event loop
+   * back after every query, and a request still scoring past its budget gets HTTP 503.
+   */
+  requestBudgetMs?: number;
   /** Called after each answered reward request. */
   onRequest?: (summary: { queries: number; meanReward: number; status: number }) => void;
 }
@@ -111,12 +148,16 @@ export interface RewardServer {
 
 /**
  * Starts the reward service (node:http): `POST <path>` scores a batch ({@link scoreRewardRequest});
- * `GET /health` answers `{ "status": "ok" }`; a malformed body gets HTTP 400 `{ error, hint }`.
+ * `GET /health` answers `{ "status": "ok" }`; a malformed body gets HTTP 400 `{ error, hint }`, a
+ * request past its time budget (`requestBudgetMs`) HTTP 503. Parsing is linear in the body
+ * (`extractAnswerText`), and scoring hands the event loop back after every query, so one large or
+ * degenerate request never stalls `/health` or other requests.
  * @throws Error when the port cannot be bound (e.g. EADDRINUSE).
  */
 export async function startRewardServer(options: RewardServerOptions = {}): Promise<RewardServer> {
   const path = options.path ?? '/get_reward';
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  const budgetMs = options.requestBudgetMs ?? 10000;
   const send = (response: ServerResponse, status: number, body: unknown): void => {
     response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
@@ -137,15 +178,25 @@ export async function startRewardServer(options: RewardServerOptions = {}): Prom
     });
     request.on('end', () => {
       if (response.writableEnded) return;
+      let body: unknown;
       try {
-        const reply = scoreRewardRequest(JSON.parse(Buffer.concat(chunks).toString('utf8')), options);
-        send(response, 200, reply);
-        options.onRequest?.({ queries: reply.rewards.length, meanReward: reply.rewards.reduce((sum, value) => sum + value, 0) / reply.rewards.length, status: 200 });
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch (error) {
-        const message = LongVidError.is(error) ? error.message : `request body is not JSON (${(error as Error).message})`;
-        send(response, 400, { error: message, hint: LongVidError.is(error) ? error.hint : 'POST a JSON body.' });
+        send(response, 400, { error: `request body is not JSON (${(error as Error).message})`, hint: 'POST a JSON body.' });
         options.onRequest?.({ queries: 0, meanReward: 0, status: 400 });
+        return;
       }
+      scoreWithinBudget(body, options, budgetMs).then(
+        (reply) => {
+          send(response, 200, reply);
+          options.onRequest?.({ queries: reply.rewards.length, meanReward: reply.rewards.reduce((sum, value) => sum + value, 0) / reply.rewards.length, status: 200 });
+        },
+        (error: unknown) => {
+          const status = LongVidError.is(error) && error.code === 'ABORTED' ? 503 : 400;
+          send(response, status, { error: LongVidError.is(error) ? error.message : String(error), hint: LongVidError.is(error) ? error.hint : undefined });
+          options.onRequest?.({ queries: 0, meanReward: 0, status });
+        },
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {

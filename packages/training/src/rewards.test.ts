@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalAnswer, countingReward, extractAnswerText, framePoolReward, groundingReward, jigsawReward, parseChoiceLetter, parseCounts, parseIntegerList, parseSpan, scoreResponse, segmentChoiceReward } from './rewards';
+import { MAX_ANSWER_CHARS, canonicalAnswer, countingReward, extractAnswerText, framePoolReward, groundingReward, jigsawReward, parseChoiceLetter, parseCounts, parseIntegerList, parseSpan, scoreResponse, segmentChoiceReward } from './rewards';
 import type { RewardTarget } from './samples';
 
 describe('format gate and parsers', () => {
@@ -8,6 +8,20 @@ describe('format gate and parsers', () => {
     expect(extractAnswerText('  C ')).toBe('C');
     expect(extractAnswerText('C', { requireAnswerTag: true })).toBeUndefined();
     expect(extractAnswerText('   ')).toBeUndefined();
+    expect(extractAnswerText('<answer>A</answer><|im_end|>')).toBe('A');
+    expect(extractAnswerText('B<|eot_id|>')).toBe('B');
+    expect(extractAnswerText('<ANSWER> 2-4 </Answer></s>')).toBe('2-4');
+    expect(extractAnswerText('<answer></answer>')).toBe('');
+  });
+
+  it('is linear on degenerate responses and bounds the answer length', () => {
+    const started = performance.now();
+    expect(extractAnswerText('<answer>'.repeat(512 * 1024))).toBeUndefined();
+    expect(extractAnswerText(`${'<answer>'.repeat(512 * 1024)}<answer>C</answer>`)).toBe('C');
+    expect(extractAnswerText('</answer>'.repeat(512 * 1024), { requireAnswerTag: true })).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(extractAnswerText('1, '.repeat(MAX_ANSWER_CHARS))).toBeUndefined();
+    expect(extractAnswerText(`<answer>${'7'.repeat(MAX_ANSWER_CHARS)}</answer>`)).toBe('7'.repeat(MAX_ANSWER_CHARS));
   });
 
   it('parses letters, integer lists, spans and counts', () => {

@@ -17,13 +17,42 @@ export interface FormatOptions {
   requireAnswerTag?: boolean;
 }
 
-/** The answer text of a response: the inside of the last `<answer>…</answer>`, else (unless required) the whole response trimmed. */
+/**
+ * Longest answer text the parsers read, characters (the inside of `<answer>…</answer>` or the whole
+ * response). A longer answer fails the format gate: no task's answer is near it (a frame list of a
+ * 100-frame pool is under 400 characters), and it bounds the work of every parser.
+ */
+export const MAX_ANSWER_CHARS = 2048;
+
+/**
+ * Chat-template special tokens removed from a response before parsing: ChatML `<|im_end|>`,
+ * `<|im_start|>`, `<|endoftext|>` (Qwen, GPT), Llama 3 `<|eot_id|>` and any other `<|name|>`, and
+ * the SentencePiece end of sequence `</s>`. A trainer that renders the query with the template's end
+ * token (OpenRLHF does) then scores `1, 4, 6<|im_end|>` like `1, 4, 6`.
+ */
+export function stripSpecialTokens(text: string): string {
+  // Linear: a bounded name between fixed delimiters, no nested quantifiers.
+  return text.replace(/<\|[A-Za-z0-9_]{1,40}\|>|<\/s>/g, '');
+}
+
+/**
+ * The answer text of a response: the inside of the last `<answer>…</answer>` (the last closing tag
+ * and the nearest opening tag before it, tags case-insensitive), else (unless required) the whole
+ * response trimmed; chat-template special tokens are removed first ({@link stripSpecialTokens}).
+ * Undefined when there is none, or when it is longer than {@link MAX_ANSWER_CHARS}.
+ * Linear time in the response length (two scans from the end, no regex backtracking).
+ */
 export function extractAnswerText(response: string, options: FormatOptions = {}): string | undefined {
-  const matches = [...response.matchAll(/<answer>([\s\S]*?)<\/answer>/gi)];
-  if (matches.length > 0) return matches[matches.length - 1][1].trim();
-  if (options.requireAnswerTag) return undefined;
-  const trimmed = response.trim();
-  return trimmed.length > 0 ? trimmed : undefined;
+  const text = stripSpecialTokens(response);
+  const lower = text.toLowerCase();
+  const close = lower.lastIndexOf('</answer>');
+  const open = close >= 0 ? lower.lastIndexOf('<answer>', close) : -1;
+  let answer: string;
+  if (open >= 0) answer = text.slice(open + '<answer>'.length, close).trim();
+  else if (options.requireAnswerTag) return undefined;
+  else answer = text.trim();
+  if (answer.length > MAX_ANSWER_CHARS || (open < 0 && answer.length === 0)) return undefined;
+  return answer;
 }
 
 /** Parses a choice letter (`B`, `(B)`, `B.`, `Candidate B`, `Answer: b`) into a 0-based index below `count`. */
