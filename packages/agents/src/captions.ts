@@ -13,19 +13,19 @@ import { formatSeconds, framesToParts, type ImageDetail } from './media-parts';
 import { ModelCallCache } from './model-call-cache';
 import { mapWithConcurrency, type TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
-import { invokeStructured } from './structured';
+import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
 import { planSampling } from './video-llm-observer';
 
 /** Prompt files of the captioner. */
 export const CAPTION_PROMPTS = { caption: 'caption.v1', narrative: 'narrative.v1' } as const;
 
 const captionReplySchema = z.object({
-  caption: z.string().min(1),
-  onScreenText: z.array(z.string()).default([]),
+  caption: z.string().min(1).max(MAX_MODEL_TEXT_CHARS),
+  onScreenText: z.array(z.string().max(MAX_MODEL_TEXT_CHARS)).max(50).default([]),
   confidence: z.number().min(0).max(1).default(0.5),
 });
 
-const narrativeReplySchema = z.object({ summary: z.string().min(1) });
+const narrativeReplySchema = z.object({ summary: z.string().min(1).max(MAX_MODEL_TEXT_CHARS) });
 
 /** Options of {@link VideoLlmCaptioner}. */
 export interface VideoLlmCaptionerOptions {

@@ -28,7 +28,7 @@ export { RulePlanner, RuleReflector } from './rule-based';
 export type { RulePlannerOptions } from './rule-based';
 export { LlmPlanner, LlmReflector, createChatModel, toolUsesFrames, PLANNER_PROMPT, REFLECTOR_PROMPT } from './llm';
 export type { LlmAgentOptions, LlmPlannerOptions, LlmReflectorOptions } from './llm';
-export { invokeStructured, extractJson, endpointError, replyJsonSchema, responseFormatFor, responseFormatRejected } from './structured';
+export { invokeStructured, extractJson, endpointError, replyJsonSchema, responseFormatFor, responseFormatRejected, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './structured';
 export type { CallUsage, CallDescription, InvokeStructuredOptions } from './structured';
 export { LocalObserver, RESOLUTION_MAX_SIDE } from './local-observer';
 export type { LocalObserverOptions } from './local-observer';

@@ -8,7 +8,7 @@ import type { PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
 import type { ModelCallCache } from './model-call-cache';
 import type { TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
-import { invokeStructured, type CallUsage } from './structured';
+import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS, type CallUsage } from './structured';
 
 /**
  * Creates a LangChain `ChatOpenAI` for any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama)
@@ -45,7 +45,7 @@ const planSchema = z.object({
         fps: z.number().positive(),
         resolution: z.enum(['low', 'medium', 'high']).default('medium'),
         tool: z.enum(['ocr', 'subtitles', 'memory', 'watch']),
-        reason: z.string().default(''),
+        reason: z.string().max(MAX_MODEL_TEXT_CHARS).default(''),
       }),
     )
     .max(8),
@@ -53,12 +53,12 @@ const planSchema = z.object({
 
 const reflectionSchema = z.object({
   sufficient: z.boolean(),
-  answer: z.string().default(''),
+  answer: z.string().max(MAX_MODEL_ANSWER_CHARS).default(''),
   choiceIndex: z.number().int().nullable().optional(),
   confidence: z.number().min(0).max(1),
-  evidenceIds: z.array(z.string()).default([]),
-  reason: z.string().default(''),
-  missing: z.string().default(''),
+  evidenceIds: z.array(z.string().max(64)).max(64).default([]),
+  reason: z.string().max(MAX_MODEL_TEXT_CHARS).default(''),
+  missing: z.string().max(MAX_MODEL_TEXT_CHARS).default(''),
 });
 
 /** Options shared by the LLM agents. */

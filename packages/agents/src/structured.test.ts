@@ -1,8 +1,8 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { LongVidError } from '@longvid/core';
 import { z } from 'zod';
-import { createChatModel } from './llm';
-import { extractJson, invokeStructured } from './structured';
+import { createChatModel, LlmReflector } from './llm';
+import { extractJson, invokeStructured, MAX_MODEL_ANSWER_CHARS } from './structured';
 import { requestText, startScriptedOpenAIServer } from './testing';
 
 const settings = (baseUrl: string) => ({ baseUrl, model: 'scripted-model', apiKey: 'test-key', timeoutMs: 2000, maxRetries: 0 });
@@ -71,6 +71,50 @@ describe('invokeStructured over HTTP (scripted OpenAI-protocol server)', () => {
 
   it('extracts the outermost JSON object', () => {
     expect(extractJson('x {"a": {"b": 1}} y')).toEqual({ a: { b: 1 } });
+    expect(extractJson('```JSON\n{"a": 1}\n``` and {"b": 2}')).toEqual({ a: 1 });
     expect(() => extractJson('nothing')).toThrow(/no JSON/);
+  });
+
+  it('extracts in linear time from a multi-megabyte degenerate reply', () => {
+    const started = performance.now();
+    // Unclosed fences: quadratic for /```(?:json)?\s*([\s\S]*?)```/.
+    expect(() => extractJson(`\`\`\`${' '.repeat(4 * 1024 * 1024)}`)).toThrow(/no JSON/);
+    expect(() => extractJson('{'.repeat(4 * 1024 * 1024))).toThrow(/no JSON/);
+    expect(extractJson(`${'x'.repeat(4 * 1024 * 1024)} {"x": 1}`)).toEqual({ x: 1 });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('asks again after a reply with no choices (choices: []) instead of crashing', async () => {
+    const server = await startScriptedOpenAIServer((_, index) => (index === 0 ? { status: 200, body: { id: 'x', object: 'chat.completion', choices: [] } } : '{"answer": "318", "confidence": 0.8}'));
+    try {
+      const value = await invokeStructured(createChatModel(settings(server.baseUrl)), [new HumanMessage('locker?')], schema, { maxRetries: 1 });
+      expect(value).toEqual({ answer: '318', confidence: 0.8 });
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+    const empty = await startScriptedOpenAIServer(() => ({ status: 200, body: { choices: [] } }));
+    try {
+      const error = await invokeStructured(createChatModel(settings(empty.baseUrl)), [new HumanMessage('locker?')], schema, { maxRetries: 1 }).catch((e: unknown) => e);
+      expect(LongVidError.is(error) && error.code).toBe('MALFORMED_LLM_REPLY');
+      expect((error as LongVidError).message).toMatch(/held no message/);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it(`bounds the reflector's answer to ${MAX_MODEL_ANSWER_CHARS} characters: a 5 MB answer is malformed`, async () => {
+    const huge = JSON.stringify({ sufficient: true, answer: 'A'.repeat(5 * 1024 * 1024), confidence: 0.9, evidenceIds: [], reason: '', missing: '' });
+    const server = await startScriptedOpenAIServer(() => huge);
+    try {
+      const reflector = new LlmReflector({ model: createChatModel(settings(server.baseUrl)), modelName: 'scripted-model', maxRetries: 1 });
+      const error = await reflector.doReflect({ question: 'locker?', round: 1, mustAnswer: false, evidence: [] }).catch((e: unknown) => e);
+      expect(LongVidError.is(error) && error.code).toBe('MALFORMED_LLM_REPLY');
+      expect((error as LongVidError).message).toMatch(/answer/);
+      expect(String((error as LongVidError).details.reply).length).toBeLessThanOrEqual(2000);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -47,10 +47,30 @@ export interface InvokeStructuredOptions {
   cache?: { store: ModelCallCache; parts: unknown };
 }
 
-/** Pulls the JSON object out of a reply: strips code fences and text around the outermost braces. */
+/**
+ * Longest answer text a model may give (the reflector's and the uniform baseline's `answer`),
+ * characters. A longer reply fails its schema and is asked again, so an answer, the `--json`
+ * output and the trace stay small whatever the endpoint sends.
+ */
+export const MAX_MODEL_ANSWER_CHARS = 1000;
+
+/** Longest free text in a model's reply (reasons, evidence descriptions, captions), characters. */
+export const MAX_MODEL_TEXT_CHARS = 4000;
+
+/**
+ * Pulls the JSON object out of a reply: the inside of the first complete code fence (```` ```json ````
+ * or ```` ``` ````) if there is one, then the text from the first `{` to the last `}`.
+ * Linear in the reply (index scans, no backtracking regex).
+ * @throws SyntaxError when there is no JSON object.
+ */
 export function extractJson(text: string): unknown {
-  const fenced = text.match(/```(?:json)?\s*([\s\S]*?)```/i);
-  const body = fenced ? fenced[1] : text;
+  let body = text;
+  const open = text.indexOf('```');
+  const close = open >= 0 ? text.indexOf('```', open + 3) : -1;
+  if (close >= 0) {
+    body = text.slice(open + 3, close);
+    if (/^json/i.test(body)) body = body.slice(4);
+  }
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');
   if (start < 0 || end <= start) throw new SyntaxError('no JSON object in the reply');
@@ -93,6 +113,14 @@ export function responseFormatRejected(endpoint: string | undefined, model: stri
 function rejectsFormat(error: unknown): boolean {
   const status = (error as { status?: unknown })?.status;
   return status === 400 || status === 415 || status === 422 || status === 501;
+}
+
+/**
+ * Whether a chat client's error is a reply it could not read (e.g. `choices: []` makes the OpenAI
+ * client read `message` of undefined): such a reply is malformed and asked again, not a crash.
+ */
+function isUnreadableReply(error: unknown): boolean {
+  return error instanceof TypeError && /cannot read propert|undefined is not an object|is not iterable|of undefined|of null/i.test(error.message);
 }
 
 function callBase(description: CallDescription): Pick<ModelCall, 'role' | 'model' | 'span' | 'round'> {
@@ -206,6 +234,11 @@ export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMe
       spent.requests += result.attempts;
     } catch (error) {
       spent.requests += (error as { attempts?: number })?.attempts ?? (LongVidError.is(error) && typeof error.details.attempts === 'number' ? error.details.attempts : 1);
+      if (isUnreadableReply(error)) {
+        lastReply = '';
+        lastProblem = `the reply held no message (${(error as Error).message})`;
+        continue;
+      }
       if (responseFormat && mode === 'auto' && !fellBack && rejectsFormat(error)) {
         // Fall back once to prompt-and-validate; this attempt does not count as a malformed reply.
         fellBack = true;

@@ -14,7 +14,7 @@ import { formatSeconds, framesToParts, type ContentPart } from './media-parts';
 import { ModelCallCache } from './model-call-cache';
 import { ConcurrencyLimiter, type TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
-import { invokeStructured } from './structured';
+import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './structured';
 import { clampReportedSpan } from './video-llm-observer';
 
 /** Prompt file of the uniform baseline. */
@@ -53,10 +53,10 @@ export interface UniformAskResult extends Omit<AskResult, 'mode' | 'memory'> {
 }
 
 const baselineReplySchema = z.object({
-  answer: z.string().default(''),
+  answer: z.string().max(MAX_MODEL_ANSWER_CHARS).default(''),
   choiceIndex: z.number().int().nullable().optional(),
   confidence: z.number().min(0).max(1),
-  evidence: z.array(z.object({ start: z.number().finite(), end: z.number().finite(), description: z.string().default('') })).max(20).default([]),
+  evidence: z.array(z.object({ start: z.number().finite(), end: z.number().finite(), description: z.string().max(MAX_MODEL_TEXT_CHARS).default('') })).max(20).default([]),
 });
 
 /**

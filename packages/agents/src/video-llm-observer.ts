@@ -12,7 +12,7 @@ import { clipPart, cutClip, formatSeconds, framesToParts, type ContentPart, type
 import { ModelCallCache } from './model-call-cache';
 import type { TransportOptions } from './model-transport';
 import { renderPrompt, type PromptName } from './prompts';
-import { invokeStructured } from './structured';
+import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
 
 /** The prompt file of each observer mode. */
 export const OBSERVER_PROMPTS: Record<'frames' | 'video', PromptName> = { frames: 'observer.v1', video: 'observer-video.v1' };
@@ -70,7 +70,7 @@ export const observerReplySchema = z.object({
       z.object({
         start: z.number().finite(),
         end: z.number().finite(),
-        description: z.string().min(1),
+        description: z.string().min(1).max(MAX_MODEL_TEXT_CHARS),
         confidence: z.number().min(0).max(1),
         kind: z.enum(['text', 'caption', 'object']).optional(),
       }),
