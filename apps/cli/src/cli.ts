@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { releaseLocalModels } from '@longvid/agents';
 import { formatTimestamp, LongVidError } from '@longvid/core';
-import { CancelledBySignal, errorLine, resumePoint, type CliIo, type CommandContext } from './command-context';
+import { CancelledBySignal, errorLine, resumePoint, safeOutput, secretsOf, type CliIo, type CommandContext } from './command-context';
 import { COMMANDS } from './commands';
 
 export type { CliIo } from './command-context';
@@ -16,10 +16,11 @@ export { CancelledBySignal } from './command-context';
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
   const signal = io.signal ?? new AbortController().signal;
+  const secrets = secretsOf(io.env ?? process.env);
   const context: CommandContext = {
     io,
     signal,
-    write: (text) => void io.stdout.write(text),
+    write: (text) => void io.stdout.write(safeOutput(text, secrets)),
     fail: (error) => {
       if (signal.aborted) {
         const resumeFrom = resumePoint(error);
@@ -27,7 +28,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         exitCode = signal.reason instanceof CancelledBySignal ? signal.reason.exitCode : 130;
         return;
       }
-      io.stderr.write(`longvid: error: ${errorLine(error)}\n`);
+      io.stderr.write(`longvid: error: ${errorLine(error, secrets)}\n`);
       exitCode = LongVidError.is(error) && error.code === 'BAD_INPUT' ? 2 : 1;
     },
   };

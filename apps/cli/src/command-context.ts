@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { LongVidError } from '@longvid/core';
+import { fileSystemError, LongVidError, redactSecrets, safeLine, terminalSafe } from '@longvid/core';
 
 /** Where the CLI writes: injectable so tests run it in-process. */
 export interface CliIo {
@@ -71,7 +71,24 @@ export function resumePoint(error: unknown): number | undefined {
   return undefined;
 }
 
-/** One line for an error: a LongVidError's message and hint, or the message of anything else. */
-export function errorLine(error: unknown): string {
-  return LongVidError.is(error) ? error.toLine() : error instanceof Error ? error.message : String(error);
+/**
+ * One line for an error: a LongVidError's message and hint, or the message of anything else, with
+ * secrets redacted (`knownSecrets`, e.g. the configured API key, and key-shaped text) and control
+ * characters shown escaped (raw file-system errors named by path and reason), so a file name, a file's content or an endpoint's error body can neither
+ * break the line nor reach the terminal as escape sequences.
+ */
+export function errorLine(raw: unknown, knownSecrets: readonly (string | undefined)[] = []): string {
+  // A raw EACCES/ENOENT/ENOTDIR from anywhere becomes "<path>: <reason> (<code>)" with a fix.
+  const error = fileSystemError(raw, 'file', 'check that the path exists and that you may read and write it');
+  return safeLine(LongVidError.is(error) ? error.toLine() : error instanceof Error ? error.message : String(error), knownSecrets);
+}
+
+/** The API keys in the environment, to redact wherever they would be printed. */
+export function secretsOf(env: Record<string, string | undefined>): string[] {
+  return [env.LONGVID_API_KEY, env.OPENAI_API_KEY].filter((value): value is string => Boolean(value));
+}
+
+/** Text for stdout: our own line breaks kept, every other control character escaped, secrets redacted. */
+export function safeOutput(text: string, knownSecrets: readonly (string | undefined)[] = []): string {
+  return terminalSafe(redactSecrets(text, knownSecrets), { keepNewlines: true });
 }

@@ -1,5 +1,6 @@
 import type { AskResult, CostSummary, CostTotals, UniformAskResult } from '@longvid/agents';
 import type { IngestResult } from '@longvid/agents';
+import { redactSecrets } from '@longvid/core';
 import { z } from 'zod';
 
 const spanJson = { start: z.number(), end: z.number() };
@@ -93,7 +94,7 @@ export function toAskJson(result: AskResult | UniformAskResult, choices: string[
     rounds: result.rounds,
     framesObserved: result.framesUsed,
     offline: result.offline,
-    backends: { ...result.backends, model: result.backends.model ?? null, endpoint: result.backends.endpoint ?? null, observerModel: result.backends.observerModel ?? null },
+    backends: { ...result.backends, model: result.backends.model ?? null, endpoint: result.backends.endpoint ? redactSecrets(result.backends.endpoint) : null, observerModel: result.backends.observerModel ?? null },
     usage: { llmCalls: result.usage.calls, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
     memory: result.memory ?? { directory: '', reused: false, events: 0, ingestSeconds: 0 },
     timings: result.timings,

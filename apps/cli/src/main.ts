@@ -1,4 +1,5 @@
 import { CancelledBySignal, runCli } from './cli';
+import { errorLine, secretsOf } from './command-context';
 
 // Ctrl-C (SIGINT) and SIGTERM cancel the command: the first one aborts it (child processes are
 // killed, finished checkpoints kept, one `longvid: cancelled` line, exit 130/143); a second one
@@ -16,7 +17,7 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`longvid: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`longvid: error: ${errorLine(error, secretsOf(process.env))}\n`);
     process.exitCode = 1;
   },
 ).finally(() => {

@@ -1,5 +1,6 @@
 import { Format, Presets, SingleBar } from 'cli-progress';
 import type { OnProgress, ProgressEvent } from '@longvid/core';
+import { terminalSafe } from '@longvid/core';
 
 const STAGE_LABELS: Record<string, string> = {
   probe: 'probing',
@@ -22,6 +23,7 @@ const STAGE_LABELS: Record<string, string> = {
   samples: 'writing samples',
   rollout: 'rolling out',
   grpo: 'training',
+  wait: 'another process is ingesting this video; waiting for it, then reading its memory',
 };
 
 /** The unit of each stage's `done`/`total` when the event does not name one. */
@@ -65,6 +67,8 @@ function amount(value: number): string {
 
 /** One progress line: `longvid: reading the video 42/120 s of video (35%)`. */
 export function progressLine(event: ProgressEvent): string {
+  // A notice (another process holds the video, a checkpoint failed its check) is its message.
+  if (event.message) return `longvid: ${terminalSafe(event.message)}`;
   const label = STAGE_LABELS[event.stage] ?? event.stage;
   if (!(event.total > 0)) return `longvid: ${label}`;
   const unit = unitOf(event);
@@ -81,7 +85,9 @@ function etaText(seconds: unknown, options: Parameters<typeof Format.TimeFormat>
  * Turns `onProgress` events into a progress bar on a terminal (cli-progress; the ETA appears once
  * it is known), or, when stderr is not a terminal (a pipe, a file, CI), into a line such as
  * `longvid: reading the video 42/120 s of video (35%)` at most every `intervalMs` (5 s): a command
- * that ends (or fails) sooner prints no progress at all. `stop()` clears the bar.
+ * that ends (or fails) sooner prints no progress at all. An event with a `message` is a notice
+ * (another process is ingesting the video, a checkpoint failed its check) and is always written at
+ * once, as one line with its control characters escaped. `stop()` clears the bar.
  */
 export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean, options: ProgressDisplayOptions = {}): { onProgress: OnProgress; stop: () => void } {
   if (!enabled) return { onProgress: () => undefined, stop: () => undefined };
@@ -93,6 +99,11 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
     return {
       onProgress: (event) => {
         const time = now();
+        // Notices (events with a message) are always shown; progress at most every `intervalMs`.
+        if (event.message) {
+          stream.write(`${progressLine(event)}\n`);
+          return;
+        }
         if (time - lastLine < intervalMs) return;
         lastLine = time;
         stream.write(`${progressLine(event)}\n`);
@@ -107,6 +118,12 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
     bar = undefined;
   };
   const onProgress: OnProgress = (event) => {
+    if (event.message) {
+      stop();
+      stage = '';
+      stream.write(`${progressLine(event)}\n`);
+      return;
+    }
     if (event.stage !== stage) {
       stop();
       stage = event.stage;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Answer, ModelCall, ObserverTool, OnProgress, Settings, TraceEvent, VideoInfo } from '@longvid/core';
-import { Budget, LongVidError, loadSettings, Trace } from '@longvid/core';
+import { Budget, LongVidError, loadSettings, redactSecrets, Trace } from '@longvid/core';
 import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
 import { createObjectDetector, createOcrModel, createPerceptionPool, createVoiceActivityDetector, HashingEmbedder } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
@@ -160,7 +160,7 @@ function captionerFor(settings: Settings, endpoint: Online | undefined, videoPat
     new VideoLlmCaptioner({
       model: endpoint.observerChatModel,
       modelName: endpoint.observerModelName,
-      endpoint: settings.baseUrl,
+      endpoint: settings.baseUrl && redactSecrets(settings.baseUrl),
       videoPath,
       video: info,
       binaries,
@@ -304,7 +304,7 @@ export async function askVideo(videoPath: string, question: string, options: Ask
     const llmOptions = {
       model: endpoint.chatModel,
       modelName: settings.model,
-      endpoint: settings.baseUrl,
+      endpoint: settings.baseUrl && redactSecrets(settings.baseUrl),
       maxRetries: settings.maxRetries,
       onCall: ledger.record,
       transport: endpoint.transport,
@@ -332,7 +332,7 @@ export async function askVideo(videoPath: string, question: string, options: Ask
       ? new VideoLlmObserver({
           model: endpoint.observerChatModel,
           modelName: endpoint.observerModelName,
-          endpoint: settings.baseUrl,
+          endpoint: settings.baseUrl && redactSecrets(settings.baseUrl),
           videoPath,
           video: ingested.info,
           binaries: tools.binaries,
@@ -378,7 +378,7 @@ export async function askVideo(videoPath: string, question: string, options: Ask
       observer: observer.observerId,
       embedder: tools.embedder.embedderId,
       model: offline ? undefined : settings.model,
-      endpoint: offline ? undefined : settings.baseUrl,
+      endpoint: offline || !settings.baseUrl ? undefined : redactSecrets(settings.baseUrl),
       observerModel: offline || observer === localObserver ? undefined : endpoint?.observerModelName,
     },
     usage: { calls: cost.requests, inputTokens: cost.inputTokens, outputTokens: cost.outputTokens },

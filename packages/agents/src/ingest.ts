@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Clip, Observation, OnProgress, Settings, VideoInfo } from '@longvid/core';
-import { existsSync, readFileSync } from 'node:fs';
-import { atomicWriteFile, LongVidError, spanOverlap, type Span } from '@longvid/core';
+import { rm } from 'node:fs/promises';
+import { ensureWritableDirectory, LongVidError, spanOverlap, type Span } from '@longvid/core';
 import { z } from 'zod';
 import { buildNarrative, EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
 import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
@@ -12,7 +12,10 @@ import { extractAudio, makeClips, probeVideo, readSubtitles, shotsFromScores, vi
 import { type KeyframeAnalyzer, scanKeyframes } from './keyframe-scan';
 import { captionClips, writeNarrative, type NarrativeEntry } from './captions';
 import type { ClipCaptioner } from './interfaces';
+import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
+import { withIngestLock } from './ingest-lock';
 import { groupOcrReadings } from './observations';
+import { SUBTITLE_CONFIDENCE, subtitleObservation } from './source-confidence';
 
 /** Longest frame side, pixels, of keyframes read at ingestion. */
 export const INGEST_MAX_SIDE = 640;
@@ -93,17 +96,13 @@ async function detectSpeech(
   duration: number,
   binaries: FfmpegBinaries,
   voiceActivity: VoiceActivityDetector,
-  checkpoint: string,
+  checkpoint: { path: string; inputs: string },
   stageSeconds: Record<string, number>,
   signal: AbortSignal | undefined,
 ): Promise<Span[]> {
-  if (existsSync(checkpoint)) {
-    try {
-      return speechSchema.parse(JSON.parse(readFileSync(checkpoint, 'utf8')));
-    } catch {
-      // A damaged checkpoint is redone.
-    }
-  }
+  // A missing, damaged or edited checkpoint is redone.
+  const saved = readCheckpoint(checkpoint.path, speechSchema, checkpoint.inputs);
+  if (saved.status === 'ok') return saved.value;
   const segments: Span[] = [];
   stageSeconds.audio ??= 0;
   stageSeconds.vad ??= 0;
@@ -120,7 +119,7 @@ async function detectSpeech(
       else segments.push({ start: segment.start, end: segment.end });
     }
   }
-  await atomicWriteFile(checkpoint, JSON.stringify(segments));
+  await writeCheckpoint(checkpoint.path, segments, checkpoint.inputs);
   return segments;
 }
 
@@ -139,6 +138,11 @@ export function eventText(observations: Observation[]): string {
  * parameter that changes what is stored; a later call with the same key loads it instead of
  * ingesting again. Keyframe results and scene scores are checkpointed per {@link SEGMENT_SECONDS}
  * of video, so an interrupted ingestion resumes where it stopped and ends with the same memory.
+ * Checkpoints carry the SHA-256 of their content and a hash of their inputs, and the memory files
+ * (index included) are hashed in its manifest: a checkpoint or memory that fails its check is redone
+ * from the last good checkpoint, with one progress event (`checkpoint` / `rebuild`) saying so.
+ * One process ingests a video at a time (a lock per memory directory): another one waits with a
+ * `wait` progress event and then reads the finished memory.
  * @throws LongVidError `FILE_NOT_FOUND` / `NOT_A_VIDEO` / `CORRUPT_VIDEO` for a bad video,
  *   `FILE_NOT_FOUND` / `SUBTITLES_INVALID` for a bad subtitle file, `ABORTED` when `signal` aborts.
  */
@@ -146,6 +150,8 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const started = performance.now();
   const { settings, binaries, ocr, embedder, detector, voiceActivity, onProgress, signal } = options;
   const path = resolve(videoPath);
+  // Before any work (and any ffmpeg child): a cache directory that is a file or read-only is one line.
+  await ensureWritableDirectory(settings.cacheDir, 'cache directory', 'set LONGVID_CACHE_DIR (or --cache-dir) to a writable directory');
   onProgress?.({ stage: 'probe', done: 0, total: 1 });
   const info = await probeVideo(path, binaries, { signal });
   const subtitles = options.subtitlesPath ? await readSubtitles(options.subtitlesPath) : [];
@@ -153,10 +159,10 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const videoHash = await videoContentHash(path);
   const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, detector: detector?.modelId ?? null, maxSide: INGEST_MAX_SIDE };
   const captioner = options.captioner?.({ path, info, videoHash });
-  const params = { ...visualParams, speech: info.hasAudio && voiceActivity ? voiceActivity.modelId : null, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash(subtitles) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
+  const params = { ...visualParams, speech: info.hasAudio && voiceActivity ? voiceActivity.modelId : null, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash({ subtitles, confidence: SUBTITLE_CONFIDENCE }) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
   const directory = memoryDirectory(settings.cacheDir, videoHash, params);
 
-  if (EpisodicMemory.exists(directory)) {
+  const reuse = async (): Promise<IngestResult> => {
     const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
     return {
       info,
@@ -168,139 +174,166 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       ingestSeconds: memory.manifest.stats?.ingestSeconds ?? 0,
       subtitles,
     };
-  }
-
-  const checkpoints = join(settings.cacheDir, 'checkpoints', `${videoHash.slice(0, 16)}-${shortHash(visualParams)}`);
-  const pool = options.perceptionPool ? await options.perceptionPool() : undefined;
-  if (pool && (pool.ocr?.modelId !== ocr.modelId || pool.detector?.modelId !== detector?.modelId)) {
-    throw new LongVidError('BAD_INPUT', `the perception pool's models (${pool.ocr?.modelId}, ${pool.detector?.modelId ?? 'no detector'}) differ from the ingestion's (${ocr.modelId}, ${detector?.modelId ?? 'no detector'})`, {
-      details: { pool: [pool.ocr?.modelId, pool.detector?.modelId], models: [ocr.modelId, detector?.modelId] },
-      hint: 'start the pool with the same OCR and detector options as the models given to ingestVideo',
-    });
-  }
-  const keyframeOcr = pool?.ocr ?? ocr;
-  const keyframeDetector = pool ? pool.detector : detector;
-  const ocrAnalyzer: KeyframeAnalyzer = {
-    stage: 'ocr',
-    analyzerId: ocr.modelId,
-    async analyze(frames, into, analyzeSignal) {
-      const lines = await keyframeOcr.doRecognize(frames, { signal: analyzeSignal });
-      lines.forEach((frameLines, index) => into[index].text.push(...frameLines.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box }))));
-    },
   };
-  const analyzers = [ocrAnalyzer];
-  if (keyframeDetector) {
-    analyzers.push({
-      stage: 'detection',
-      analyzerId: keyframeDetector.modelId,
-      async analyze(frames, into, analyzeSignal) {
-        const found = keyframeDetections(frames, await keyframeDetector.doDetect(frames, { signal: analyzeSignal }));
-        found.forEach((frame, index) => into[index].objects.push(...frame.detections));
-      },
-    });
+  if (EpisodicMemory.exists(directory)) {
+    try {
+      return await reuse();
+    } catch (error) {
+      // A memory that fails its integrity check is rebuilt below, under the lock.
+      if (!LongVidError.is(error) || error.code !== 'MEMORY_CORRUPT') throw error;
+    }
   }
-  const poolBefore = pool?.stats();
-  // With perception workers, speech is found while they analyse the keyframes (the VAD needs little
-  // CPU and fills the gaps); without them it would take turns with OCR on this thread, so it waits.
-  const speechSeconds: Record<string, number> = {};
-  // Stopped when the scan fails, so nothing of this ingestion (ffmpeg, the VAD) runs on after it rejects.
-  const stopSpeech = new AbortController();
-  const speechSignal = signal ? AbortSignal.any([signal, stopSpeech.signal]) : stopSpeech.signal;
-  const findSpeech = (): Promise<Span[]> =>
-    info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), speechSeconds, speechSignal) : Promise.resolve([]);
-  const speechTask = pool ? findSpeech() : undefined;
-  // Awaited below; this only keeps a failure from being reported as unhandled while the scan runs.
-  speechTask?.catch(() => undefined);
-  const scan = await scanKeyframes(path, {
-    binaries,
-    fps: settings.ingestFps,
-    maxSide: INGEST_MAX_SIDE,
-    duration: info.duration,
-    analyzers,
-    checkpointDirectory: checkpoints,
-    segmentSeconds: SEGMENT_SECONDS,
-    // One batch more than workers, so a worker never waits for the next batch to be dispatched.
-    concurrency: pool ? pool.size + 1 : 1,
-    onProgress,
-    signal,
-  }).catch(async (error: unknown) => {
-    stopSpeech.abort();
-    await speechTask?.catch(() => undefined);
-    throw error;
-  });
-  if (pool && poolBefore) {
-    // With workers, a stage's time is the workers' busy time (the analyzers' wall time would count
-    // the batches in flight at once several times).
-    const after = pool.stats();
-    scan.stageSeconds.ocr = after.recognize.seconds - poolBefore.recognize.seconds;
-    if (keyframeDetector) scan.stageSeconds.detection = after.detect.seconds - poolBefore.detect.seconds;
-  }
-  let stageStarted = performance.now();
-  const shots = shotsFromScores(scan.scenes, info.duration, SHOT_THRESHOLD);
-  const clips: Clip[] = makeClips(shots, { maxClipSeconds: settings.maxClipSeconds });
-  const perClip: Observation[][] = clips.map((clip) =>
-    groupOcrReadings(
-      scan.frames.filter((frame) => frame.time >= clip.span.start && frame.time < clip.span.end).map((frame) => ({ time: frame.time, lines: frame.text })),
-      settings.ingestFps,
-      clip.span,
-    ),
+  // One ingestion per memory at a time: a second process waits, then reads the first one's memory.
+  return withIngestLock(
+    directory,
+    async () => {
+      if (EpisodicMemory.exists(directory)) {
+        try {
+          return await reuse();
+        } catch (error) {
+          if (!LongVidError.is(error) || error.code !== 'MEMORY_CORRUPT') throw error;
+          onProgress?.({ stage: 'rebuild', done: 0, total: 0, message: `memory failed its integrity check (${error.message}); rebuilding it from the last good checkpoints` });
+          await rm(directory, { recursive: true, force: true });
+        }
+      }
+      return ingestUnderLock();
+    },
+    { onProgress, signal },
   );
-  // Objects: keyframe detections linked into tracks (never across a cut), one observation per appearance.
-  const tracks = detector
-    ? trackObjects(
-        scan.frames.map((frame) => ({ time: frame.time, detections: frame.objects })),
-        { frameSeconds: 1 / settings.ingestFps, boundaries: shots.slice(1).map((shot) => shot.span.start) },
-      )
-    : [];
-  const objectObservations = trackObservations(tracks);
-  scan.stageSeconds.shots = (performance.now() - stageStarted) / 1000;
-  // Speech: voice activity over the audio track, checkpointed.
-  const speech = await (speechTask ?? findSpeech());
-  Object.assign(scan.stageSeconds, speechSeconds);
-  clips.forEach((clip, index) => {
-    const inside = (span: { start: number; end: number }) => spanOverlap(span, clip.span) > 0;
-    perClip[index].push(...objectObservations.filter((o) => inside(o.span)));
-    perClip[index].push(...speech.filter(inside).map((span): Observation => ({ kind: 'speech', span, text: 'someone speaks', confidence: 0.9, tool: 'vad' })));
-  });
 
-  let narrative: NarrativeEntry[] = [];
-  if (captioner) {
-    const captionOptions = { checkpointDir: join(checkpoints, `captions-${shortHash(captioner.captionerId)}`), concurrency: options.captionConcurrency, onProgress, signal };
-    const captions = await captionClips(clips, captioner, captionOptions);
-    captions.forEach((observations, index) => perClip[index].push(...observations));
-    narrative = await writeNarrative(clips, captions, captioner, captionOptions);
-  }
-
-  const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
-  if (memory.events().length > 0) {
-    throw new LongVidError('MEMORY_CORRUPT', `memory at ${directory} is incomplete but not empty`, {
-      details: { directory },
-      hint: `delete ${directory} and run the command again (per-clip checkpoints are kept)`,
+  async function ingestUnderLock(): Promise<IngestResult> {
+    const checkpoints = join(settings.cacheDir, 'checkpoints', `${videoHash.slice(0, 16)}-${shortHash(visualParams)}`);
+    const pool = options.perceptionPool ? await options.perceptionPool() : undefined;
+    if (pool && (pool.ocr?.modelId !== ocr.modelId || pool.detector?.modelId !== detector?.modelId)) {
+      throw new LongVidError('BAD_INPUT', `the perception pool's models (${pool.ocr?.modelId}, ${pool.detector?.modelId ?? 'no detector'}) differ from the ingestion's (${ocr.modelId}, ${detector?.modelId ?? 'no detector'})`, {
+        details: { pool: [pool.ocr?.modelId, pool.detector?.modelId], models: [ocr.modelId, detector?.modelId] },
+        hint: 'start the pool with the same OCR and detector options as the models given to ingestVideo',
+      });
+    }
+    const keyframeOcr = pool?.ocr ?? ocr;
+    const keyframeDetector = pool ? pool.detector : detector;
+    const ocrAnalyzer: KeyframeAnalyzer = {
+      stage: 'ocr',
+      analyzerId: ocr.modelId,
+      async analyze(frames, into, analyzeSignal) {
+        const lines = await keyframeOcr.doRecognize(frames, { signal: analyzeSignal });
+        lines.forEach((frameLines, index) => into[index].text.push(...frameLines.map((line) => ({ text: line.text, confidence: line.confidence, box: line.box }))));
+      },
+    };
+    const analyzers = [ocrAnalyzer];
+    if (keyframeDetector) {
+      analyzers.push({
+        stage: 'detection',
+        analyzerId: keyframeDetector.modelId,
+        async analyze(frames, into, analyzeSignal) {
+          const found = keyframeDetections(frames, await keyframeDetector.doDetect(frames, { signal: analyzeSignal }));
+          found.forEach((frame, index) => into[index].objects.push(...frame.detections));
+        },
+      });
+    }
+    const poolBefore = pool?.stats();
+    // With perception workers, speech is found while they analyse the keyframes (the VAD needs little
+    // CPU and fills the gaps); without them it would take turns with OCR on this thread, so it waits.
+    const speechSeconds: Record<string, number> = {};
+    // Stopped when the scan fails, so nothing of this ingestion (ffmpeg, the VAD) runs on after it rejects.
+    const stopSpeech = new AbortController();
+    const speechSignal = signal ? AbortSignal.any([signal, stopSpeech.signal]) : stopSpeech.signal;
+    const findSpeech = (): Promise<Span[]> =>
+      info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, { path: join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), inputs: checkpointInputs({ videoHash, vad: voiceActivity.modelId, chunkSeconds: AUDIO_CHUNK_SECONDS }) }, speechSeconds, speechSignal) : Promise.resolve([]);
+    const speechTask = pool ? findSpeech() : undefined;
+    // Awaited below; this only keeps a failure from being reported as unhandled while the scan runs.
+    speechTask?.catch(() => undefined);
+    const scan = await scanKeyframes(path, {
+      binaries,
+      fps: settings.ingestFps,
+      maxSide: INGEST_MAX_SIDE,
+      duration: info.duration,
+      analyzers,
+      checkpointDirectory: checkpoints,
+      checkpointInputs: { videoHash, visualParams },
+      segmentSeconds: SEGMENT_SECONDS,
+      // One batch more than workers, so a worker never waits for the next batch to be dispatched.
+      concurrency: pool ? pool.size + 1 : 1,
+      onProgress,
+      signal,
+    }).catch(async (error: unknown) => {
+      stopSpeech.abort();
+      await speechTask?.catch(() => undefined);
+      throw error;
     });
+    if (pool && poolBefore) {
+      // With workers, a stage's time is the workers' busy time (the analyzers' wall time would count
+      // the batches in flight at once several times).
+      const after = pool.stats();
+      scan.stageSeconds.ocr = after.recognize.seconds - poolBefore.recognize.seconds;
+      if (keyframeDetector) scan.stageSeconds.detection = after.detect.seconds - poolBefore.detect.seconds;
+    }
+    let stageStarted = performance.now();
+    const shots = shotsFromScores(scan.scenes, info.duration, SHOT_THRESHOLD);
+    const clips: Clip[] = makeClips(shots, { maxClipSeconds: settings.maxClipSeconds });
+    const perClip: Observation[][] = clips.map((clip) =>
+      groupOcrReadings(
+        scan.frames.filter((frame) => frame.time >= clip.span.start && frame.time < clip.span.end).map((frame) => ({ time: frame.time, lines: frame.text })),
+        settings.ingestFps,
+        clip.span,
+      ),
+    );
+    // Objects: keyframe detections linked into tracks (never across a cut), one observation per appearance.
+    const tracks = detector
+      ? trackObjects(
+          scan.frames.map((frame) => ({ time: frame.time, detections: frame.objects })),
+          { frameSeconds: 1 / settings.ingestFps, boundaries: shots.slice(1).map((shot) => shot.span.start) },
+        )
+      : [];
+    const objectObservations = trackObservations(tracks);
+    scan.stageSeconds.shots = (performance.now() - stageStarted) / 1000;
+    // Speech: voice activity over the audio track, checkpointed.
+    const speech = await (speechTask ?? findSpeech());
+    Object.assign(scan.stageSeconds, speechSeconds);
+    clips.forEach((clip, index) => {
+      const inside = (span: { start: number; end: number }) => spanOverlap(span, clip.span) > 0;
+      perClip[index].push(...objectObservations.filter((o) => inside(o.span)));
+      perClip[index].push(...speech.filter(inside).map((span): Observation => ({ kind: 'speech', span, text: 'someone speaks', confidence: 0.9, tool: 'vad' })));
+    });
+
+    let narrative: NarrativeEntry[] = [];
+    if (captioner) {
+      const captionOptions = { checkpointDir: join(checkpoints, `captions-${shortHash(captioner.captionerId)}`), concurrency: options.captionConcurrency, onProgress, signal };
+      const captions = await captionClips(clips, captioner, captionOptions);
+      captions.forEach((observations, index) => perClip[index].push(...observations));
+      narrative = await writeNarrative(clips, captions, captioner, captionOptions);
+    }
+
+    let memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
+    if (memory.events().length > 0) {
+      // Left by a process killed while saving (we hold the lock, so nobody is writing it): the
+      // checkpoints hold the work, so the memory is rebuilt from them.
+      onProgress?.({ stage: 'rebuild', done: 0, total: 0, message: `memory at ${directory} was left incomplete; rebuilding it from the checkpoints` });
+      await rm(directory, { recursive: true, force: true });
+      memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
+    }
+    const eventObservations = clips.map((clip, index) => {
+      const spoken: Observation[] = subtitles.filter((line) => spanOverlap(line.span, clip.span) > 0).map(subtitleObservation);
+      return [...perClip[index], ...spoken].sort((a, b) => a.span.start - b.span.start);
+    });
+    onProgress?.({ stage: 'index', done: 0, total: clips.length });
+    stageStarted = performance.now();
+    const texts = eventObservations.map(eventText);
+    const embeddings = await embedder.doEmbed([...texts, ...narrative.map((entry) => entry.text)].map((t) => t || '(no observations)'), { signal });
+    clips.forEach((clip, index) => {
+      memory.addEvent({ clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embeddings[index]);
+    });
+    narrative.forEach((entry, index) => {
+      const summary: Observation = { kind: 'summary', span: entry.span, text: entry.text, confidence: 1, tool: 'narrative' };
+      memory.addEvent({ clipIndex: entry.clipIndex, span: entry.span, observations: [summary], text: entry.text }, embeddings[texts.length + index]);
+    });
+    if (tracks.length > 0) memory.setTracks(tracks);
+    if (!captioner) memory.setNarrative(await buildNarrative(memory.events(), { signal }));
+    scan.stageSeconds.index = (performance.now() - stageStarted) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
+    await memory.save();
+    onProgress?.({ stage: 'index', done: clips.length, total: clips.length });
+    return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles };
   }
-  const eventObservations = clips.map((clip, index) => {
-    const spoken: Observation[] = subtitles
-      .filter((line) => spanOverlap(line.span, clip.span) > 0)
-      .map((line) => ({ kind: 'subtitle', span: line.span, text: line.text, confidence: 1, tool: 'subtitles' }));
-    return [...perClip[index], ...spoken].sort((a, b) => a.span.start - b.span.start);
-  });
-  onProgress?.({ stage: 'index', done: 0, total: clips.length });
-  stageStarted = performance.now();
-  const texts = eventObservations.map(eventText);
-  const embeddings = await embedder.doEmbed([...texts, ...narrative.map((entry) => entry.text)].map((t) => t || '(no observations)'), { signal });
-  clips.forEach((clip, index) => {
-    memory.addEvent({ clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embeddings[index]);
-  });
-  narrative.forEach((entry, index) => {
-    const summary: Observation = { kind: 'summary', span: entry.span, text: entry.text, confidence: 1, tool: 'narrative' };
-    memory.addEvent({ clipIndex: entry.clipIndex, span: entry.span, observations: [summary], text: entry.text }, embeddings[texts.length + index]);
-  });
-  if (tracks.length > 0) memory.setTracks(tracks);
-  if (!captioner) memory.setNarrative(await buildNarrative(memory.events(), { signal }));
-  scan.stageSeconds.index = (performance.now() - stageStarted) / 1000;
-  const seconds = (performance.now() - started) / 1000;
-  memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
-  await memory.save();
-  onProgress?.({ stage: 'index', done: clips.length, total: clips.length });
-  return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles };
 }

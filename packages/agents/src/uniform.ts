@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { Answer, Evidence, ModelCall, Resolution, Settings, TraceEvent, VideoInfo } from '@longvid/core';
-import { LongVidError, loadSettings, Trace } from '@longvid/core';
+import { LongVidError, loadSettings, redactSecrets, Trace } from '@longvid/core';
 import type { FfmpegBinaries } from '@longvid/video';
 import { extractFrames, probeVideo, resolveFfmpeg, scaledSize, videoContentHash } from '@longvid/video';
 import { z } from 'zod';
@@ -114,7 +114,7 @@ export async function askUniform(videoPath: string, question: string, options: U
   const reply = await invokeStructured(model, [new SystemMessage(system), new HumanMessage({ content })], schema, {
     maxRetries: settings.maxRetries,
     signal: options.signal,
-    endpoint: settings.baseUrl,
+    endpoint: settings.baseUrl && redactSecrets(settings.baseUrl),
     transport,
     call: { role: 'baseline', model: modelName, framesPerRequest: frames.length, span, round: 1, onCall: ledger.record },
     cache:
@@ -148,7 +148,7 @@ export async function askUniform(videoPath: string, question: string, options: U
     rounds: 1,
     framesUsed: frames.length,
     offline: false,
-    backends: { planner: `uniform:${options.frames}`, reflector: `uniform:${modelName}`, observer: `uniform:${modelName}`, embedder: 'none', model: modelName, endpoint: settings.baseUrl, observerModel: modelName },
+    backends: { planner: `uniform:${options.frames}`, reflector: `uniform:${modelName}`, observer: `uniform:${modelName}`, embedder: 'none', model: modelName, endpoint: settings.baseUrl && redactSecrets(settings.baseUrl), observerModel: modelName },
     usage: { calls: cost.requests, inputTokens: cost.inputTokens, outputTokens: cost.outputTokens },
     cost,
     ingestCost: { ...emptyCostTotals(), byRole: {} },

@@ -13,4 +13,5 @@ export type { BudgetLimits } from './budget';
 export { Trace } from './trace';
 export type { TraceEvent, TraceEventInput } from './trace';
 export { spanLength, spanOverlap, temporalIoU, clampSpan, formatTimestamp, formatSpan, mergeSpans } from './spans';
-export { atomicWriteFile, sha256File, sharedDataDir } from './files';
+export { atomicWriteFile, checkWritableFile, ensureWritableDirectory, fileSystemError, sha256File, sharedDataDir } from './files';
+export { terminalSafe, redactSecrets, safeLine, REDACTED } from './safe-text';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { askUniform, askVideo, type AskResult, type CostTotals, type UniformAskResult } from '@longvid/agents';
 import type { Resolution, Settings, TraceEvent } from '@longvid/core';
-import { formatSpan, loadSettings } from '@longvid/core';
+import { checkWritableFile, fileSystemError, formatSpan, loadSettings, redactSecrets, terminalSafe } from '@longvid/core';
 import { nonNegativeInteger, positiveInteger, type RegisterCommand } from '../command-context';
 import { toAskJson } from '../json-output';
 import { createProgressDisplay } from '../progress-display';
@@ -14,6 +14,12 @@ function parseChoices(value: string): string[] {
     .map((c) => c.trim())
     .filter(Boolean);
   if (choices.length < 2) throw new InvalidArgumentError('give at least two options separated by "|", e.g. "318|381|813"');
+  const seen = new Set<string>();
+  for (const choice of choices) {
+    const key = choice.toLowerCase();
+    if (seen.has(key)) throw new InvalidArgumentError(`the option ${JSON.stringify(terminalSafe(choice))} is given twice: give each option once`);
+    seen.add(key);
+  }
   return choices;
 }
 
@@ -58,11 +64,11 @@ export function formatAnswer(result: AskResult | UniformAskResult, choices?: str
   const a = result.answer;
   const letter = a.choiceIndex !== undefined ? `${String.fromCharCode(65 + a.choiceIndex)}. ` : '';
   const sure = a.confidence >= 0.7 ? 'sure' : a.confidence >= 0.4 ? 'fairly sure' : 'not sure';
-  const lines = [`Answer: ${letter}${a.answer}`, `How sure: ${sure} (confidence ${a.confidence.toFixed(2)}${a.sufficient ? '' : ', evidence insufficient: best guess at budget end'})`];
-  if (choices) lines.push(`Options: ${choices.map((c, i) => `${String.fromCharCode(65 + i)}. ${c}`).join('  ')}`);
+  const lines = [`Answer: ${letter}${terminalSafe(a.answer)}`, `How sure: ${sure} (confidence ${a.confidence.toFixed(2)}${a.sufficient ? '' : ', evidence insufficient: best guess at budget end'})`];
+  if (choices) lines.push(`Options: ${choices.map((c, i) => `${String.fromCharCode(65 + i)}. ${terminalSafe(c)}`).join('  ')}`);
   lines.push(a.evidence.length ? 'Evidence:' : 'Evidence: none');
   for (const e of a.evidence) {
-    lines.push(`  ${formatSpan(e.span)}  ${e.tool}: "${e.text}"  (${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s, confidence ${e.confidence.toFixed(2)})`);
+    lines.push(`  ${formatSpan(e.span)}  ${e.tool}: "${terminalSafe(e.text)}"  (${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s, confidence ${e.confidence.toFixed(2)})`);
   }
   const memory = result.memory ? `memory: ${result.memory.reused ? 'reused' : 'built'} (${result.memory.events} events)` : 'memory: not used';
   lines.push(
@@ -114,6 +120,7 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
     .action(async (video: string, question: string, options: AskCommandOptions) => {
       const trace: TraceEvent[] = [];
       const progress = createProgressDisplay(io.stderr, options.progress !== false);
+      let traceWritable = false;
       try {
         const overrides: Partial<Settings> = {
           cacheDir: options.cacheDir,
@@ -131,6 +138,10 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
           ingestWorkers: options.workers,
         };
         const { settings } = loadSettings({ overrides, env: io.env ?? process.env, cwd: io.cwd });
+        if (options.trace) {
+          await checkWritableFile(resolve(io.cwd ?? process.cwd(), options.trace), 'trace file', 'give --trace a file in an existing, writable directory');
+          traceWritable = true;
+        }
         const videoPath = resolve(io.cwd ?? process.cwd(), video);
         const result =
           options.uniform !== undefined
@@ -159,8 +170,15 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
         progress.stop();
         fail(error);
       } finally {
-        if (options.trace) {
-          writeFileSync(resolve(io.cwd ?? process.cwd(), options.trace), `${JSON.stringify({ schemaVersion: 1, video, question, choices: options.choices ?? null, events: trace }, null, 2)}\n`);
+        if (options.trace && traceWritable) {
+          // Secrets (an endpoint URL with a key, an echoed Authorization header) never reach the file.
+          const env = io.env ?? process.env;
+          const text = redactSecrets(`${JSON.stringify({ schemaVersion: 1, video, question, choices: options.choices ?? null, events: trace }, null, 2)}\n`, [env.LONGVID_API_KEY, env.OPENAI_API_KEY]);
+          try {
+            writeFileSync(resolve(io.cwd ?? process.cwd(), options.trace), text);
+          } catch (error) {
+            fail(fileSystemError(error, 'trace file', 'give --trace a file in an existing, writable directory'));
+          }
         }
       }
     });
