@@ -27,7 +27,8 @@ function scriptedModel(request: RecordedChatRequest, malformedFirstPlan: { pendi
     if (!recalled) return '{"steps": []}';
     return JSON.stringify({ steps: [{ start: Number(recalled[1]), end: Number(recalled[2]), fps: 2, resolution: 'medium', tool: 'ocr', reason: 'memory recalls LOCKER here' }] });
   }
-  const observed = user.match(/- (e\d+) \[[^\]]+\] \(ocr[^)]*round [1-9]\) LOCKER 318/);
+  // On-screen text reaches the prompt fenced, as a JSON string labelled with its source and span.
+  const observed = user.match(/- (e\d+) \[[^\]]+\] \(ocr[^)]*round [1-9]\) <video-text source="ocr" span="[^"]+">"LOCKER 318"<\/video-text>/);
   if (observed) return JSON.stringify({ sufficient: true, answer: '318', choiceIndex: null, confidence: 0.92, evidenceIds: [observed[1]], reason: 'the caption reads LOCKER 318' });
   return JSON.stringify({ sufficient: false, answer: '', choiceIndex: null, confidence: 0.1, evidenceIds: [], reason: 'need to look at the caption' });
 }

@@ -14,6 +14,7 @@ import { ModelCallCache } from './model-call-cache';
 import { mapWithConcurrency, type TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
 import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
+import { fenceVideoText } from './video-text';
 import { planSampling } from './video-llm-observer';
 
 /** Prompt files of the captioner. */
@@ -116,7 +117,7 @@ export class VideoLlmCaptioner implements ClipCaptioner {
 
   async doNarrate(request: NarrateRequest, callOptions: { signal?: AbortSignal } = {}): Promise<string> {
     const system = renderPrompt(CAPTION_PROMPTS.narrative, {});
-    const user = `Clips from ${formatSeconds(request.span.start)} to ${formatSeconds(request.span.end)}:\n${request.clips.map((clip) => `- [${clip.span.start.toFixed(1)}–${clip.span.end.toFixed(1)} s] ${clip.text}`).join('\n')}`;
+    const user = `Clips from ${formatSeconds(request.span.start)} to ${formatSeconds(request.span.end)}:\n${request.clips.map((clip) => `- [${clip.span.start.toFixed(1)}–${clip.span.end.toFixed(1)} s] ${fenceVideoText(clip.text, 'caption', clip.span)}`).join('\n')}`;
     const reply = await invokeStructured(this.options.model, [new SystemMessage(system), new HumanMessage(user)], narrativeReplySchema, {
       maxRetries: this.options.maxRetries,
       signal: callOptions.signal,

@@ -8,6 +8,7 @@ import type { PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
 import type { ModelCallCache } from './model-call-cache';
 import type { TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
+import { fenceVideoText } from './video-text';
 import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS, type CallUsage } from './structured';
 
 /**
@@ -97,8 +98,8 @@ export function toolUsesFrames(tool: ObserverTool): boolean {
 
 function memoryDigest(input: PlanInput): string {
   const hits = input.memoryHits.slice(0, 8).map((hit) => {
-    const parts = hit.event.observations.map((o) => `${o.kind === 'subtitle' || o.kind === 'speech' ? 'subtitles' : o.tool}: ${o.text}`);
-    const text = (parts.length ? parts.join(' | ') : hit.event.text || '(nothing recorded)').slice(0, 600);
+    const parts = hit.event.observations.slice(0, 12).map((o) => fenceVideoText(o.text, o.kind === 'subtitle' || o.kind === 'speech' ? 'subtitles' : o.tool, o.span));
+    const text = parts.length ? parts.join(' ') : hit.event.text ? fenceVideoText(hit.event.text, 'memory', hit.event.span) : '(nothing recorded)';
     return `- [${hit.event.span.start.toFixed(1)}–${hit.event.span.end.toFixed(1)} s] ${text}`;
   });
   return hits.length ? hits.join('\n') : '(memory recalls nothing relevant)';
@@ -107,7 +108,7 @@ function memoryDigest(input: PlanInput): string {
 function evidenceDigest(evidence: ReflectInput['evidence']): string {
   if (evidence.length === 0) return '(none yet)';
   return evidence
-    .map((e) => `- ${e.id} [${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s] (${e.tool}, confidence ${e.confidence.toFixed(2)}, round ${e.round}) ${e.text}`)
+    .map((e) => `- ${e.id} [${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s] (${e.tool}, confidence ${e.confidence.toFixed(2)}, round ${e.round}) ${fenceVideoText(e.text, e.tool, e.span)}`)
     .join('\n');
 }
 
@@ -152,7 +153,7 @@ export class LlmPlanner implements Planner {
       `Memory recalls:\n${memoryDigest(input)}`,
       `Evidence so far:\n${evidenceDigest(input.evidence)}`,
       `Already observed: ${input.observed.map((o) => `${o.tool} ${o.span.start.toFixed(1)}–${o.span.end.toFixed(1)} s @${Number(o.fps.toFixed(3))} fps`).join('; ') || 'nothing'}`,
-      input.lastReflection ? `The reflector said: ${input.lastReflection.reason} (sufficient: ${input.lastReflection.sufficient}, confidence ${input.lastReflection.confidence.toFixed(2)})` : '',
+      input.lastReflection ? `The reflector said: ${JSON.stringify(input.lastReflection.reason.slice(0, 600))} (sufficient: ${input.lastReflection.sufficient}, confidence ${input.lastReflection.confidence.toFixed(2)})` : '',
     ]
       .filter(Boolean)
       .join('\n\n');

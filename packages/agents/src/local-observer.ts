@@ -7,6 +7,7 @@ import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { extractFrames } from '@longvid/video';
 import type { ObserveRequest, ObserveResult, ObserverBackbone } from './interfaces';
 import { groupOcrReadings } from './observations';
+import { subtitleObservation } from './source-confidence';
 
 /** Longest frame side, pixels, for each resolution. */
 export const RESOLUTION_MAX_SIDE: Record<Resolution, number> = { low: 320, medium: 640, high: 1280 };
@@ -49,7 +50,7 @@ export class LocalObserver implements ObserverBackbone {
     const { span } = request;
     if (request.tool === 'subtitles') {
       const lines = (this.options.subtitles ?? []).filter((line) => spanOverlap(line.span, span) > 0);
-      return { evidence: lines.map((line) => ({ kind: 'subtitle', span: line.span, text: line.text, confidence: 1, tool: 'subtitles' })), framesUsed: 0 };
+      return { evidence: lines.map(subtitleObservation), framesUsed: 0 };
     }
     if (request.tool === 'memory') {
       const events = this.options.memory?.eventsInSpan(span) ?? [];

@@ -6,6 +6,7 @@ import type { TextEmbedder } from '@longvid/perception';
 import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './interfaces';
 import { toolUsesFrames } from './llm';
 import { mapWithConcurrency } from './model-transport';
+import { checkReflection } from './source-confidence';
 
 /** Inputs of {@link runAgentLoop}. */
 export interface AgentLoopOptions extends QuestionContext {
@@ -42,7 +43,9 @@ export interface AgentLoopResult {
  * returns time-stamped evidence, and the reflector either answers with evidence ids or asks for
  * another round. The loop stops early once the reflector says the evidence is sufficient with a
  * confidence of at least `confidenceThreshold`; at budget end (rounds or frames) the reflector must
- * answer and say how sure it is. The steps of a round are observed `observeConcurrency` at a time,
+ * answer and say how sure it is. Each reflection is checked ({@link checkReflection}): an answer
+ * citing no evidence that exists is not sufficient, and said-vs-shown disagreements lower its
+ * confidence and are returned in `answer.conflicts`. The steps of a round are observed `observeConcurrency` at a time,
  * each with its share of the frames left (in plan order). An observer reply that stays malformed
  * after its retries (`MALFORMED_LLM_REPLY`) costs that step its evidence, not the question: it is
  * recorded as an `error` trace event. Every plan, observation and reflection is appended to the trace.
@@ -120,7 +123,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     trace.add({ type: 'observation', round, evidence: roundEvidence, framesUsed: framesThisRound, by: observer.observerId });
 
     const mustAnswer = budget.isLastRound || steps.length === 0;
-    const reflection = await reflector.doReflect({ ...context, round, evidence: [...evidence], mustAnswer }, { signal });
+    // The reply is data too: an answer must cite evidence that exists, and disagreeing sources lower it.
+    const checked = checkReflection(options.question, await reflector.doReflect({ ...context, round, evidence: [...evidence], mustAnswer }, { signal }), evidence);
+    const reflection = checked.reflection;
     trace.add({ type: 'reflection', reflection, by: reflector.reflectorId });
     lastReflection = reflection;
     if ((reflection.sufficient && reflection.confidence >= (options.confidenceThreshold ?? 0)) || mustAnswer) {
@@ -132,6 +137,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
         confidence: reflection.confidence,
         evidence: cited,
         sufficient: reflection.sufficient,
+        ...(checked.conflicts.length > 0 ? { conflicts: checked.conflicts } : {}),
       };
       trace.add({ type: 'answer', answer });
       return { answer, rounds: round, framesUsed: budget.frames, trace };

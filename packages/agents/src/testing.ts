@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plan, Reflection, Span } from '@longvid/core';
 import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest, ObserveRequest, ObserveResult, ObserverBackbone, PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
 import { choiceMatch, extractAnswer, keywordCoverage, keywords } from './text';
+import { readFencedTexts, unfenceVideoText } from './video-text';
 
 /** A chat-completions request as the scripted server received it. */
 export interface RecordedChatRequest {
@@ -398,7 +399,7 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
       });
     }
     if (role === 'narrative') {
-      const captions = [...text.matchAll(/^- \[[^\]]+\] (.*)$/gm)].map((m) => m[1]);
+      const captions = [...text.matchAll(/^- \[[^\]]+\] (.*)$/gm)].map((m) => unfenceVideoText(m[1]));
       return JSON.stringify({ summary: captions.join(' Then ') || 'Nothing happens.' });
     }
     if (role === 'planner') {
@@ -408,8 +409,8 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
       const watch = system.includes('"watch"') ? 'watch' : 'ocr';
       const observed = (line(/^Already observed: (.*)$/m, text)?.[1] ?? '').split('; ').map((entry) => entry.match(/^(\w+) ([\d.]+)–([\d.]+) s @([\d.]+) fps/)).filter((m): m is RegExpMatchArray => m !== null);
       const done = (tool: string, start: number, end: number, fps: number): boolean => observed.some((m) => m[1] === tool && Number(m[2]) <= start + 0.05 && Number(m[3]) >= end - 0.05 && Number(m[4]) >= fps - 1e-6);
-      const recalls = [...text.matchAll(/^- \[([\d.]+)–([\d.]+) s\] (.*)$/gm)].map((m) => ({ start: Number(m[1]), end: Number(m[2]), text: m[3] }));
-      const evidence = [...text.matchAll(/^- (\w+) \[([\d.]+)–([\d.]+) s\] \(([^,]+), confidence [\d.]+, round (\d+)\) (.*)$/gm)].map((m) => ({ start: Number(m[2]), end: Number(m[3]), tool: m[4], round: Number(m[5]), text: m[6] }));
+      const recalls = [...text.matchAll(/^- \[([\d.]+)–([\d.]+) s\] (.*)$/gm)].map((m) => ({ start: Number(m[1]), end: Number(m[2]), text: readFencedTexts(m[3]).map((fenced) => `${fenced.source}: ${fenced.text}`).join(' | ') || m[3] }));
+      const evidence = [...text.matchAll(/^- (\w+) \[([\d.]+)–([\d.]+) s\] \(([^,]+), confidence [\d.]+, round (\d+)\) (.*)$/gm)].map((m) => ({ start: Number(m[2]), end: Number(m[3]), tool: m[4], round: Number(m[5]), text: unfenceVideoText(m[6]) }));
       const steps: { start: number; end: number; fps: number; resolution: string; tool: string; reason: string }[] = [];
       const zoom = evidence.filter((e) => e.round >= 1 && e.tool !== 'subtitles' && keywordCoverage(terms, e.text) > 0);
       for (const e of zoom) {
@@ -442,7 +443,7 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
       const { question, choices } = questionOf(text);
       const terms = keywords(question);
       const mustAnswer = system.includes('This is the last round');
-      const evidence = [...text.matchAll(/^- (\w+) \[([\d.]+)–([\d.]+) s\] \(([^,]+), confidence [\d.]+, round (\d+)\) (.*)$/gm)].map((m) => ({ id: m[1], round: Number(m[5]), text: m[6] }));
+      const evidence = [...text.matchAll(/^- (\w+) \[([\d.]+)–([\d.]+) s\] \(([^,]+), confidence [\d.]+, round (\d+)\) (.*)$/gm)].map((m) => ({ id: m[1], round: Number(m[5]), text: unfenceVideoText(m[6]) }));
       const relevant = evidence.filter((e) => keywordCoverage(terms, e.text) > 0).sort((a, b) => b.round - a.round);
       const round = Number(line(/^Round (\d+)/m, text)?.[1] ?? 1);
       for (const e of relevant.filter((x) => x.round >= 1)) {

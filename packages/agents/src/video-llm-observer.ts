@@ -13,6 +13,7 @@ import { ModelCallCache } from './model-call-cache';
 import type { TransportOptions } from './model-transport';
 import { renderPrompt, type PromptName } from './prompts';
 import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
+import { fenceVideoText } from './video-text';
 
 /** The prompt file of each observer mode. */
 export const OBSERVER_PROMPTS: Record<'frames' | 'video', PromptName> = { frames: 'observer.v1', video: 'observer-video.v1' };
@@ -138,7 +139,7 @@ function memoryContext(memory: MemoryStore | undefined, span: Span): string {
   if (events.length === 0) return '(nothing)';
   return events
     .slice(0, 10)
-    .map((event) => `- [${event.span.start.toFixed(1)}–${event.span.end.toFixed(1)} s] ${(event.text || '(nothing recorded)').slice(0, 300)}`)
+    .map((event) => `- [${event.span.start.toFixed(1)}–${event.span.end.toFixed(1)} s] ${event.text ? fenceVideoText(event.text.slice(0, 300), 'memory', event.span) : '(nothing recorded)'}`)
     .join('\n');
 }
 

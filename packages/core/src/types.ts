@@ -143,6 +143,11 @@ export interface Answer {
   evidence: Evidence[];
   /** Whether the answer was reached within the budget with sufficient evidence. */
   sufficient: boolean;
+  /**
+   * Where the video's sources disagree about the answer (subtitles or speech vs. on-screen text),
+   * one line each; the confidence is already lowered for them. Absent when they agree.
+   */
+  conflicts?: string[];
 }
 
 /** What a model call was made for (cost accounting). */
