@@ -49,6 +49,8 @@ export const askJsonSchema = z.object({
   choiceLetter: z.string().nullable(),
   confidence: z.number().min(0).max(1),
   sufficient: z.boolean(),
+  /** Where the video's sources disagree about the answer (subtitles or speech vs. on-screen text); empty when they agree. */
+  conflicts: z.array(z.string()),
   evidence: z.array(z.object({ id: z.string(), ...spanJson, text: z.string(), kind: z.string(), tool: z.string(), confidence: z.number(), round: z.number().int() })),
   rounds: z.number().int(),
   framesObserved: z.number().int(),
@@ -90,6 +92,7 @@ export function toAskJson(result: AskResult | UniformAskResult, choices: string[
     choiceLetter: index === undefined ? null : String.fromCharCode(65 + index),
     confidence: Math.max(0, Math.min(1, result.answer.confidence)),
     sufficient: result.answer.sufficient,
+    conflicts: result.answer.conflicts ?? [],
     evidence: result.answer.evidence.map((e) => ({ id: e.id, start: e.span.start, end: e.span.end, text: e.text, kind: e.kind, tool: e.tool, confidence: e.confidence, round: e.round })),
     rounds: result.rounds,
     framesObserved: result.framesUsed,

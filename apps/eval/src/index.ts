@@ -29,7 +29,8 @@ export type { NiahVideoPlan, NiahPlanInput, PlannedSegment, PlannedTextNeedle, P
 export { SOURCE_CLIPS, TEXT_NEEDLE_TEMPLATES } from './niah/niah-catalog';
 export type { SourceClip, TextNeedle } from './niah/niah-catalog';
 export { SeededRandom } from './niah/seeded-random';
-export { CAPTION_FONTS, NIAH_WIDTH, NIAH_HEIGHT, NIAH_FPS } from './niah/ffmpeg-steps';
+export { CAPTION_FONTS, NIAH_WIDTH, NIAH_HEIGHT, NIAH_FPS, encodeSegment, resolveCaptionFont } from './niah/ffmpeg-steps';
+export type { CaptionRequest } from './niah/ffmpeg-steps';
 export { runEvaluation, parseSystem, questionSeed, safeFileName, ingestionFrameCount, readRunManifest, readVideoStats, RUN_FILES, ReusingObserver } from './runner/runner';
 export type { RunEvaluationOptions, RunSummary, RunManifest, SystemSpec, VideoStats, ChatModel } from './runner/runner';
 export { UniformPlanner, ObservedEvidenceReflector } from './runner/uniform-planner';
