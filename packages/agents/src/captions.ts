@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { Clip, ModelCall, Observation, OnProgress, Resolution, Span, VideoInfo } from '@longvid/core';
-import { atomicWriteFile, spanLength, throwIfAborted } from '@longvid/core';
+import { spanLength, throwIfAborted } from '@longvid/core';
 import type { FfmpegBinaries } from '@longvid/video';
 import { extractFrames, scaledSize } from '@longvid/video';
 import { z } from 'zod';
@@ -11,6 +10,7 @@ import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest } fro
 import { RESOLUTION_MAX_SIDE } from './local-observer';
 import { formatSeconds, framesToParts, type ImageDetail } from './media-parts';
 import { ModelCallCache } from './model-call-cache';
+import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import { mapWithConcurrency, type TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
 import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
@@ -140,15 +140,6 @@ const observationsSchema = z.array(
   }),
 );
 
-function readJson<T>(path: string, schema: z.ZodType<T>): T | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Options of {@link captionClips} and {@link writeNarrative}. */
 export interface CaptionStepOptions {
@@ -172,10 +163,12 @@ export async function captionClips(clips: readonly Clip[], captioner: ClipCaptio
   const results = await mapWithConcurrency(clips, options.concurrency ?? 2, async (clip) => {
     throwIfAborted(options.signal);
     const path = join(options.checkpointDir, `caption-${String(clip.index).padStart(5, '0')}.json`);
-    let observations = readJson(path, observationsSchema) as Observation[] | undefined;
+    const inputs = checkpointInputs({ captioner: captioner.captionerId, span: clip.span, clipIndex: clip.index });
+    const saved = readCheckpoint(path, observationsSchema, inputs);
+    let observations = saved.status === 'ok' ? (saved.value as Observation[]) : undefined;
     if (!observations) {
       observations = (await captioner.doCaption({ span: clip.span, clipIndex: clip.index }, { signal: options.signal })).observations;
-      await atomicWriteFile(path, JSON.stringify(observations));
+      await writeCheckpoint(path, observations, inputs);
     }
     done += 1;
     options.onProgress?.({ stage: 'captions', done, total: clips.length });
@@ -219,10 +212,13 @@ export async function writeNarrative(clips: readonly Clip[], captions: readonly 
     throwIfAborted(options.signal);
     const span = { start: stretch.clips[0].span.start, end: stretch.clips[stretch.clips.length - 1].span.end };
     const path = join(options.checkpointDir, `narrative-${String(index).padStart(5, '0')}.json`);
-    let text = readJson(path, entrySchema)?.text;
+    const request = { span, clips: stretch.clips.map((clip, i) => ({ span: clip.span, text: stretch.texts[i] || '(no caption)' })) };
+    const inputs = checkpointInputs({ captioner: captioner.captionerId, request });
+    const saved = readCheckpoint(path, entrySchema, inputs);
+    let text = saved.status === 'ok' ? saved.value.text : undefined;
     if (text === undefined) {
-      text = await captioner.doNarrate({ span, clips: stretch.clips.map((clip, i) => ({ span: clip.span, text: stretch.texts[i] || '(no caption)' })) }, { signal: options.signal });
-      await atomicWriteFile(path, JSON.stringify({ text }));
+      text = await captioner.doNarrate(request, { signal: options.signal });
+      await writeCheckpoint(path, { text }, inputs);
     }
     done += 1;
     options.onProgress?.({ stage: 'narrative', done, total: stretches.length });

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Box, OnProgress } from '@longvid/core';
-import { atomicWriteFile, formatTimestamp, LongVidError, throwIfAborted } from '@longvid/core';
+import { formatTimestamp, LongVidError, throwIfAborted } from '@longvid/core';
 import type { Frame, FfmpegBinaries } from '@longvid/video';
 import { scanVideo } from '@longvid/video';
 import { z } from 'zod';
+import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 
 /** What the perception models found in one keyframe. */
 export interface KeyframeAnalysis {
@@ -38,6 +39,11 @@ export interface ScanKeyframesOptions {
   analyzers: KeyframeAnalyzer[];
   /** Directory for per-segment checkpoints (resumable); none = no checkpoints. */
   checkpointDirectory?: string;
+  /**
+   * What the checkpoints are made from besides the scan's own parameters (e.g. the video's content
+   * hash): part of each checkpoint's integrity record, so a checkpoint of other inputs is redone.
+   */
+  checkpointInputs?: unknown;
   /** Length of a checkpoint segment, seconds (default 60). */
   segmentSeconds?: number;
   /** Keyframes per perception batch (default 4). */
@@ -85,19 +91,23 @@ function segmentPath(directory: string, index: number): string {
   return join(directory, `segment-${String(index).padStart(6, '0')}.json`);
 }
 
-/** Loads the checkpointed segments 0, 1, 2... up to the first missing or damaged one. */
-function loadSegments(directory: string | undefined): Segment[] {
+/**
+ * Loads the checkpointed segments 0, 1, 2... up to the first missing or invalid one (see
+ * `readCheckpoint`); an invalid one is reported once through `onProgress` (stage `checkpoint`) and
+ * the scan redoes the video from there, i.e. from the last good checkpoint.
+ */
+function loadSegments(directory: string | undefined, inputsOf: (index: number) => string, onProgress: OnProgress | undefined): Segment[] {
   if (!directory || !existsSync(directory)) return [];
   const segments: Segment[] = [];
-  const names = new Set(readdirSync(directory));
-  for (let index = 0; names.has(`segment-${String(index).padStart(6, '0')}.json`); index += 1) {
-    try {
-      const parsed = segmentSchema.safeParse(JSON.parse(readFileSync(segmentPath(directory, index), 'utf8')));
-      if (!parsed.success) break;
-      segments.push(parsed.data);
-    } catch {
+  for (let index = 0; ; index += 1) {
+    const path = segmentPath(directory, index);
+    const read = readCheckpoint(path, segmentSchema, inputsOf(index));
+    if (read.status === 'missing') break;
+    if (read.status === 'invalid') {
+      onProgress?.({ stage: 'checkpoint', done: 0, total: 0, message: `checkpoint ${path} failed its integrity check (${read.reason}); redoing from the last good checkpoint (${segments.length} of them)` });
       break;
     }
+    segments.push(read.value);
   }
   return segments;
 }
@@ -119,7 +129,9 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
   const batchSize = Math.max(1, options.batchSize ?? 4);
   const stageSeconds: Record<string, number> = { decode: 0 };
   for (const analyzer of options.analyzers) stageSeconds[analyzer.stage] = 0;
-  const done = loadSegments(options.checkpointDirectory);
+  const inputsOf = (index: number): string =>
+    checkpointInputs({ inputs: options.checkpointInputs ?? null, fps: options.fps, maxSide: options.maxSide, segmentSeconds, analyzers: options.analyzers.map((analyzer) => analyzer.analyzerId), index });
+  const done = loadSegments(options.checkpointDirectory, inputsOf, options.onProgress);
   const resumeAt = done.length * segmentSeconds;
   const frames: KeyframeAnalysis[] = done.flatMap((segment) => segment.frames);
   const scenes = done.flatMap((segment) => segment.scenes);
@@ -183,7 +195,7 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
       };
       segmentFrames = segmentFrames.filter((f) => f.time >= end);
       segmentScenes = segmentScenes.filter((s) => s.time >= end);
-      if (options.checkpointDirectory) await atomicWriteFile(segmentPath(options.checkpointDirectory, segmentIndex), JSON.stringify(segment));
+      if (options.checkpointDirectory) await writeCheckpoint(segmentPath(options.checkpointDirectory, segmentIndex), segment, inputsOf(segmentIndex));
       frames.push(...segment.frames);
       scenes.push(...segment.scenes);
       segmentIndex += 1;

@@ -143,6 +143,9 @@ export class EpisodicMemory extends MemoryStoreBase {
         hint: corruptHint(directory),
       });
     }
+    if (storage.indexSha256 !== undefined && createHash('sha256').update(await readFile(indexPath)).digest('hex') !== storage.indexSha256) {
+      throw new LongVidError('MEMORY_CORRUPT', `memory index ${indexPath} does not match the SHA-256 recorded in the manifest (edited or damaged)`, { details: { path: indexPath }, hint: corruptHint(directory) });
+    }
     const index = await VectorIndex.read(indexPath, stored.dimensions, storage.eventCount, corruptHint(directory));
     if (options.video) manifest.video = structuredClone(options.video);
     const entities = storage.entitiesFile ? await readLayerFile(directory, storage.entitiesFile, storage.entitiesSha256, entitiesFileSchema) : undefined;
@@ -225,7 +228,8 @@ export class EpisodicMemory extends MemoryStoreBase {
     const entities: EntitiesFile | undefined = tracks.length > 0 ? { version: 1, options: structuredClone(this.entityOptions), tracks, entities: this.entityIndex.entities() } : undefined;
     const narrative: NarrativeFile | undefined = this.narrativeEntries.length > 0 ? { version: 1, entries: structuredClone(this.narrativeEntries) } : undefined;
     const eventsSha256 = await writeEvents(join(this.directory, eventsFile), events);
-    const storage: StorageInfo = { generation, eventCount: events.length, eventsFile, eventsSha256, indexFile, indexBytes };
+    const indexSha256 = createHash('sha256').update(await readFile(join(this.directory, indexFile))).digest('hex');
+    const storage: StorageInfo = { generation, eventCount: events.length, eventsFile, eventsSha256, indexFile, indexBytes, indexSha256 };
     if (entities) {
       storage.entitiesFile = `entities-${generation}.json`;
       storage.entitiesSha256 = await writeLayerFile(join(this.directory, storage.entitiesFile), entities);

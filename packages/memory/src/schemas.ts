@@ -130,6 +130,8 @@ export const storageSchema = z.object({
   indexFile: z.string().regex(/^vectors-\d+\.hnsw$/),
   /** Size of the index file, bytes. */
   indexBytes: z.number().int().min(0),
+  /** SHA-256 of the index file, hex (absent in stores written before it was recorded). */
+  indexSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   /** Entities file name; absent when the store has no entity layer (and in stores written before it existed). */
   entitiesFile: z.string().regex(/^entities-\d+\.json$/).optional(),
   /** SHA-256 of the entities file, hex. */
