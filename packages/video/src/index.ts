@@ -13,7 +13,7 @@ export type { MakeClipsOptions } from './clips';
 export { extractFrames, sampleTimes, scaledSize } from './frames';
 export type { Frame, FrameRequest, ExtractFramesOptions } from './frames';
 export { writeFrameJpeg } from './jpeg';
-export { readSubtitles, parseSubtitles } from './subtitles';
+export { readSubtitles, parseSubtitles, decodeSubtitleBytes } from './subtitles';
 export type { SubtitleLine } from './subtitles';
 export { extractAudio } from './audio';
 export type { ExtractAudioOptions } from './audio';

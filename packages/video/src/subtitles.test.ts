@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LongVidError } from '@longvid/core';
@@ -79,5 +79,28 @@ describe('readSubtitles', () => {
   it('throws FILE_NOT_FOUND for a missing file or a directory', async () => {
     await expect(readSubtitles(join(directory, 'missing.srt'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
     await expect(readSubtitles(directory)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+  });
+});
+
+describe('subtitle encodings', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'longvid-subtitle-encodings-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  // The real dev_long.srt with a second cue in French, so the file has characters outside ASCII.
+  const text = `${readFileSync(sharedVideo('dev_long.srt'), 'utf8').trimEnd()}\n\n2\n00:01:15,000 --> 00:01:18,000\nLe café est à côté de la gare, près du débarcadère.\n`;
+
+  it('decodes a Latin-1 file by its detected encoding, not into U+FFFD', async () => {
+    const path = join(directory, 'latin1.srt');
+    writeFileSync(path, Buffer.from(text, 'latin1'));
+    const lines = await readSubtitles(path);
+    expect(lines.map((line) => line.text)).toEqual(['The package is in the blue van.', 'Le café est à côté de la gare, près du débarcadère.']);
+  });
+
+  it('decodes UTF-16 with a byte-order mark and UTF-8 with one', async () => {
+    const utf16 = join(directory, 'utf16.srt');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    expect((await readSubtitles(utf16))[1].text).toBe('Le café est à côté de la gare, près du débarcadère.');
+    const bom = join(directory, 'bom.srt');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
+    expect((await readSubtitles(bom))[1].text).toBe('Le café est à côté de la gare, près du débarcadère.');
   });
 });

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { LongVidError, type Span } from '@longvid/core';
+import chardet from 'chardet';
+import iconv from 'iconv-lite';
 import { requireFile } from './video-errors';
 
 /** One subtitle cue. */
@@ -113,12 +115,36 @@ export function parseSubtitles(text: string, sourceName = 'subtitles'): Subtitle
 }
 
 /**
- * Reads an `.srt` or `.vtt` sidecar file (UTF-8) with {@link parseSubtitles}.
+ * Decodes the bytes of a subtitle file: UTF-8 (with or without a BOM) and UTF-16 with a BOM as
+ * such; anything else by the encoding `chardet` detects (e.g. ISO-8859-1, windows-1252, Shift_JIS),
+ * decoded with `iconv-lite`.
+ * @throws LongVidError `SUBTITLES_INVALID` naming the file and the detected encoding when it is
+ *   not UTF-8 and cannot be decoded.
+ */
+export function decodeSubtitleBytes(bytes: Uint8Array, sourceName: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return iconv.decode(Buffer.from(bytes), 'utf-16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return iconv.decode(Buffer.from(bytes), 'utf-16be');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Not UTF-8: detect below.
+  }
+  const detected = chardet.detect(bytes);
+  if (detected && !/^utf-?8$/i.test(detected) && iconv.encodingExists(detected)) return iconv.decode(Buffer.from(bytes), detected);
+  throw new LongVidError('SUBTITLES_INVALID', `subtitle file ${sourceName} is not UTF-8 (detected encoding: ${detected ?? 'unknown'}) and cannot be decoded`, {
+    details: { file: sourceName, encoding: detected },
+    hint: `convert it to UTF-8, e.g. iconv -f ${detected ?? '<encoding>'} -t UTF-8 ${sourceName}`,
+  });
+}
+
+/**
+ * Reads an `.srt` or `.vtt` sidecar file with {@link parseSubtitles}, decoded by
+ * {@link decodeSubtitleBytes} (UTF-8, UTF-16 with a BOM, or the detected encoding).
  * @returns cues in seconds, sorted by start time.
  * @throws LongVidError `FILE_NOT_FOUND` (missing or a directory), `SUBTITLES_INVALID` (naming the file
- *   and the first bad line number).
+ *   and the first bad line number, or the encoding it could not decode).
  */
 export async function readSubtitles(path: string): Promise<SubtitleLine[]> {
   await requireFile(path);
-  return parseSubtitles(await readFile(path, 'utf8'), basename(path));
+  return parseSubtitles(decodeSubtitleBytes(await readFile(path), basename(path)), basename(path));
 }
