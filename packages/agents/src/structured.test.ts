@@ -108,7 +108,7 @@ describe('invokeStructured over HTTP (scripted OpenAI-protocol server)', () => {
     const server = await startScriptedOpenAIServer(() => huge);
     try {
       const reflector = new LlmReflector({ model: createChatModel(settings(server.baseUrl)), modelName: 'scripted-model', maxRetries: 1 });
-      const error = await reflector.doReflect({ question: 'locker?', round: 1, mustAnswer: false, evidence: [] }).catch((e: unknown) => e);
+      const error = await reflector.doReflect({ question: 'locker?', duration: 10, round: 1, mustAnswer: false, evidence: [] }).catch((e: unknown) => e);
       expect(LongVidError.is(error) && error.code).toBe('MALFORMED_LLM_REPLY');
       expect((error as LongVidError).message).toMatch(/answer/);
       expect(String((error as LongVidError).details.reply).length).toBeLessThanOrEqual(2000);
