@@ -249,6 +249,17 @@ describe('EpisodicMemory corruption', () => {
     writeFileSync(path, garbled);
     await expectCorrupt(directory, path);
   });
+
+  it('reports 16 flipped bytes inside the index (same size, readable by hnswlib) by its SHA-256', async () => {
+    const { directory } = await savedStore();
+    const path = join(directory, manifestOf(directory).storage.indexFile);
+    const flipped = Buffer.from(readFileSync(path));
+    const at = Math.floor(flipped.length / 2);
+    for (let i = 0; i < 16; i += 1) flipped[at + i] ^= 0xff;
+    writeFileSync(path, flipped);
+    const error = await expectCorrupt(directory, path);
+    expect(error.message).toContain('SHA-256');
+  });
 });
 
 describe('EpisodicMemory crash recovery', () => {
@@ -354,7 +365,7 @@ describe('EpisodicMemory entity and narrative layers on disk', () => {
     const { directory } = await savedStore();
     const manifest = JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8'));
     expect(manifest.formatVersion).toBe(1);
-    expect(Object.keys(manifest.storage).sort()).toEqual(['eventCount', 'eventsFile', 'eventsSha256', 'generation', 'indexBytes', 'indexFile']);
+    expect(Object.keys(manifest.storage).sort()).toEqual(['eventCount', 'eventsFile', 'eventsSha256', 'generation', 'indexBytes', 'indexFile', 'indexSha256']);
     const reopened = await EpisodicMemory.open(directory, optionsFor());
     expect(reopened.entities()).toEqual([]);
     expect(reopened.narrative()).toEqual([]);
