@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AskOptions, AskResult, IngestResult, LocalTools, ObserveRequest, ObserveResult, ObserverBackbone, Planner, Reflector } from '@longvid/agents';
 import { askVideo, createChatModel, createLocalTools, ingest, LlmReflector, LocalObserver, RuleReflector } from '@longvid/agents';
 import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
-import { atomicWriteFile, LongVidError, loadSettings, throwIfAborted } from '@longvid/core';
+import { atomicWriteFile, LongVidError, loadSettings, redactSecrets, throwIfAborted } from '@longvid/core';
 import { sampleTimes } from '@longvid/video';
 import { longVideoBenchSubtitlesToSrt } from '../loaders/longvideobench';
 import { groundTruthSpans, type LoadedQuestion } from '../question';
@@ -459,7 +459,8 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
   const writeTrace = async (): Promise<string | null> => {
     if (trace.length === 0) return null;
     const body = { schemaVersion: 1, questionId: question.id, system: system.id, question: question.question, choices: question.choices ?? null, video: question.video, videoPath: question.videoPath, groundTruthSpans: truth, events: trace };
-    await atomicWriteFile(join(context.outDir, traceFile), `${JSON.stringify(body, null, 2)}\n`);
+    // Secrets (the API key, an endpoint's echoed Authorization header) never reach a trace file.
+    await atomicWriteFile(join(context.outDir, traceFile), redactSecrets(`${JSON.stringify(body, null, 2)}\n`, [systemSettings.apiKey]));
     return traceFile;
   };
 
@@ -483,7 +484,8 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     if (signal?.aborted) throw LongVidError.is(error) ? error : new LongVidError('ABORTED', 'the evaluation was aborted', { cause: error });
     const timedOut = timeout.aborted;
     const wallSeconds = (performance.now() - started) / 1000;
-    const described = LongVidError.is(error) ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { message: error instanceof Error ? error.message : String(error) };
+    const secrets = [systemSettings.apiKey];
+    const described = LongVidError.is(error) ? { code: error.code, message: redactSecrets(error.message, secrets), ...(error.hint ? { hint: error.hint } : {}) } : { message: redactSecrets(error instanceof Error ? error.message : String(error), secrets) };
     return {
       ...base,
       status: timedOut ? 'timeout' : 'error',
