@@ -40,7 +40,7 @@ export { answerType, extractAnswer, keywords, stem, words, choiceMatch, keywordC
 export type { AnswerType } from './text';
 export { fenceVideoText, readFencedTexts, unfenceVideoText, MAX_FENCED_CHARS } from './video-text';
 export type { FencedText } from './video-text';
-export { checkReflection, describeDisagreement, findDisagreements, subtitleObservation, transcriptConfidence, DISAGREEMENT_FACTOR, SUBTITLE_CONFIDENCE, TRANSCRIPT_CONFIDENCE, UNCITED_CONFIDENCE } from './source-confidence';
+export { checkReflection, describeDisagreement, findDisagreements, subtitleObservation, DISAGREEMENT_FACTOR, SUBTITLE_CONFIDENCE, UNCITED_CONFIDENCE } from './source-confidence';
 export type { CheckedReflection, SourceDisagreement } from './source-confidence';
 export { withIngestLock } from './ingest-lock';
 export type { IngestLockOptions } from './ingest-lock';

@@ -5,15 +5,14 @@ import { extractAnswer, keywordCoverage, keywords } from './text';
 /**
  * How much text from a video's own sources is trusted. Subtitles and transcripts are data from
  * the video's maker or a recognizer (they can be out of sync, machine-made, wrong or written to
- * mislead), not ground truth: they get a confidence from their source, never 1. When what is said
+ * mislead), not ground truth: they get a confidence from their source, never 1 (transcripts:
+ * `MAX_TRANSCRIPT_CONFIDENCE` of `@longvid/perception`, applied where they become observations). When what is said
  * (subtitles, transcripts) and what is shown (on-screen text) disagree about the answer, the
  * answer's confidence is lowered and the disagreement is shown with it.
  */
 
 /** Confidence of a subtitle cue (a sidecar file or a subtitle stream): below a clear OCR reading (about 0.9). */
 export const SUBTITLE_CONFIDENCE = 0.75;
-/** Most confidence a speech-recognition segment gets (its own score when lower). */
-export const TRANSCRIPT_CONFIDENCE = 0.7;
 /** Factor on the answer's confidence when sources disagree about the answer. */
 export const DISAGREEMENT_FACTOR = 0.5;
 /** Confidence at most of an answer whose reflection cites no evidence that was observed. */
@@ -22,11 +21,6 @@ export const UNCITED_CONFIDENCE = 0.2;
 /** The observation of a subtitle cue, with {@link SUBTITLE_CONFIDENCE}. */
 export function subtitleObservation(line: SubtitleLine): Observation {
   return { kind: 'subtitle', span: { ...line.span }, text: line.text, confidence: SUBTITLE_CONFIDENCE, tool: 'subtitles' };
-}
-
-/** The confidence a transcript segment gets: its recognizer's score, at most {@link TRANSCRIPT_CONFIDENCE}. */
-export function transcriptConfidence(segmentConfidence: number | undefined): number {
-  return Math.min(TRANSCRIPT_CONFIDENCE, segmentConfidence ?? TRANSCRIPT_CONFIDENCE);
 }
 
 /** Said (subtitle, transcript) or shown (on-screen text); other evidence is neither. */

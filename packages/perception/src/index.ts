@@ -25,7 +25,7 @@ export { createVoiceActivityDetector, defaultVadModelPath, speechSegmentsFromPro
 export type { VoiceActivityDetector, SpeechSegment, SpeechSegmentRules, DetectSpeechOptions, SpeechProbabilities, CreateVoiceActivityDetectorOptions, SegmentOptions } from './voice-activity';
 export { sustainedPeakRatio } from './sustained-peaks';
 export type { SustainedPeakOptions } from './sustained-peaks';
-export { encodeWav, decodeWav, speechObservations } from './speech-recognition';
+export { encodeWav, decodeWav, speechObservations, MAX_TRANSCRIPT_CONFIDENCE } from './speech-recognition';
 export type { SpeechRecognizer, Transcript, TranscriptSegment, TranscribeCallOptions } from './speech-recognition';
 export { OpenAITranscriptionRecognizer } from './openai-transcription';
 export type { OpenAITranscriptionOptions } from './openai-transcription';

@@ -55,6 +55,8 @@ describe('speechObservations', () => {
       { kind: 'speech', span: { start: 60, end: 62 }, text: 'hello there', confidence: 0.7, tool: 'openai-transcription:whisper-1' },
     ]);
     expect(speechObservations(transcript).map((observation) => observation.text)).toEqual(['hello there', 'the package is in the blue van']);
+    // A recognizer sure of itself still gives data, not ground truth.
+    expect(speechObservations({ text: 'x', segments: [{ start: 0, end: 1, text: 'x', confidence: 1 }] })[0].confidence).toBe(0.7);
   });
 });
 

@@ -131,8 +131,14 @@ export function decodeWav(bytes: Uint8Array): { samples: Float32Array; sampleRat
 }
 
 /**
+ * Most confidence a transcript segment's observation gets: a transcript is a recognizer's reading
+ * of the audio (data that can be wrong), never ground truth.
+ */
+export const MAX_TRANSCRIPT_CONFIDENCE = 0.7;
+
+/**
  * One `speech` observation per transcript segment (tool = `tool`, confidence = the segment's or
- * 0.5), leaving out segments that overlap a subtitle line by more than half of the segment:
+ * 0.5, at most {@link MAX_TRANSCRIPT_CONFIDENCE}), leaving out segments that overlap a subtitle line by more than half of the segment:
  * subtitles are first-class and win over recognized speech (pass the subtitle spans from
  * `readSubtitles` of `@longvid/video`). Segments with empty text are left out.
  * @param tool Tool name recorded in the observations, e.g. the recognizer's `modelId`. Default `speech`.
@@ -149,7 +155,7 @@ export function speechObservations(transcript: Transcript, subtitleSpans: readon
       kind: 'speech' as const,
       span: { start: segment.start, end: segment.end },
       text: segment.text.trim(),
-      confidence: segment.confidence ?? 0.5,
+      confidence: Math.min(MAX_TRANSCRIPT_CONFIDENCE, segment.confidence ?? 0.5),
       tool,
     }));
 }
