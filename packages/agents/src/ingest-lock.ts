@@ -10,7 +10,7 @@ const POLL_MILLISECONDS = 500;
  * A lock not refreshed for this long is stale (its process died) and is taken over, milliseconds.
  * The holder refreshes it every `STALE_MILLISECONDS / 2` (proper-lockfile's `update`).
  */
-const STALE_MILLISECONDS = 20000;
+const STALE_MILLISECONDS = 30000;
 
 /** Options of {@link withIngestLock}. */
 export interface IngestLockOptions {
@@ -21,7 +21,7 @@ export interface IngestLockOptions {
 
 /**
  * Runs `task` holding the inter-process lock of one memory directory (proper-lockfile: an atomic
- * `mkdir` of `<directory>.lock`, refreshed while held, taken over when stale after 20 s, e.g. when
+ * `mkdir` of `<directory>.lock`, refreshed while held, taken over when stale after 30 s, e.g. when
  * its process was killed), so one video is ingested by one process at a time. A second process
  * waits, with one progress event `{stage: 'wait', message}` saying so, and then runs `task` — which
  * should first look whether the memory is now complete and load it instead of ingesting again.
@@ -35,7 +35,16 @@ export async function withIngestLock<T>(directory: string, task: () => Promise<T
   for (;;) {
     throwIfAborted(options.signal);
     try {
-      release = await lock(directory, { realpath: false, lockfilePath: `${directory}.lock`, stale: STALE_MILLISECONDS, update: STALE_MILLISECONDS / 2 });
+      release = await lock(directory, {
+        realpath: false,
+        lockfilePath: `${directory}.lock`,
+        stale: STALE_MILLISECONDS,
+        update: STALE_MILLISECONDS / 2,
+        // proper-lockfile throws (and so ends the process) when it cannot refresh the lock in time,
+        // e.g. after a long pause of the event loop. Ingestion goes on instead: at worst another
+        // process ingests the same video too, and both write the same memory atomically.
+        onCompromised: () => undefined,
+      });
       break;
     } catch (error) {
       if ((error as { code?: string }).code !== 'ELOCKED') {
