@@ -42,7 +42,7 @@ export async function withIngestLock<T>(directory: string, task: () => Promise<T
         update: STALE_MILLISECONDS / 2,
         // proper-lockfile throws (and so ends the process) when it cannot refresh the lock in time,
         // e.g. after a long pause of the event loop. Ingestion goes on instead: at worst another
-        // process ingests the same video too, and both write the same memory atomically.
+        // process ingests the same video too, as it would without a lock.
         onCompromised: () => undefined,
       });
       break;
