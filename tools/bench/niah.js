@@ -8,9 +8,13 @@
  *
  * Usage (after `npm run build`, or through `npm run bench:niah`, which builds first):
  *   node tools/bench/niah.js [--out DIR] [--minutes 10,30,60] [--seed 1] [--systems agent,uniform-32,uniform-128]
- *                            [--cache-dir DIR] [--concurrency N] [--no-reuse]
+ *                            [--cache-dir DIR] [--concurrency N] [--no-reuse] [--difficulty hard]
  * Defaults: --out tmp/bench-niah, cache in <out>/cache. Resumable: rerun the same command to finish
  * a stopped run (videos, memories and finished answers are kept).
+ * `--difficulty hard` builds the hard suite (several fonts, sizes, low contrast, ticker, lower thirds,
+ * near-edge text, OCR-confusable and multi-word values, odd-object options that are detector classes;
+ * default out tmp/bench-niah-hard); set LONGVID_DETECTOR_MODEL so the agent can answer the object needles.
+ * The summary also gives each system's expected calibration error (ECE, 10 bins).
  * `--no-reuse` makes the baselines recompute OCR for every question (slower; same answers).
  * Writes <out>/summary.json and <out>/summary.md, and exits 1 when a target is missed:
  * >= 90% of text needles right at every length, and agent frames observed per question at the
@@ -23,7 +27,7 @@ const { sharedDataDir } = require('@longvid/core');
 const { generateNiahSuite, loadGenericJsonl, runEvaluation, writeReport, computeMetrics } = require('@longvid/eval');
 
 function parseArguments(argv) {
-  const options = { out: 'tmp/bench-niah', minutes: [10, 30, 60], seed: 1, systems: ['agent', 'uniform-32', 'uniform-128'], concurrency: 1, reuse: true };
+  const options = { out: undefined, difficulty: 'default', minutes: [10, 30, 60], seed: 1, systems: ['agent', 'uniform-32', 'uniform-128'], concurrency: 1, reuse: true };
   for (let i = 0; i < argv.length; i += 1) {
     const name = argv[i];
     const value = () => {
@@ -38,8 +42,11 @@ function parseArguments(argv) {
     else if (name === '--cache-dir') options.cacheDir = value();
     else if (name === '--concurrency') options.concurrency = Number(value());
     else if (name === '--no-reuse') options.reuse = false;
+    else if (name === '--difficulty') options.difficulty = value();
     else throw new Error(`unknown option ${name} (see the top of tools/bench/niah.js)`);
   }
+  if (!['default', 'hard'].includes(options.difficulty)) throw new Error(`--difficulty must be default or hard, got ${options.difficulty}`);
+  options.out ??= options.difficulty === 'hard' ? 'tmp/bench-niah-hard' : 'tmp/bench-niah';
   return options;
 }
 
@@ -69,7 +76,7 @@ async function main() {
   const onProgress = logProgress();
   const started = Date.now();
 
-  const suite = await generateNiahSuite({ outDir: join(out, 'videos'), minutes: options.minutes, seed: options.seed, clipsDir: join(shared, 'data', 'videos'), segmentCacheDir: join(out, 'segments'), onProgress });
+  const suite = await generateNiahSuite({ outDir: join(out, 'videos'), minutes: options.minutes, seed: options.seed, difficulty: options.difficulty, clipsDir: join(shared, 'data', 'videos'), segmentCacheDir: join(out, 'segments'), onProgress });
   const buildSeconds = (Date.now() - started) / 1000;
   const loaded = await loadGenericJsonl(suite.suitePath, { videosDir: join(out, 'videos') });
   const runStarted = Date.now();

@@ -156,6 +156,7 @@ interface NiahCommandOptions {
   textNeedles?: number;
   objectNeedles?: number;
   needleSeconds?: number;
+  difficulty?: 'default' | 'hard';
   clips?: string;
   segmentCache?: string;
   cacheDir?: string;
@@ -304,6 +305,11 @@ export const registerEval: RegisterCommand = (program, { io, write, fail, signal
     .addOption(new Option('--text-needles <n>', 'captions per video (default one per 20 s, at most 10)').argParser(wholeNumber))
     .addOption(new Option('--object-needles <n>', 'odd-object clips per video (default 2 from 5 minutes, else 1)').argParser(wholeNumber))
     .addOption(new Option('--needle-seconds <s>', 'seconds each caption stays on screen (default 4)').argParser(positiveNumber))
+    .addOption(
+      new Option('--difficulty <level>', 'hard: captions in several fonts, sizes, colours and layouts (ticker, lower third, near the edge) with OCR-confusable and multi-word values, and odd-object options that are detector classes')
+        .choices(['default', 'hard'])
+        .default('default'),
+    )
     .option('--clips <dir>', 'directory of the source clips (default ../shared/data/videos)')
     .option('--segment-cache <dir>', 'cache of normalised clips (default <cache-dir>/niah-segments)')
     .option('--cache-dir <dir>', 'cache directory (env LONGVID_CACHE_DIR)')
@@ -328,6 +334,7 @@ export const registerEval: RegisterCommand = (program, { io, write, fail, signal
           textNeedles: options.textNeedles,
           objectNeedles: options.objectNeedles,
           needleSeconds: options.needleSeconds,
+          difficulty: options.difficulty,
           segmentCacheDir: options.segmentCache ? resolve(cwd, options.segmentCache) : join(settings.cacheDir, 'niah-segments'),
           settings,
           onProgress: progress.onProgress,

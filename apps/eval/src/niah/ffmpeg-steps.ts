@@ -4,6 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LongVidError, throwIfAborted } from '@longvid/core';
 import type { FfmpegBinaries } from '@longvid/video';
+import { type CaptionStyle, captionFilter } from './caption-styles';
 
 /** Frame width of every generated video, pixels. */
 export const NIAH_WIDTH = 640;
@@ -113,12 +114,15 @@ export interface CaptionRequest {
   start: number;
   end: number;
   fontFile: string;
+  /** Hard-suite style (its font is `fontFile`); absent: white on a dark box, centred low, widened word gaps. */
+  style?: CaptionStyle;
 }
 
 /**
  * Encodes a source clip as a haystack segment (no audio; 640x360, 25 fps, H.264 with
  * {@link ENCODE_ARGS}), optionally with captions burnt in: white text ({@link captionGlyphs}) on a
- * dark box in the lower third, as ffmpeg `drawtext` renders it, each shown from its `start` to its `end`.
+ * dark box in the lower third, as ffmpeg `drawtext` renders it, each shown from its `start` to its
+ * `end`; a caption with a hard-suite `style` is drawn as {@link captionFilter} says.
  * @throws LongVidError `FFMPEG_FAILED`, `ABORTED`.
  */
 export async function encodeSegment(binaries: FfmpegBinaries, source: string, output: string, captions: CaptionRequest[] = [], signal?: AbortSignal): Promise<void> {
@@ -128,6 +132,12 @@ export async function encodeSegment(binaries: FfmpegBinaries, source: string, ou
     for (const [index, caption] of captions.entries()) {
       const textFile = `${temporary}.${index}.txt`;
       textFiles.push(textFile);
+      if (caption.style) {
+        // Hard captions keep plain spaces: real captions do not widen their gaps for an OCR model.
+        await writeFile(textFile, caption.text);
+        filter += `,${captionFilter(caption.style, caption.fontFile, textFile, caption.start, caption.end)}`;
+        continue;
+      }
       await writeFile(textFile, captionGlyphs(caption.text));
       filter +=
         `,drawtext=fontfile=${caption.fontFile}:textfile=${textFile}:fontsize=${CAPTION_FONT_SIZE}:fontcolor=white:box=1:boxcolor=black@0.85:boxborderw=12` +

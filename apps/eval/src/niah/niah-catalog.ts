@@ -6,6 +6,11 @@ export interface SourceClip {
   file: string;
   /** The objects in it, as a multiple-choice option ("red plastic cups on a table"). */
   objects: string;
+  /**
+   * A detector (COCO) class seen in this clip and in no other source clip, when there is one: the
+   * right option of a hard odd-object question, which a detector can answer.
+   */
+  detectorClass?: string;
 }
 
 /**
@@ -14,12 +19,12 @@ export interface SourceClip {
  * burnt-in captions.
  */
 export const SOURCE_CLIPS: readonly SourceClip[] = [
-  { file: 'sam2_01_dog.mp4', objects: 'a small brown-and-white dog on a leash in a courtyard' },
+  { file: 'sam2_01_dog.mp4', objects: 'a small brown-and-white dog on a leash in a courtyard', detectorClass: 'dog' },
   { file: 'sam2_02_cups.mp4', objects: 'three red plastic cups shuffled on a white table' },
   { file: 'sam2_03_blocks.mp4', objects: 'wooden alphabet blocks on a black grid mat' },
   { file: 'sam2_04_coffee.mp4', objects: 'a silver kettle pouring coffee into a blue mug' },
-  { file: 'sam2_bedroom.mp4', objects: 'two children jumping on a bed in a pink-striped bedroom' },
-  { file: 'intel_bottle-detection.mp4', objects: 'plastic water bottles with blue caps on a table' },
+  { file: 'sam2_bedroom.mp4', objects: 'two children jumping on a bed in a pink-striped bedroom', detectorClass: 'bed' },
+  { file: 'intel_bottle-detection.mp4', objects: 'plastic water bottles with blue caps on a table', detectorClass: 'bottle' },
   { file: 'mmaction2_basketball_gym.mp4', objects: 'two children with basketballs in a school gym' },
   { file: 'sadtalker_WDA_AlexandriaOcasioCortez_000.mp4', objects: 'a woman speaking in front of a US flag' },
   { file: 'askanything_yoga.mp4', objects: 'a woman doing yoga on a rooftop terrace' },
@@ -106,20 +111,102 @@ export const TEXT_NEEDLE_TEMPLATES: Readonly<Record<string, Template>> = {
 };
 
 /**
- * `count` text needles with distinct templates and distinct answers, drawn from the seed.
+ * `count` text needles with distinct templates and distinct answers, drawn from the seed (from
+ * {@link TEXT_NEEDLE_TEMPLATES} unless other `templates` are given).
  * @throws Error when more needles are asked for than there are templates.
  */
-export function drawTextNeedles(count: number, random: SeededRandom): TextNeedle[] {
-  const names = Object.keys(TEXT_NEEDLE_TEMPLATES);
+export function drawTextNeedles(count: number, random: SeededRandom, templates: Readonly<Record<string, Template>> = TEXT_NEEDLE_TEMPLATES): TextNeedle[] {
+  const names = Object.keys(templates);
   if (count > names.length) throw new Error(`at most ${names.length} text needles per video`);
   const chosen = random.shuffle(names).slice(0, count);
   const answers = new Set<string>();
   return chosen.map((template) => {
     for (;;) {
-      const needle = TEXT_NEEDLE_TEMPLATES[template](random);
+      const needle = templates[template](random);
       if (answers.has(needle.answer)) continue;
       answers.add(needle.answer);
       return { template, ...needle, ...(needle.acceptableAnswers?.length ? {} : { acceptableAnswers: undefined }) };
     }
   });
 }
+
+/**
+ * Detector classes seen in none of {@link SOURCE_CLIPS}: the wrong options of hard odd-object
+ * questions (animals, vehicles and street things that no shared clip shows).
+ */
+export const ABSENT_DETECTOR_CLASSES: readonly string[] = ['horse', 'elephant', 'giraffe', 'zebra', 'bicycle', 'motorcycle', 'airplane', 'boat', 'fire hydrant', 'stop sign', 'umbrella', 'skateboard', 'surfboard', 'kite', 'sheep', 'cow'];
+
+/** Digits an OCR model confuses with letters (0/O, 1/I, 5/S, 8/B, 2/Z), for hard needle values. */
+const CONFUSABLE_DIGITS = ['0', '1', '5', '8', '2'];
+
+/** `length` digits drawn mostly from the OCR-confusable ones (not starting with 0). */
+function confusableNumber(random: SeededRandom, length: number): string {
+  let text = '';
+  for (let index = 0; index < length; index += 1) {
+    const digits = index === 0 ? CONFUSABLE_DIGITS.slice(1) : random.next() < 0.8 ? CONFUSABLE_DIGITS : ['3', '4', '6', '7', '9'];
+    text += random.pick(digits);
+  }
+  return text;
+}
+
+/** Words full of letters an OCR model reads as digits (O, I, S, B, Z, L). */
+const CONFUSABLE_WORDS = ['BISON', 'OSLO', 'ZEBRA', 'SOLO', 'BLISS', 'OBOE', 'LOTUS', 'IBIS', 'BOLT', 'SILO', 'ZINC', 'ORBIT', 'BASIL', 'LOBSTER', 'OASIS', 'BONZO'];
+/** First words of two-word names. */
+const NAME_WORDS = ['SILVER', 'GOLDEN', 'ROYAL', 'GRAND', 'BLUE', 'NORTH', 'OLD', 'LITTLE'];
+
+/**
+ * Hard needle templates (`longvid eval niah --difficulty hard`): values made of OCR-confusable
+ * characters (a gate code `5021` OCR may read as `5O2I`, a password `OSLO` read as `0SL0`) and
+ * multi-word values (`HOTEL GRAND OASIS`), each asked about by its own words. Real captions do
+ * not choose their words for the OCR model; these do not either.
+ */
+export const HARD_TEXT_NEEDLE_TEMPLATES: Readonly<Record<string, Template>> = {
+  room: (r) => {
+    const n = confusableNumber(r, 3);
+    return { caption: `ROOM ${n}`, question: 'What is the room number?', answer: n };
+  },
+  gateCode: (r) => {
+    const n = confusableNumber(r, 4);
+    return { caption: `GATE CODE ${n}`, question: 'What is the gate code?', answer: n };
+  },
+  locker: (r) => {
+    const n = confusableNumber(r, 3);
+    return { caption: `LOCKER ${n}`, question: 'What is the locker number?', answer: n };
+  },
+  platform: (r) => {
+    const n = confusableNumber(r, 2);
+    return { caption: `PLATFORM ${n}`, question: 'What is the platform number?', answer: n };
+  },
+  flight: (r) => {
+    const n = confusableNumber(r, 4);
+    return { caption: `FLIGHT ${n}`, question: 'What is the flight number?', answer: n };
+  },
+  ticket: (r) => {
+    const n = confusableNumber(r, 5);
+    return { caption: `TICKET NO ${n}`, question: 'What is the ticket number?', answer: n };
+  },
+  train: (r) => {
+    const time = clock(r);
+    return { caption: `TRAIN LEAVES AT ${time.text}`, question: 'What time does the train leave?', answer: time.text, acceptableAnswers: time.acceptable };
+  },
+  shop: (r) => {
+    const time = clock(r);
+    return { caption: `SHOP CLOSES AT ${time.text}`, question: 'What time does the shop close?', answer: time.text, acceptableAnswers: time.acceptable };
+  },
+  password: (r) => {
+    const word = r.pick(CONFUSABLE_WORDS);
+    return { caption: `PASSWORD ${word}`, question: 'What is the password?', answer: word };
+  },
+  hotel: (r) => {
+    const name = `${r.pick(NAME_WORDS)} ${r.pick(CONFUSABLE_WORDS)}`;
+    return { caption: `HOTEL ${name}`, question: 'What is the name of the hotel?', answer: name };
+  },
+  ship: (r) => {
+    const name = `${r.pick(NAME_WORDS)} ${r.pick(CONFUSABLE_WORDS)}`;
+    return { caption: `SHIP NAME ${name}`, question: 'What is the name of the ship?', answer: name };
+  },
+  doorCode: (r) => {
+    const n = confusableNumber(r, 4);
+    return { caption: `DOOR CODE ${n}`, question: 'What is the door code?', answer: n };
+  },
+};

@@ -9,7 +9,8 @@ import { type FfmpegBinaries, probeVideo, resolveFfmpeg } from '@longvid/video';
 import type { EvalQuestion } from '../question';
 import { SOURCE_CLIPS, type SourceClip } from './niah-catalog';
 import { concatSegments, encodeSegment, resolveCaptionFont, SEGMENT_ENCODING_VERSION, segmentCachePath } from './ffmpeg-steps';
-import { planNiahVideo, type NiahVideoPlan } from './niah-plan';
+import { HARD_CAPTION_FONTS } from './caption-styles';
+import { type NiahDifficulty, planNiahVideo, type NiahVideoPlan } from './niah-plan';
 
 /** Version of the generator's layout rules; part of every video's spec hash. */
 export const NIAH_GENERATOR_VERSION = 'niah-v3';
@@ -34,8 +35,14 @@ export interface NiahOptions {
   objectNeedles?: number;
   /** Seconds each caption stays on screen; default 4. */
   needleSeconds?: number;
-  /** Font for captions; default DejaVu Sans from Debian's fonts-dejavu-core. */
+  /** Font for captions; default DejaVu Sans from Debian's fonts-dejavu-core (the hard suite uses {@link HARD_CAPTION_FONTS}). */
   fontFile?: string;
+  /**
+   * `hard`: captions in several fonts, 18–48 px, low contrast, semi-transparent boxes, lower thirds,
+   * a ticker, near-edge text, OCR-confusable and multi-word values, and odd-object questions whose
+   * options are detector classes (videos `niah-hard-<M>m-seed<S>.mp4`). Default `default`.
+   */
+  difficulty?: NiahDifficulty;
   /** Where normalised source clips are cached; default `<outDir>/.segments`. */
   segmentCacheDir?: string;
   /** ffmpeg/ffprobe; default resolved from settings. */
@@ -98,7 +105,7 @@ function validate(options: NiahOptions): void {
 /** The generic-format questions of a planned video. */
 export function niahQuestions(plan: NiahVideoPlan, file: string): EvalQuestion[] {
   const label = minutesLabel(plan.minutes);
-  const prefix = `niah-${label}-s${plan.seed}`;
+  const prefix = `niah-${plan.difficulty === 'hard' ? 'hard-' : ''}${label}-s${plan.seed}`;
   const text = plan.textNeedles.map(
     (needle, index): EvalQuestion => ({
       id: `${prefix}-text-${String(index + 1).padStart(2, '0')}-${needle.template}`,
@@ -112,7 +119,7 @@ export function niahQuestions(plan: NiahVideoPlan, file: string): EvalQuestion[]
       durationSeconds: plan.durationSeconds,
       spans: [needle.span],
       source: 'niah',
-      metadata: { caption: needle.caption, depth: Number(needle.depth.toFixed(4)), seed: plan.seed },
+      metadata: { caption: needle.caption, depth: Number(needle.depth.toFixed(4)), seed: plan.seed, ...(needle.style ? { style: `${needle.style.layout}, ${needle.style.font} ${needle.style.fontSize} px, ${needle.style.fontColour} on ${needle.style.boxColour ?? 'no box'}` } : {}) },
     }),
   );
   const objects = plan.objectNeedles.map(
@@ -159,6 +166,9 @@ export async function generateNiahSuite(options: NiahOptions): Promise<NiahSuite
   const needleSeconds = options.needleSeconds ?? 4;
   const clips = options.clips ?? SOURCE_CLIPS;
   const fontFile = resolveCaptionFont(options.fontFile);
+  const hard = options.difficulty === 'hard';
+  const hardFonts = new Map(HARD_CAPTION_FONTS.filter((path) => existsSync(path)).map((path) => [basename(path), path]));
+  if (hard && hardFonts.size === 0) resolveCaptionFont(HARD_CAPTION_FONTS[0]);
   const binaries = options.binaries ?? (() => {
     const { settings } = loadSettings({ overrides: options.settings });
     return resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
@@ -199,14 +209,15 @@ export async function generateNiahSuite(options: NiahOptions): Promise<NiahSuite
       textNeedles: options.textNeedles ?? Math.max(1, Math.min(10, Math.floor(durationSeconds / 20))),
       objectNeedles: options.objectNeedles ?? (durationSeconds >= 300 ? 2 : 1),
       needleSeconds,
+      ...(hard ? { difficulty: 'hard' as const, fonts: [...hardFonts.keys()] } : {}),
     });
-    const file = `niah-${minutesLabel(minutes)}-seed${seed}.mp4`;
+    const file = `niah-${hard ? 'hard-' : ''}${minutesLabel(minutes)}-seed${seed}.mp4`;
     const path = join(outDir, file);
     const specHash = createHash('sha256')
       .update(JSON.stringify({ generator: NIAH_GENERATOR_VERSION, encoding: SEGMENT_ENCODING_VERSION, font: basename(fontFile), sources: [...normalised.entries()].map(([name, n]) => [name, n.sourceHash]), plan }))
       .digest('hex');
     const reused = existsSync(path) && previous?.videos[file]?.specHash === specHash;
-    if (!reused) await buildVideo(binaries, plan, normalised, fontFile, path, outDir, file, onProgress, signal);
+    if (!reused) await buildVideo(binaries, plan, normalised, (font) => (font ? hardFonts.get(font)! : fontFile), path, outDir, file, onProgress, signal);
     videos.push({ file, path, specHash, reused, plan, questions: niahQuestions(plan, file) });
     // Record each finished video at once, so a later call keeps it even if this one is stopped.
     const entries = { ...(readManifest(manifestPath)?.videos ?? {}), [file]: { specHash, plan } };
@@ -232,7 +243,7 @@ async function buildVideo(
   binaries: FfmpegBinaries,
   plan: NiahVideoPlan,
   normalised: Map<string, { path: string; duration: number }>,
-  fontFile: string,
+  fontPath: (font?: string) => string,
   output: string,
   outDir: string,
   file: string,
@@ -254,7 +265,7 @@ async function buildVideo(
       throwIfAborted(signal);
       onProgress?.({ stage: 'needles', done, total: captioned, message: `${file}: ${segment.captions.map((c) => `"${c.text}"`).join(', ')}` });
       const needlePath = join(workDir, `needle-${String(index).padStart(5, '0')}.mp4`);
-      const captions = segment.captions.map((caption) => ({ text: caption.text, start: caption.start - segment.start, end: caption.end - segment.start, fontFile }));
+      const captions = segment.captions.map((caption) => ({ text: caption.text, start: caption.start - segment.start, end: caption.end - segment.start, fontFile: fontPath(caption.style?.font), ...(caption.style ? { style: caption.style } : {}) }));
       await encodeSegment(binaries, source.path, needlePath, captions, signal);
       const info = await probeVideo(needlePath, binaries, { signal });
       if (Math.abs(info.duration - source.duration) > 0.001) {

@@ -1,5 +1,6 @@
 import { LongVidError } from '@longvid/core';
-import { type SourceClip, drawTextNeedles, type TextNeedle } from './niah-catalog';
+import { type CaptionStyle, drawCaptionStyle } from './caption-styles';
+import { ABSENT_DETECTOR_CLASSES, drawTextNeedles, HARD_TEXT_NEEDLE_TEMPLATES, type SourceClip, type TextNeedle } from './niah-catalog';
 import { SeededRandom } from './seeded-random';
 
 /** One piece of a planned haystack video. */
@@ -11,8 +12,11 @@ export interface PlannedSegment {
   end: number;
   /** `haystack` clips repeat; an `object-needle` clip appears exactly once. */
   role: 'haystack' | 'object-needle';
-  /** Captions burnt into this segment (never overlapping), times in seconds of the generated video. */
-  captions: Array<{ text: string; start: number; end: number }>;
+  /**
+   * Captions burnt into this segment (never overlapping), times in seconds of the generated video;
+   * hard captions carry their style (default: white on a dark box, centred low).
+   */
+  captions: Array<{ text: string; start: number; end: number; style?: CaptionStyle }>;
 }
 
 /** A planned text needle: the caption, where it is shown, and its question. */
@@ -23,6 +27,8 @@ export interface PlannedTextNeedle extends TextNeedle {
   span: { start: number; end: number };
   /** Caption start as a fraction of the video (0 = start, 1 = end). */
   depth: number;
+  /** How the caption is drawn (hard suite only). */
+  style?: CaptionStyle;
 }
 
 /**
@@ -45,6 +51,8 @@ export interface NiahVideoPlan {
   /** Length of the generated video, seconds (`minutes * 60`). */
   durationSeconds: number;
   seed: number;
+  /** `default`: clean captions, described odd objects; `hard`: see {@link NiahPlanInput.difficulty}. */
+  difficulty?: NiahDifficulty;
   segments: PlannedSegment[];
   textNeedles: PlannedTextNeedle[];
   objectNeedles: PlannedObjectNeedle[];
@@ -60,7 +68,19 @@ export interface NiahPlanInput {
   objectNeedles: number;
   /** Seconds each caption stays on screen. */
   needleSeconds: number;
+  /**
+   * `hard`: captions in many fonts, sizes, colours and layouts ({@link drawCaptionStyle}) with
+   * OCR-confusable and multi-word values ({@link HARD_TEXT_NEEDLE_TEMPLATES}), and odd-object
+   * questions whose options are detector classes (the clip's own class and classes no clip shows).
+   * Default `default` (the plan is then the same as before hard suites existed).
+   */
+  difficulty?: NiahDifficulty;
+  /** Caption font file names for `hard` (at least one). */
+  fonts?: readonly string[];
 }
+
+/** Which needle suite to build: the clean default one or the hard one. */
+export type NiahDifficulty = 'default' | 'hard';
 
 /** Seconds kept between a caption and the cut at either end of its segment. */
 const CAPTION_MARGIN = 0.5;
@@ -88,10 +108,15 @@ export function planNiahVideo(input: NiahPlanInput): NiahVideoPlan {
   if (input.objectNeedles + decoyCount > input.clips.length - 2) {
     throw new LongVidError('BAD_INPUT', `at most ${input.clips.length - 2 - DECOYS} odd-object needles with ${input.clips.length} source clips`, { details: { objectNeedles: input.objectNeedles }, hint: 'ask for fewer object needles' });
   }
+  const hard = input.difficulty === 'hard';
   const shuffled = random.shuffle(input.clips);
-  const odd = shuffled.slice(0, input.objectNeedles);
-  const decoys = shuffled.slice(input.objectNeedles, input.objectNeedles + decoyCount);
-  const pool = shuffled.slice(input.objectNeedles + decoyCount);
+  // Hard: the odd clips are those with a class of their own, and the decoys are classes, not clips.
+  const odd = hard ? shuffled.filter((clip) => clip.detectorClass).slice(0, input.objectNeedles) : shuffled.slice(0, input.objectNeedles);
+  if (odd.length < input.objectNeedles) {
+    throw new LongVidError('BAD_INPUT', `at most ${odd.length} odd-object needles in a hard suite (clips with a detector class of their own)`, { details: { objectNeedles: input.objectNeedles }, hint: 'ask for fewer object needles' });
+  }
+  const decoys = hard ? [] : shuffled.slice(input.objectNeedles, input.objectNeedles + decoyCount);
+  const pool = hard ? shuffled.filter((clip) => !odd.includes(clip)) : shuffled.slice(input.objectNeedles + decoyCount);
 
   // Haystack: random clips until the video is full.
   const sequence: Array<{ clip: SourceClip & { duration: number }; role: PlannedSegment['role'] }> = [];
@@ -133,7 +158,9 @@ export function planNiahVideo(input: NiahPlanInput): NiahVideoPlan {
   }
 
   // Text needles: one caption start per equal slice, inside a haystack segment that ends before the cut.
-  const needles = drawTextNeedles(input.textNeedles, random);
+  const needles = drawTextNeedles(input.textNeedles, random, hard ? HARD_TEXT_NEEDLE_TEMPLATES : undefined);
+  const fonts = input.fonts ?? [];
+  if (hard && fonts.length === 0) throw new LongVidError('BAD_INPUT', 'a hard needle suite needs at least one caption font', { hint: 'install fonts-dejavu-core' });
   const sliceOrder = random.shuffle(needles.map((_, index) => index));
   const textNeedles: PlannedTextNeedle[] = [];
   needles.forEach((needle, n) => {
@@ -163,16 +190,19 @@ export function planNiahVideo(input: NiahPlanInput): NiahVideoPlan {
     const chosen = random.pick(feasible);
     const start = frameTime(random.between(chosen.from, chosen.to));
     const span = { start, end: frameTime(start + needleSeconds) };
-    chosen.segment.captions.push({ text: needle.caption, ...span });
-    textNeedles.push({ ...needle, segment: chosen.index, span, depth: start / durationSeconds });
+    const style = hard ? drawCaptionStyle(random, fonts, needle.caption) : undefined;
+    chosen.segment.captions.push({ text: needle.caption, ...span, ...(style ? { style } : {}) });
+    textNeedles.push({ ...needle, segment: chosen.index, span, depth: start / durationSeconds, ...(style ? { style } : {}) });
   });
   textNeedles.sort((a, b) => a.span.start - b.span.start);
 
   const objectNeedles: PlannedObjectNeedle[] = segments.flatMap((segment, index) => {
     if (segment.role !== 'object-needle') return [];
     const clip = odd.find((c) => c.file === segment.clip)!;
-    const choices = random.shuffle([clip.objects, ...decoys.map((decoy) => decoy.objects)]);
-    return [{ segment: index, clip: clip.file, span: { start: segment.start, end: segment.end }, depth: segment.start / durationSeconds, question: OBJECT_QUESTION, choices, answerIndex: choices.indexOf(clip.objects) }];
+    const right = hard ? clip.detectorClass! : clip.objects;
+    const wrong = hard ? random.shuffle(ABSENT_DETECTOR_CLASSES).slice(0, DECOYS) : decoys.map((decoy) => decoy.objects);
+    const choices = random.shuffle([right, ...wrong]);
+    return [{ segment: index, clip: clip.file, span: { start: segment.start, end: segment.end }, depth: segment.start / durationSeconds, question: OBJECT_QUESTION, choices, answerIndex: choices.indexOf(right) }];
   });
-  return { minutes, durationSeconds, seed, segments, textNeedles, objectNeedles };
+  return { minutes, durationSeconds, seed, ...(hard ? { difficulty: 'hard' as const } : {}), segments, textNeedles, objectNeedles };
 }
