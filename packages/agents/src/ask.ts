@@ -360,6 +360,9 @@ export async function askVideo(videoPath: string, question: string, options: Ask
     observer,
     budget: new Budget({ maxRounds: settings.maxRounds, maxFrames: settings.maxFrames }),
     trace,
+    // What the agents can ask for: a detector for object questions, a video LLM for scene questions.
+    hasDetector: options.observer ? undefined : tools.detector !== undefined,
+    hasDescriber: options.observer ? undefined : observer !== localObserver,
     confidenceThreshold: settings.confidenceThreshold,
     observeConcurrency: observer === localObserver ? 1 : settings.concurrency,
     signal: options.signal,

@@ -1,5 +1,6 @@
 import type { Evidence, Observation, ObserverTool, Plan, Reflection, Resolution, Span } from '@longvid/core';
 import type { MemorySearchHit } from '@longvid/memory';
+import type { QuestionType } from './question-type';
 
 /**
  * What every agent sees about the question at hand.
@@ -11,6 +12,12 @@ export interface QuestionContext {
   choices?: string[];
   /** Video duration, seconds. */
   duration: number;
+  /** The question's type, classified once by the loop (`classifyQuestion`); agents classify themselves when it is absent. */
+  questionType?: QuestionType;
+  /** Whether the observer has an object detector (`detect` tool); undefined when unknown (then assumed). */
+  hasDetector?: boolean;
+  /** Whether a scene describer (a video LLM) can be asked; false offline. Undefined when unknown. */
+  hasDescriber?: boolean;
 }
 
 /** Input of {@link Planner.doPlan}. */
@@ -49,6 +56,8 @@ export interface ReflectInput extends QuestionContext {
   evidence: Evidence[];
   /** When true the reflector must answer now (budget end) and say how sure it is. */
   mustAnswer: boolean;
+  /** Spans observed so far, with the fps and tool used (what a `no` examined). */
+  observed?: { span: Span; fps: number; tool: ObserverTool }[];
 }
 
 /**

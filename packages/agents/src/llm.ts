@@ -8,6 +8,7 @@ import type { PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
 import type { ModelCallCache } from './model-call-cache';
 import type { TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
+import { questionTypeHint } from './question-type';
 import { fenceVideoText } from './video-text';
 import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS, type CallUsage } from './structured';
 
@@ -149,6 +150,7 @@ export class LlmPlanner implements Planner {
     });
     const user = [
       `Question: ${input.question}${choicesDigest(input.choices)}`,
+      input.questionType ? questionTypeHint(input.questionType) : '',
       `Video duration: ${input.duration.toFixed(1)} s. Round ${input.round}; rounds left: ${input.roundsLeft}; frames left: ${input.framesLeft}.`,
       `Memory recalls:\n${memoryDigest(input)}`,
       `Evidence so far:\n${evidenceDigest(input.evidence)}`,
@@ -213,7 +215,7 @@ export class LlmReflector implements Reflector {
         ? 'This is the last round: you must give your best answer now (never an empty "answer"), with a confidence that says how sure you are.'
         : 'If the evidence is not enough, set "sufficient" to false and say what is missing in "missing".',
     });
-    const user = [`Question: ${input.question}${choicesDigest(input.choices)}`, `Round ${input.round}${input.mustAnswer ? ' (the last)' : ''}.`, `Evidence:\n${evidenceDigest(input.evidence)}`].join('\n\n');
+    const user = [`Question: ${input.question}${choicesDigest(input.choices)}`, ...(input.questionType ? [questionTypeHint(input.questionType)] : []), `Round ${input.round}${input.mustAnswer ? ' (the last)' : ''}.`, `Evidence:\n${evidenceDigest(input.evidence)}`].join('\n\n');
     const count = input.choices?.length ?? 0;
     const schema = reflectionSchema
       .refine((r) => r.choiceIndex === undefined || r.choiceIndex === null || (r.choiceIndex >= 0 && r.choiceIndex < count), {

@@ -2,7 +2,7 @@ import type { Observation, Resolution } from '@longvid/core';
 import { spanLength, spanOverlap } from '@longvid/core';
 import type { MemoryStore } from '@longvid/memory';
 import type { ObjectDetector, OcrModel } from '@longvid/perception';
-import { keyframeDetections } from '@longvid/perception';
+import { distinctObjects, keyframeDetections, trackObjects } from '@longvid/perception';
 import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { extractFrames } from '@longvid/video';
 import type { ObserveRequest, ObserveResult, ObserverBackbone } from './interfaces';
@@ -83,27 +83,38 @@ export class LocalObserver implements ObserverBackbone {
   }
 }
 
+/** Detections at least this sure count as objects in counts (weaker ones still show presence), `[0, 1]`. */
+export const COUNT_MIN_SCORE = 0.5;
+
 /**
  * Per object class, the runs of consecutive sampled frames it is seen in (a gap of more than one
  * sampling interval starts a new run), as `object` evidence: span = the frames' intervals, text =
- * colour and class (`blue cup`), attributes `count` (most seen in one frame) and `colour` (the
- * most frequent dominant colour of its boxes), confidence = mean detection score.
+ * colour and class (`blue cup`), confidence = mean detection score, and attributes:
+ * - `count`: the most seen at the same time: the largest n such that at least two frames of the run
+ *   (its only frame, for a one-frame run) hold n detections scoring at least {@link COUNT_MIN_SCORE},
+ *   so one frame with a spurious extra box does not decide (at least 1);
+ * - `countAt`: the first time, seconds, with `count` such detections;
+ * - `distinct`: distinct instances over the run: confident detections tracked by box overlap
+ *   (`trackObjects`) and tracks re-linked across short gaps by position, size and colour
+ *   (`distinctObjects`), never below `count`;
+ * - `frames`: frames of the run; `maxScore`: its best detection score; `colour`: the most frequent
+ *   dominant colour of its boxes.
  */
 export function objectRuns(frames: ReturnType<typeof keyframeDetections>, fps: number, bounds: { start: number; end: number }): Omit<Observation, never>[] {
   const half = 0.5 / fps;
-  const runs = new Map<string, { times: number[]; counts: number[]; scores: number[]; colours: Map<string, number> }[]>();
+  type Run = { frames: ReturnType<typeof keyframeDetections>; scores: number[]; colours: Map<string, number> };
+  const runs = new Map<string, Run[]>();
   for (const frame of [...frames].sort((a, b) => a.time - b.time)) {
     const perLabel = new Map<string, typeof frame.detections>();
     for (const detection of frame.detections) perLabel.set(detection.label, [...(perLabel.get(detection.label) ?? []), detection]);
     for (const [label, detections] of perLabel) {
       const list = runs.get(label) ?? [];
       let run = list[list.length - 1];
-      if (!run || frame.time - run.times[run.times.length - 1] > 1.5 / fps) {
-        run = { times: [], counts: [], scores: [], colours: new Map() };
+      if (!run || frame.time - run.frames[run.frames.length - 1].time > 1.5 / fps) {
+        run = { frames: [], scores: [], colours: new Map() };
         list.push(run);
       }
-      run.times.push(frame.time);
-      run.counts.push(detections.length);
+      run.frames.push({ time: frame.time, detections });
       for (const detection of detections) {
         run.scores.push(detection.score);
         const colour = detection.attributes?.colour;
@@ -116,14 +127,33 @@ export function objectRuns(frames: ReturnType<typeof keyframeDetections>, fps: n
   for (const [label, list] of runs) {
     for (const run of list) {
       const colour = [...run.colours.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-      const count = Math.max(...run.counts);
+      const confident = run.frames.map((frame) => frame.detections.filter((detection) => detection.score >= COUNT_MIN_SCORE).length);
+      const needed = Math.min(2, run.frames.length);
+      let count = 1;
+      for (let n = Math.max(...confident); n > 1; n -= 1) {
+        if (confident.filter((c) => c >= n).length >= needed) {
+          count = n;
+          break;
+        }
+      }
+      const countAt = run.frames[Math.max(0, confident.findIndex((c) => c >= count))].time;
+      const tracks = trackObjects(run.frames, { minScore: COUNT_MIN_SCORE, frameSeconds: 1 / fps });
+      const distinct = Math.max(count, distinctObjects(tracks).length);
       evidence.push({
         kind: 'object',
-        span: { start: Math.max(bounds.start, run.times[0] - half), end: Math.min(bounds.end, run.times[run.times.length - 1] + half) },
+        span: { start: Math.max(bounds.start, run.frames[0].time - half), end: Math.min(bounds.end, run.frames[run.frames.length - 1].time + half) },
         text: colour ? `${colour} ${label}` : label,
         confidence: run.scores.reduce((a, b) => a + b, 0) / run.scores.length,
         tool: 'detector',
-        attributes: { label, count: String(count), ...(colour ? { colour } : {}) },
+        attributes: {
+          label,
+          count: String(count),
+          countAt: countAt.toFixed(2),
+          distinct: String(distinct),
+          frames: String(run.frames.length),
+          maxScore: Math.max(...run.scores).toFixed(2),
+          ...(colour ? { colour } : {}),
+        },
       });
     }
   }

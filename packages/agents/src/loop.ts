@@ -7,6 +7,7 @@ import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionConte
 import { toolUsesFrames } from './llm';
 import { mapWithConcurrency } from './model-transport';
 import { checkReflection } from './source-confidence';
+import { classifyQuestion } from './question-type';
 
 /** Inputs of {@link runAgentLoop}. */
 export interface AgentLoopOptions extends QuestionContext {
@@ -55,7 +56,9 @@ export interface AgentLoopResult {
 export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoopResult> {
   const { memory, embedder, planner, reflector, observer, budget, signal } = options;
   const trace = options.trace ?? new Trace();
-  const context: QuestionContext = { question: options.question, choices: options.choices, duration: options.duration };
+  // The question is classified once; every agent reads this type.
+  const questionType = options.questionType ?? classifyQuestion(options.question, options.choices, [...new Set(memory.entities().map((entity) => entity.label))]);
+  const context: QuestionContext = { question: options.question, choices: options.choices, duration: options.duration, questionType, hasDetector: options.hasDetector, hasDescriber: options.hasDescriber };
   const query = [options.question, ...(options.choices ?? [])].join(' ');
   const [queryEmbedding] = await embedder.doEmbed([query], { signal });
   const memoryHits: MemorySearchHit[] = memory.searchHybrid(query, queryEmbedding, options.recall ?? 8);
@@ -70,7 +73,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   }
   // The schematic layer: for "how many / what colour / when" questions about an object class,
   // recall the matching entities' appearances as evidence (round 0) for the planner to verify.
-  for (const item of entityEvidence(memory, options.question)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
+  for (const item of entityEvidence(memory, options.question, options.choices)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
   const observed: PlanInput['observed'] = [];
   let lastReflection: Reflection | undefined;
   let evidenceCount = 1;
@@ -124,7 +127,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
 
     const mustAnswer = budget.isLastRound || steps.length === 0;
     // The reply is data too: an answer must cite evidence that exists, and disagreeing sources lower it.
-    const checked = checkReflection(options.question, await reflector.doReflect({ ...context, round, evidence: [...evidence], mustAnswer }, { signal }), evidence);
+    const checked = checkReflection(options.question, await reflector.doReflect({ ...context, round, evidence: [...evidence], mustAnswer, observed: [...observed] }, { signal }), evidence);
     const reflection = checked.reflection;
     trace.add({ type: 'reflection', reflection, by: reflector.reflectorId });
     lastReflection = reflection;
@@ -138,6 +141,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
         evidence: cited,
         sufficient: reflection.sufficient,
         ...(checked.conflicts.length > 0 ? { conflicts: checked.conflicts } : {}),
+        ...(reflection.explanation ? { explanation: reflection.explanation } : {}),
+        ...(reflection.basis ? { basis: reflection.basis } : {}),
       };
       trace.add({ type: 'answer', answer });
       return { answer, rounds: round, framesUsed: budget.frames, trace };
@@ -146,15 +151,18 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
 }
 
 /**
- * Evidence from the memory's entity layer for a question about an object class (count, colour or
- * when; see `parseEntityQuestion` of `@longvid/memory`): one `object` observation per appearance
- * span of each matching entity, with attributes `label`, `count` (most present at once) and `colour`.
+ * Evidence from the memory's entity layer for a question about an object class (presence, count,
+ * colour or when; see `parseEntityQuestion` of `@longvid/memory`) or a choice between class names:
+ * one `object` observation per appearance span of each matching entity, with attributes `label`,
+ * `count` (most present at once) and `colour`.
  */
-export function entityEvidence(memory: MemoryStore, question: string): Observation[] {
+export function entityEvidence(memory: MemoryStore, question: string, choices?: readonly string[]): Observation[] {
   const labels = [...new Set(memory.entities().map((entity) => entity.label))];
-  const asked = parseEntityQuestion(question, labels);
-  if (!asked || asked.kind === 'presence') return [];
-  const entities = memory.findEntities(question).filter((entity) => asked.labels.includes(entity.label));
+  const queries = choices && choices.length > 0 ? [...choices] : [question];
+  const entities = queries.flatMap((query) => {
+    const asked = parseEntityQuestion(query, labels);
+    return asked ? memory.findEntities(query).filter((entity) => asked.labels.includes(entity.label)) : [];
+  });
   return entities.flatMap((entity) =>
     entity.spans.map((span): Observation => {
       const colour = entity.attributes?.colour;

@@ -1,5 +1,6 @@
 import type { Observation, Span } from '@longvid/core';
 import type { OcrLine } from '@longvid/perception';
+import { foldConfusables } from './text';
 
 /** OCR lines found in one frame at `time` seconds. */
 export interface FrameText {
@@ -7,15 +8,59 @@ export interface FrameText {
   lines: OcrLine[];
 }
 
-/** Key that groups OCR readings of the same text across frames (case, spaces, punctuation ignored). */
+/**
+ * Key that groups OCR readings of the same text across frames: case, spaces, punctuation and
+ * OCR-confusable characters ignored (`GATEC0DE 5521` and `GATE CODE 5S21` share a key).
+ */
 export function ocrTextKey(text: string): string {
-  return text.toUpperCase().replace(/[^A-Z0-9:]/g, '');
+  return foldConfusables(text);
+}
+
+/**
+ * The consensus of several OCR readings of one caption (same {@link ocrTextKey}, so the same
+ * number of significant characters): each character position, and each gap between positions
+ * (a space, punctuation or nothing), takes the reading most frames gave it. One frame that reads
+ * `O` for `0` or drops a space does not decide. `readings` maps a spelling to its frame count.
+ */
+export function consensusReading(readings: ReadonlyMap<string, number>): string {
+  const ranked = [...readings.entries()].sort((a, b) => b[1] - a[1]);
+  if (ranked.length === 1) return ranked[0][0];
+  const split = (text: string): { characters: string[]; gaps: string[] } => {
+    const characters: string[] = [];
+    const gaps: string[] = [''];
+    for (const character of text) {
+      if (foldConfusables(character).length > 0) {
+        characters.push(character);
+        gaps.push('');
+      } else gaps[gaps.length - 1] += character;
+    }
+    return { characters, gaps };
+  };
+  const parts = ranked.map(([text, count]) => ({ ...split(text), count }));
+  const length = parts[0].characters.length;
+  const usable = parts.filter((part) => part.characters.length === length);
+  const vote = (values: string[], counts: number[]): string => {
+    const tally = new Map<string, number>();
+    values.forEach((value, index) => tally.set(value, (tally.get(value) ?? 0) + counts[index]));
+    // Ties go to the most frequent spelling's value (first in `values`).
+    return [...tally.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+  };
+  const counts = usable.map((part) => part.count);
+  let text = vote(usable.map((part) => part.gaps[0].trim() === '' ? '' : part.gaps[0]), counts);
+  for (let k = 0; k < length; k += 1) {
+    text += vote(usable.map((part) => part.characters[k]), counts);
+    const gap = vote(usable.map((part) => (k === length - 1 ? part.gaps[k + 1].trimEnd() : part.gaps[k + 1].replace(/\s+/g, ' '))), counts);
+    text += gap;
+  }
+  return text.trim();
 }
 
 /**
  * Turns per-frame OCR lines into observations: readings of the same text in consecutive sampled
  * frames become one observation spanning them (each frame stands for `1/fps` seconds around its
- * time), with the mean confidence and the most frequent spelling. Spans are clamped to `bounds`.
+ * time), with the mean confidence and the frames' consensus spelling ({@link consensusReading};
+ * readings that differ only by OCR-confusable characters, case or spaces are the same text).
+ * Spans are clamped to `bounds`.
  */
 export function groupOcrReadings(frames: FrameText[], fps: number, bounds: Span): Observation[] {
   const half = 0.5 / fps;
@@ -41,7 +86,7 @@ export function groupOcrReadings(frames: FrameText[], fps: number, bounds: Span)
   const observations: Observation[] = [];
   for (const runs of groups.values()) {
     for (const run of runs) {
-      const text = [...run.spellings.entries()].sort((a, b) => b[1] - a[1])[0][0];
+      const text = consensusReading(run.spellings);
       const start = Math.max(bounds.start, run.times[0] - half);
       const end = Math.min(bounds.end, run.times[run.times.length - 1] + half);
       observations.push({

@@ -81,7 +81,8 @@ export interface CheckedReflection {
  * Checks a reflection against the evidence actually gathered: an answer is sufficient only if it
  * cites at least one piece of evidence that exists (ids of the evidence list: observed this
  * question or recalled from memory); otherwise it is not sufficient and its confidence is at most
- * {@link UNCITED_CONFIDENCE} (so the loop goes on, or the last round answers "not sure").
+ * {@link UNCITED_CONFIDENCE} (so the loop goes on, or the last round answers "not sure"), unless it
+ * is an absence answer (`absence`: a `no` naming what was examined).
  * When said and shown evidence disagree about the question, the confidence is multiplied by
  * {@link DISAGREEMENT_FACTOR} and the disagreements are returned to be shown.
  */
@@ -89,7 +90,8 @@ export function checkReflection(question: string, reflection: Reflection, eviden
   const known = new Set(evidence.map((item) => item.id));
   const cited = reflection.evidenceIds.filter((id) => known.has(id));
   let checked: Reflection = { ...reflection, evidenceIds: cited };
-  if (reflection.answer !== undefined && cited.length === 0 && (reflection.sufficient || reflection.confidence > UNCITED_CONFIDENCE)) {
+  // An absence answer ("no horse seen") rests on what was examined, not on evidence it could cite.
+  if (reflection.answer !== undefined && cited.length === 0 && !reflection.absence && (reflection.sufficient || reflection.confidence > UNCITED_CONFIDENCE)) {
     checked = { ...checked, sufficient: false, confidence: Math.min(reflection.confidence, UNCITED_CONFIDENCE), reason: `${reflection.reason} (not sufficient: the answer cites no evidence that was observed)`.trim() };
   }
   const conflicts = findDisagreements(question, evidence).map(describeDisagreement);

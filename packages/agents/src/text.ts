@@ -1,7 +1,8 @@
 /**
- * Small text utilities used by the rule-based agents: tokenising, light stemming, and
- * pulling typed answers (times, numbers, places) out of evidence text.
+ * Small text utilities used by the rule-based agents: tokenising, light stemming, OCR-robust
+ * matching, and pulling typed answers (times, numbers, names, places) out of evidence text.
  */
+import { valueForm } from './question-type';
 
 const STOPWORDS = new Set(
   'a an the of in on at to for with by from and or but is are was were be been being do does did done doing this that these those it its there here what which when where who whom whose why how many much some any video clip scene shown show shows see seen visible appear appears appearing happen happens please tell me you can could would will shall should i we they he she his her their them our on-screen screen written say says said text'.split(
@@ -34,48 +35,169 @@ export function keywords(text: string): string[] {
   return [...new Set(words(text).filter((w) => !STOPWORDS.has(w) && !ANSWER_TYPE_WORDS.has(w)).map(stem))];
 }
 
-/** Fraction of `wanted` stems present in `text`, in `[0, 1]` (0 when nothing is wanted). */
-export function keywordCoverage(wanted: string[], text: string): number {
-  if (wanted.length === 0) return 0;
-  const have = new Set(words(text).map(stem));
-  return wanted.filter((w) => have.has(w)).length / wanted.length;
+/**
+ * Characters an OCR model confuses, folded to one letter each: `0`→`O`, `1`/`l`/`|`→`I`, `5`→`S`,
+ * `8`→`B`, `2`→`Z` (PP-OCR's common substitutions on captions).
+ */
+const FOLD: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '|': 'I', '5': 'S', '8': 'B', '2': 'Z' };
+
+/** Folds one character; a lower-case `l` is read as `I` only in text that is otherwise upper case (OCR of a caption). */
+function foldCharacter(character: string, upperCaseText: boolean): string {
+  if (character === 'l' && upperCaseText) return 'I';
+  return FOLD[character] ?? character.toUpperCase();
 }
 
-/** The kind of answer a question asks for, from its wording. */
-export type AnswerType = 'time' | 'number' | 'place' | 'colour' | 'text';
-
-/** Guesses the {@link AnswerType} of a question. */
-export function answerType(question: string): AnswerType {
-  const q = question.toLowerCase();
-  if (/\bwhat time\b|\bwhen does\b.*\b(leave|depart|arrive|start|open|close)|\bat what time\b/.test(q)) return 'time';
-  if (/\bnumber\b|\bhow many\b|\bcount\b|\bwhich (?:digit|code)\b/.test(q)) return 'number';
-  if (/^\s*where\b|\bin which place\b/.test(q)) return 'place';
-  if (/\bcolou?r\b/.test(q)) return 'colour';
-  return 'text';
+/** Whether a text has no lower-case letter but `l`. */
+function isUpperCaseText(text: string): boolean {
+  return !/[a-km-z]/.test(text);
 }
 
 /**
- * Pulls the answer to a question out of one evidence text, or returns undefined.
- * Times (`7:45`), numbers (`318`), places (`in the blue van` → `the blue van`); otherwise the
- * evidence words that the question does not already contain.
+ * OCR-robust form of a text for matching: confusable characters folded ({@link FOLD}), upper case,
+ * spaces and punctuation dropped (`GATEC0DE 5521` → `GATECODESSZI`, as `gate code` → `GATECODE`).
  */
-export function extractAnswer(question: string, text: string): string | undefined {
-  const type = answerType(question);
-  const questionWords = new Set(words(question).map(stem));
-  if (type === 'time') {
-    const match = text.match(/\b\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?/i);
-    if (match) return match[0].replace('.', ':');
+export function foldConfusables(text: string): string {
+  let folded = '';
+  const upper = isUpperCaseText(text);
+  for (const character of text) {
+    const mapped = foldCharacter(character, upper);
+    if (/[A-Z0-9:]/.test(mapped)) folded += mapped;
   }
-  if (type === 'number' || type === 'time') {
-    const numbers = (text.match(/\b\d+(?::\d+)?\b/g) ?? []).filter((n) => !questionWords.has(n));
-    if (numbers.length > 0) return numbers[0];
+  return folded;
+}
+
+/**
+ * Whether the stem `wanted` occurs in `text`: as a word stem, or (stems of 3+ characters) inside
+ * the OCR-robust folded text, so `code` is found in `GATEC0DE` and `gate` in `GATECODE`.
+ */
+function hasStem(wanted: string, tokens: Set<string>, folded: string): boolean {
+  if (tokens.has(wanted)) return true;
+  return wanted.length >= 3 && folded.includes(foldConfusables(wanted));
+}
+
+/**
+ * Fraction of `wanted` stems present in `text`, in `[0, 1]` (0 when nothing is wanted), read
+ * through OCR confusions and missing or extra spaces ({@link foldConfusables}).
+ */
+export function keywordCoverage(wanted: string[], text: string): number {
+  if (wanted.length === 0) return 0;
+  const have = new Set(words(text).map(stem));
+  const folded = foldConfusables(text);
+  return wanted.filter((w) => hasStem(w, have, folded)).length / wanted.length;
+}
+
+/** The kind of answer a question asks for, from its wording (the `valueForm` of its question type, or `colour`). */
+export type AnswerType = 'time' | 'number' | 'place' | 'colour' | 'text' | 'name';
+
+/** Guesses the {@link AnswerType} of a question (see `classifyQuestion`). */
+export function answerType(question: string): AnswerType {
+  if (/\bcolou?r\b/i.test(question) && !/\b(?:number|code|time)\b/i.test(question)) return 'colour';
+  return valueForm(question);
+}
+
+/** Letters an OCR model reads in place of digits, back to the digit. */
+const AS_DIGIT: Readonly<Record<string, string>> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', i: '1', '|': '1', L: '1', S: '5', s: '5', B: '8', Z: '2', z: '2', G: '6', T: '7' };
+/** Digits an OCR model reads in place of letters, back to the letter. */
+const AS_LETTER: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '2': 'Z', '6': 'G', '4': 'A', '7': 'T' };
+
+/**
+ * A value in the form the question asks for: `number` keeps digits (letters an OCR model confuses
+ * with digits become them: `5S2I` → `5521`), `time` becomes `h:mm`, `name` keeps letters (`0SL0` →
+ * `OSLO`). Undefined when nothing of that form is left.
+ */
+export function normalizeValue(value: string, form: AnswerType): string | undefined {
+  const trimmed = value.trim();
+  if (form === 'number') {
+    // The longest run of digits and digit-like letters, read as digits.
+    const runs = trimmed.split(/\s+/).filter((token) => /\d/.test(token) && [...token].every((c) => /\d/.test(c) || AS_DIGIT[c] !== undefined || c === '-'));
+    const best = runs.sort((a, b) => b.replace(/\D/g, '').length - a.replace(/\D/g, '').length)[0];
+    if (!best) return undefined;
+    return [...best].map((c) => AS_DIGIT[c] ?? c).join('').replace(/^-+|-+$/g, '');
   }
+  if (form === 'time') {
+    const match = trimmed.match(/([\dOoIlSBZ]{1,2})\s?[:.;]\s?([\dOoIlSBZ]{2})(\s?[ap]\.?m\.?)?/i);
+    if (!match) return undefined;
+    const digits = (text: string): string => [...text].map((c) => AS_DIGIT[c] ?? c).join('');
+    const hour = digits(match[1]);
+    const minute = digits(match[2]);
+    if (!/^\d+$/.test(hour) || !/^\d+$/.test(minute)) return undefined;
+    return `${hour}:${minute}${match[3] ? ` ${match[3].trim().toLowerCase()}` : ''}`;
+  }
+  if (form === 'name') {
+    const letters = trimmed
+      .split(/\s+/)
+      .map((token) => (/[A-Za-z]/.test(token) ? [...token].map((c) => AS_LETTER[c] ?? c).join('').replace(/[^A-Za-z'-]/g, '') : ''))
+      .filter(Boolean);
+    return letters.length > 0 ? letters.join(' ') : undefined;
+  }
+  return trimmed || undefined;
+}
+
+/**
+ * The text left after taking the question's words out of `text`, read through OCR confusions and
+ * missing spaces: `GATEC0DE 5521` minus "gate code" → `5521`; `HOTEL GRAND OASIS` minus "hotel" →
+ * `GRAND OASIS`. Spaces of the original text are kept between what remains; stopwords that stand
+ * alone are dropped.
+ */
+export function withoutQuestionWords(question: string, text: string): string {
+  const questionWords = [...new Set(words(question).filter((w) => !STOPWORDS.has(w)))];
+  // Fold each character of the text, remembering where it came from.
+  const characters = [...text];
+  const folded: { character: string; index: number }[] = [];
+  const upper = isUpperCaseText(text);
+  characters.forEach((character, index) => {
+    const mapped = foldCharacter(character, upper);
+    if (/[A-Z0-9:]/.test(mapped)) folded.push({ character: mapped, index });
+  });
+  const foldedText = folded.map((f) => f.character).join('');
+  const removed = new Set<number>();
+  // Longest words first; each word, else its stem (at least 3 characters), is removed once.
+  for (const word of questionWords.sort((a, b) => b.length - a.length)) {
+    for (const form of [word, stem(word)]) {
+      const wanted = foldConfusables(form);
+      if (wanted.length < 3 && !/^\d+$/.test(wanted)) continue;
+      let at = foldedText.indexOf(wanted);
+      while (at >= 0 && folded.slice(at, at + wanted.length).some((f) => removed.has(f.index))) at = foldedText.indexOf(wanted, at + 1);
+      if (at < 0) continue;
+      for (let k = at; k < at + wanted.length; k += 1) removed.add(folded[k].index);
+      // A stem match takes the rest of its word (`leav` takes `es` of `LEAVES`).
+      let next = at + wanted.length;
+      while (form !== word && next < folded.length && /[A-Z]/.test(characters[folded[next].index]) && folded[next].index === folded[next - 1].index + 1) {
+        removed.add(folded[next].index);
+        next += 1;
+      }
+      break;
+    }
+  }
+  const rest = characters.map((character, index) => (removed.has(index) ? ' ' : character)).join('');
+  return rest
+    .split(/\s+/)
+    .filter((token) => token.length > 0 && !STOPWORDS.has(token.toLowerCase()) && /[A-Za-z0-9]/.test(token))
+    .join(' ');
+}
+
+/**
+ * Pulls the answer to a question out of one evidence text, or returns undefined: the text minus
+ * the question's words ({@link withoutQuestionWords}, OCR-robust), in the form asked
+ * ({@link normalizeValue}): times (`7:45`), numbers (`318`, `5S2I` → `5521`), names (`0SL0` →
+ * `OSLO`), places (`in the blue van` → `the blue van`); otherwise the words left.
+ */
+export function extractAnswer(question: string, text: string, type: AnswerType = answerType(question)): string | undefined {
   if (type === 'place') {
     const match = text.match(/\b(?:is|are|was|were|sits|lies|stays)\s+(?:in|inside|at|on|under|behind|near|next to|beside)\s+([^.!?;,]+)/i);
     if (match) return match[1].trim();
   }
-  const rest = (text.match(/[A-Za-z0-9:']+/g) ?? []).filter((w) => !questionWords.has(stem(w)) && !STOPWORDS.has(w.toLowerCase()));
-  return rest.length > 0 ? rest.join(' ') : undefined;
+  const rest = withoutQuestionWords(question, text);
+  if (type === 'time') {
+    const time = normalizeValue(rest, 'time') ?? normalizeValue(text, 'time');
+    if (time) return time;
+  }
+  if (type === 'number' || type === 'time') {
+    const number = normalizeValue(rest, 'number');
+    if (number) return number;
+  }
+  if (type === 'name') return normalizeValue(rest, 'name');
+  return rest.length > 0 ? rest : undefined;
 }
 
 /**

@@ -128,6 +128,18 @@ export interface Reflection {
   evidenceIds: string[];
   /** Why (shown in traces). */
   reason: string;
+  /**
+   * What the user should know with the answer: how a count was counted, which spans and frames a
+   * `no` examined, what setting would answer a question that cannot be answered offline.
+   */
+  explanation?: string;
+  /** The answer path whose fitted confidence was used (a key of the reflector's calibration table), for calibration. */
+  basis?: string;
+  /**
+   * True when the answer says something was not seen (`no`, a count of 0): it rests on what was
+   * examined (named in `explanation`), so it cites no evidence.
+   */
+  absence?: boolean;
 }
 
 /** The final answer to a question. */
@@ -148,6 +160,10 @@ export interface Answer {
    * one line each; the confidence is already lowered for them. Absent when they agree.
    */
   conflicts?: string[];
+  /** See {@link Reflection.explanation}. */
+  explanation?: string;
+  /** See {@link Reflection.basis}. */
+  basis?: string;
 }
 
 /** What a model call was made for (cost accounting). */

@@ -17,8 +17,8 @@ export { letterbox, decodeYoloOutput, nonMaximumSuppression, boxIoU, LETTERBOX_P
 export type { Detection, LetterboxPlacement, DecodeOptions } from './object-detection';
 export { COCO_LABELS, readLabelFile } from './detector-labels';
 export { readOnnxMetadata, parseOnnxMetadata, parseClassNames, parseImageSize } from './onnx-metadata';
-export { trackObjects, countTracks, trackObservations, keyframeDetections } from './object-tracks';
-export type { FrameDetections, Track, TrackedBox, TrackCount, TrackObjectsOptions, KeyframeDetectionsOptions } from './object-tracks';
+export { trackObjects, countTracks, trackObservations, keyframeDetections, distinctObjects } from './object-tracks';
+export type { FrameDetections, Track, TrackedBox, TrackCount, TrackObjectsOptions, KeyframeDetectionsOptions, DistinctObjectsOptions } from './object-tracks';
 export { dominantColour, colourName, rgbToHsv, COLOUR_NAMES } from './colour';
 export type { ColourName, DominantColour, DominantColourOptions } from './colour';
 export { createVoiceActivityDetector, defaultVadModelPath, speechSegmentsFromProbabilities } from './voice-activity';

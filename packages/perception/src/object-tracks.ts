@@ -366,3 +366,54 @@ function medianGap(times: readonly number[]): number {
 function badOption(name: string, value: number, expected: string): never {
   throw new LongVidError('BAD_INPUT', `${name} must be ${expected}, got ${value}`, { details: { [name]: value } });
 }
+
+/** Options of {@link distinctObjects}. */
+export interface DistinctObjectsOptions {
+  /** Longest gap between one track's end and the next one's start that may be the same object, seconds. Default 3. */
+  maxGapSeconds?: number;
+  /** Largest ratio between the two boxes' areas (either way) for the same object. Default 2.5. */
+  maxAreaRatio?: number;
+  /** Farthest the next track may start from where the last one ended, in box diagonals of the last box. Default 3. */
+  maxJumpDiagonals?: number;
+}
+
+/**
+ * How many distinct objects a set of tracks of one class stands for: tracks are re-linked into
+ * chains when one starts after another ended (a short gap, an occlusion, a detector miss), with a
+ * box of similar size not too far away and no disagreeing colour; chains never overlap in time.
+ * Greedy in time order (each track joins the closest compatible chain). Counts are never below the
+ * most tracks present at once.
+ * @returns the chains, each a list of track ids in time order.
+ */
+export function distinctObjects(tracks: readonly Track[], options: DistinctObjectsOptions = {}): number[][] {
+  const maxGap = options.maxGapSeconds ?? 3;
+  const maxAreaRatio = options.maxAreaRatio ?? 2.5;
+  const maxJump = options.maxJumpDiagonals ?? 3;
+  const ordered = [...tracks].filter((track) => track.boxes.length > 0).sort((a, b) => a.boxes[0].time - b.boxes[0].time || a.id - b.id);
+  const chains: { ids: number[]; last: TrackedBox; colour?: string }[] = [];
+  for (const track of ordered) {
+    const first = track.boxes[0];
+    const colour = track.attributes?.colour;
+    let best: { chain: (typeof chains)[number]; distance: number } | undefined;
+    for (const chain of chains) {
+      const gap = first.time - chain.last.time;
+      if (gap <= 0 || gap > maxGap) continue;
+      if (colour && chain.colour && colour !== chain.colour) continue;
+      const areaA = Math.max(1, chain.last.box.width * chain.last.box.height);
+      const areaB = Math.max(1, first.box.width * first.box.height);
+      if (Math.max(areaA / areaB, areaB / areaA) > maxAreaRatio) continue;
+      const dx = first.box.x + first.box.width / 2 - (chain.last.box.x + chain.last.box.width / 2);
+      const dy = first.box.y + first.box.height / 2 - (chain.last.box.y + chain.last.box.height / 2);
+      const distance = Math.hypot(dx, dy) / Math.max(1, Math.hypot(chain.last.box.width, chain.last.box.height));
+      if (distance > maxJump) continue;
+      if (!best || distance < best.distance) best = { chain, distance };
+    }
+    const last = track.boxes[track.boxes.length - 1];
+    if (best) {
+      best.chain.ids.push(track.id);
+      best.chain.last = last;
+      best.chain.colour ??= colour;
+    } else chains.push({ ids: [track.id], last, ...(colour ? { colour } : {}) });
+  }
+  return chains.map((chain) => chain.ids);
+}
