@@ -51,3 +51,5 @@ export { renderQuestionPage, questionPagePath, spanPlayer } from './report/quest
 export type { QuestionPageInput } from './report/question-page';
 export { renderTracePage, timelineSvg, thumbnailTimes, TIMELINE_COLOURS } from './report/trace-page';
 export type { Thumbnail } from './report/trace-page';
+export { calibrationMetrics, reliabilityDiagram, calibrationSection } from './report/calibration';
+export type { CalibrationBin, SystemCalibration } from './report/calibration';

@@ -3,6 +3,7 @@ import { accuracyByNeedleDepth, compareLabels, NO_LABEL } from '../metrics';
 import { optionLetter } from '../question';
 import type { ResultRow } from '../runner/results-file';
 import type { RunManifest } from '../runner/runner';
+import { calibrationSection } from './calibration';
 import { escapeHtml, formatNumber, formatPercent, htmlPage, SYSTEM_COLOURS } from './html';
 import { groupedBarChart, histogramChart, scatterChart, type ScatterPoint } from './svg-charts';
 
@@ -184,8 +185,9 @@ function outcomeCell(system: string, row: ResultRow | undefined, href: string | 
  * frames observed per question next to accuracy per task type; accuracy per category, duration and
  * task type; charts (accuracy per category, accuracy vs. frames observed for the agent and the
  * uniform baselines, cost distributions, and for needle-in-a-haystack runs accuracy vs. needle
- * depth) as inline SVG; any extra {@link ReportSection}s; and every question with each system's
- * answer, a link to its trace page and to its side-by-side page, with filters (wrong only,
+ * depth) as inline SVG; calibration (expected calibration error and a reliability diagram per
+ * system, see `calibration.ts`); any extra {@link ReportSection}s; and every question with each
+ * system's answer, a link to its trace page and to its side-by-side page, with filters (wrong only,
  * category, length, system) that run in the page.
  */
 export function renderReportPage(input: ReportPageInput): string {
@@ -235,6 +237,7 @@ export function renderReportPage(input: ReportPageInput): string {
     parts.push(`<div class="chart"><h3>Needle in a haystack: accuracy vs. needle depth</h3>${depthChart}<p class="note">Depth: the needle's middle over the video's length. Questions per bin (${escapeHtml(depth.systems[0].system)}): ${escapeHtml(counts)}.</p></div>`);
   }
   parts.push('</div>');
+  parts.push(calibrationSection(rows, (system) => colourOf(metrics, system)));
   for (const section of input.sections ?? []) parts.push(`<section id="section-${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.html}</section>`);
 
   parts.push('<h2>Accuracy breakdowns</h2>');

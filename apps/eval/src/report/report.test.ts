@@ -9,6 +9,7 @@ import { buildShortNiahSuite, evalTestCacheDirectory } from '../testing';
 import { launchChromium, openReportPage } from '../test-support/chromium';
 import type { ResultRow } from '../runner/results-file';
 import { runEvaluation } from '../runner/runner';
+import { calibrationMetrics } from './calibration';
 import { formatPercent } from './html';
 import { TIMELINE_COLOURS } from './trace-page';
 import { writeReport, type WrittenReport } from './write-report';
@@ -58,6 +59,27 @@ describe('report page', () => {
     // Every row links to its trace page, and the parse failure is shown as such.
     expect(await page.locator('a.trace-link').count()).toBe(rows.length);
     expect(await page.locator('#questions .unparsed').count()).toBe(rows.filter((r) => r.parseFailure).length);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the reliability diagram and each system’s expected calibration error', async () => {
+    const { page, problems } = await open(report.indexPath);
+    const calibration = calibrationMetrics(rows);
+    for (const system of calibration) {
+      const cells = await page.locator(`#calibration tr[data-system="${system.system}"] td`).allTextContents();
+      expect(cells[0]).toBe(String(system.answers));
+      expect(cells[1]).toBe(system.expectedCalibrationError!.toFixed(3));
+      // One point per non-empty confidence bin, drawn inside the plot.
+      const points = page.locator(`#chart-reliability circle[data-series="${system.system}"]`);
+      expect(await points.count()).toBe(system.bins.filter((bin) => bin.count > 0).length);
+      expect(await points.count()).toBeGreaterThan(0);
+    }
+    const diagram = page.locator('#chart-reliability');
+    expect(await diagram.isVisible()).toBe(true);
+    const box = await diagram.boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(await page.locator('#chart-reliability line.diagonal').count()).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -32,7 +32,7 @@ export const resultRowSchema = z.object({
   /** Video duration, seconds (probed). */
   videoSeconds: z.number(),
   groundTruthSpans: z.array(spanSchema),
-  predicted: z.object({ answer: z.string(), choiceIndex: z.number().int().optional(), confidence: z.number(), sufficient: z.boolean() }).nullable(),
+  predicted: z.object({ answer: z.string(), choiceIndex: z.number().int().optional(), confidence: z.number(), sufficient: z.boolean(), basis: z.string().optional(), explanation: z.string().optional() }).nullable(),
   correct: z.boolean(),
   /** No answer could be read (counted apart, never scored as right). */
   parseFailure: z.boolean(),

@@ -512,7 +512,7 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     ...base,
     videoSeconds: result.video.duration,
     status: 'answered',
-    predicted: { answer: answer.answer, ...(answer.choiceIndex !== undefined ? { choiceIndex: answer.choiceIndex } : {}), confidence: answer.confidence, sufficient: answer.sufficient },
+    predicted: { answer: answer.answer, ...(answer.choiceIndex !== undefined ? { choiceIndex: answer.choiceIndex } : {}), confidence: answer.confidence, sufficient: answer.sufficient, ...(answer.basis ? { basis: answer.basis } : {}), ...(answer.explanation ? { explanation: answer.explanation } : {}) },
     correct: openEnded ? false : score.correct,
     parseFailure: score.parseFailure,
     ...(openEnded ? { openEnded } : {}),
