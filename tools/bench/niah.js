@@ -24,7 +24,7 @@
 const { join, resolve } = require('node:path');
 const { writeFileSync, mkdirSync } = require('node:fs');
 const { sharedDataDir } = require('@longvid/core');
-const { generateNiahSuite, loadGenericJsonl, runEvaluation, writeReport, computeMetrics } = require('@longvid/eval');
+const { generateNiahSuite, loadGenericJsonl, runEvaluation, writeReport, computeMetrics, calibrationMetrics } = require('@longvid/eval');
 
 function parseArguments(argv) {
   const options = { out: undefined, difficulty: 'default', minutes: [10, 30, 60], seed: 1, systems: ['agent', 'uniform-32', 'uniform-128'], concurrency: 1, reuse: true };
@@ -131,8 +131,11 @@ async function main() {
   const textFrameRatio = first && last && first.systems.agent.framesObservedPerTextQuestion ? last.systems.agent.framesObservedPerTextQuestion / first.systems.agent.framesObservedPerTextQuestion : null;
   const textTargetMet = agentLengths.every((l) => l.systems.agent.textNeedleAccuracy !== null && l.systems.agent.textNeedleAccuracy >= 0.9);
   const frameTargetMet = frameRatio !== null && frameRatio <= 2;
+  const calibration = Object.fromEntries(calibrationMetrics(summary.rows).map((c) => [c.system, { expectedCalibrationError: c.expectedCalibrationError, meanConfidence: c.meanConfidence, accuracy: c.accuracy, answers: c.answers }]));
   const result = {
     schemaVersion: 1,
+    difficulty: options.difficulty,
+    calibration,
     seed: options.seed,
     questions: metrics.questions,
     systems: options.systems,
@@ -159,7 +162,7 @@ async function main() {
     }
   }
   const markdown = [
-    `NIAH benchmark, seed ${options.seed}, ${metrics.questions} questions, offline (rule-based planner/reflector, local PP-OCRv4).`,
+    `NIAH benchmark (${options.difficulty} suite), seed ${options.seed}, ${metrics.questions} questions, offline (rule-based planner/reflector, local PP-OCRv4${process.env.LONGVID_DETECTOR_MODEL ? ', YOLO detector' : ''}).`,
     '',
     ...table,
     '',
@@ -167,6 +170,7 @@ async function main() {
       `${textFrameRatio === null ? '–' : `${textFrameRatio.toFixed(2)}x`} over text needles.`,
     `Frames at ingestion are keyframes read once per video (0.5/s) and shared by all its questions; the uniform baselines do not use the memory.`,
     `Text needles >= 90% at every length: ${textTargetMet ? 'met' : 'missed'}.`,
+    `Expected calibration error (10 bins): ${Object.entries(calibration).map(([system, c]) => `${system} ${c.expectedCalibrationError === null ? '–' : c.expectedCalibrationError.toFixed(3)} (mean confidence ${c.meanConfidence === null ? '–' : c.meanConfidence.toFixed(2)}, accuracy ${percent(c.accuracy)})`).join(', ')}.`,
     `Ingestion (once per video, when it ran): ${lengths.map((l) => `${l.length} ${l.ingestSeconds.toFixed(0)} s`).join(', ')}. This call: build ${buildSeconds.toFixed(0)} s, run ${runSeconds.toFixed(0)} s (finished questions and built videos are kept). Report: ${report.indexPath}`,
   ].join('\n');
   writeFileSync(join(out, 'summary.md'), `${markdown}\n`);

@@ -1,4 +1,4 @@
-import { answerType, choiceMatch, extractAnswer, keywordCoverage, keywords, stem } from './text';
+import { answerType, choiceMatch, extractAnswer, keywordCoverage, keywords, normalizeValue, stem, withoutQuestionWords } from './text';
 
 describe('question text', () => {
   it('finds content keywords and stems inflections alike', () => {
@@ -28,5 +28,23 @@ describe('question text', () => {
     expect(choiceMatch('381', 'LOCKER 318', '318')).toBe(0);
     expect(choiceMatch('In the blue van', 'The package is in the blue van.', 'the blue van')).toBe(1);
     expect(choiceMatch('In the red car', 'The package is in the blue van.', 'the blue van')).toBe(0);
+  });
+});
+
+describe('OCR-robust reading', () => {
+  it('matches question words through confusable characters and missing spaces', () => {
+    expect(keywordCoverage(keywords('What is the gate code?'), 'GATEC0DE 5521')).toBe(1);
+    expect(keywordCoverage(keywords('What is the room number?'), 'R00M 108')).toBe(1);
+    expect(keywordCoverage(keywords('What is the gate code?'), 'LOCKER 318')).toBe(0);
+  });
+
+  it('answers with the value in the form asked: digits for a code, letters for a name, h:mm for a time', () => {
+    expect(extractAnswer('What is the gate code?', 'GATEC0DE 5521')).toBe('5521');
+    expect(extractAnswer('What is the gate code?', 'GATECODE5O2I')).toBe('5021');
+    expect(extractAnswer('What is the password?', 'PASSWORD 0SL0')).toBe('OSLO');
+    expect(extractAnswer('What is the name of the hotel?', 'HOTEL GRAND 0ASIS')).toBe('GRAND OASIS');
+    expect(extractAnswer('What time does the train leave?', 'TRAINLEAVES AT 7:4S')).toBe('7:45');
+    expect(normalizeValue('NO 1O52I', 'number')).toBe('10521');
+    expect(withoutQuestionWords('What does the notice say?', 'NOTICE: POOL CLOSED TODAY')).toBe('POOL CLOSED TODAY');
   });
 });

@@ -5,7 +5,7 @@ import { dominantColour } from './colour';
 import type { Detection } from './object-detection';
 import { createObjectDetector } from './object-detector';
 import type { ObjectDetector } from './object-detector';
-import { countTracks, keyframeDetections, trackObjects, trackObservations } from './object-tracks';
+import { countTracks, distinctObjects, keyframeDetections, trackObjects, trackObservations } from './object-tracks';
 import type { FrameDetections } from './object-tracks';
 import { YOLO_LABELS, YOLO_MODEL } from './test-support/shared-models';
 
@@ -151,5 +151,23 @@ describe('trackObjects', () => {
     expect(() => trackObjects([], { iouThreshold: 0 })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
     expect(() => trackObjects([], { minDetections: 0 })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
     expect(trackObjects([])).toEqual([]);
+  });
+});
+
+describe('distinctObjects', () => {
+  const box = (x: number, width = 40, height = 80) => ({ x, y: 100, width, height });
+  const frame = (time: number, ...boxes: ReturnType<typeof box>[]) => ({ time, detections: boxes.map((b) => ({ label: 'person', score: 0.8, box: b })) });
+
+  it('re-links a track lost for a short gap (a miss or an occlusion) but not a different-sized object far away', () => {
+    // One child at x≈100 is missed at 3 s and 4 s and found again at 5 s a little further on;
+    // a second, much larger person appears at 12 s on the far side.
+    const tracks = trackObjects([frame(0, box(100)), frame(1, box(104)), frame(2, box(108)), frame(5, box(150)), frame(6, box(154)), frame(12, box(500, 120, 220))], { frameSeconds: 1 });
+    expect(tracks).toHaveLength(3);
+    expect(distinctObjects(tracks)).toEqual([[tracks[0].id, tracks[1].id], [tracks[2].id]]);
+  });
+
+  it('never links tracks that overlap in time', () => {
+    const tracks = trackObjects([frame(0, box(100), box(400)), frame(1, box(100), box(400))], { frameSeconds: 1 });
+    expect(distinctObjects(tracks)).toHaveLength(2);
   });
 });
