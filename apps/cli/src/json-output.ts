@@ -51,6 +51,8 @@ export const askJsonSchema = z.object({
   sufficient: z.boolean(),
   /** Where the video's sources disagree about the answer (subtitles or speech vs. on-screen text); empty when they agree. */
   conflicts: z.array(z.string()),
+  /** How a count was counted, what a `no` examined, or what setting would answer it; null when nothing to add. */
+  explanation: z.string().nullable().optional(),
   evidence: z.array(z.object({ id: z.string(), ...spanJson, text: z.string(), kind: z.string(), tool: z.string(), confidence: z.number(), round: z.number().int() })),
   rounds: z.number().int(),
   framesObserved: z.number().int(),
@@ -93,6 +95,7 @@ export function toAskJson(result: AskResult | UniformAskResult, choices: string[
     confidence: Math.max(0, Math.min(1, result.answer.confidence)),
     sufficient: result.answer.sufficient,
     conflicts: result.answer.conflicts ?? [],
+    explanation: result.answer.explanation ?? null,
     evidence: result.answer.evidence.map((e) => ({ id: e.id, start: e.span.start, end: e.span.end, text: e.text, kind: e.kind, tool: e.tool, confidence: e.confidence, round: e.round })),
     rounds: result.rounds,
     framesObserved: result.framesUsed,

@@ -66,6 +66,7 @@ export function formatAnswer(result: AskResult | UniformAskResult, choices?: str
   const sure = a.confidence >= 0.7 ? 'sure' : a.confidence >= 0.4 ? 'fairly sure' : 'not sure';
   const lines = [`Answer: ${letter}${terminalSafe(a.answer)}`, `How sure: ${sure} (confidence ${a.confidence.toFixed(2)}${a.sufficient ? '' : ', evidence insufficient: best guess at budget end'})`];
   if (choices) lines.push(`Options: ${choices.map((c, i) => `${String.fromCharCode(65 + i)}. ${terminalSafe(c)}`).join('  ')}`);
+  if (a.explanation && a.explanation !== a.answer) lines.push(`How: ${terminalSafe(a.explanation)}`);
   for (const conflict of a.conflicts ?? []) lines.push(`Sources disagree: ${terminalSafe(conflict)}`);
   lines.push(a.evidence.length ? 'Evidence:' : 'Evidence: none');
   for (const e of a.evidence) {
