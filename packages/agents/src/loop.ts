@@ -8,6 +8,7 @@ import { toolUsesFrames } from './llm';
 import { mapWithConcurrency } from './model-transport';
 import { checkReflection } from './source-confidence';
 import { classifyQuestion } from './question-type';
+import { keywordCoverage, keywords } from './text';
 
 /** Inputs of {@link runAgentLoop}. */
 export interface AgentLoopOptions extends QuestionContext {
@@ -61,7 +62,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   const context: QuestionContext = { question: options.question, choices: options.choices, duration: options.duration, questionType, hasDetector: options.hasDetector, hasDescriber: options.hasDescriber };
   const query = [options.question, ...(options.choices ?? [])].join(' ');
   const [queryEmbedding] = await embedder.doEmbed([query], { signal });
-  const memoryHits: MemorySearchHit[] = memory.searchHybrid(query, queryEmbedding, options.recall ?? 8);
+  const memoryHits: MemorySearchHit[] = withOcrRobustRecall(memory, options.question, memory.searchHybrid(query, queryEmbedding, options.recall ?? 8));
   trace.add({ type: 'memory', hits: memoryHits.map((hit) => ({ eventId: hit.event.id, span: hit.event.span, score: hit.score, text: hit.event.text })) });
 
   const evidence: Evidence[] = [];
@@ -148,6 +149,31 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       return { answer, rounds: round, framesUsed: budget.frames, trace };
     }
   }
+}
+
+/** Most events {@link withOcrRobustRecall} adds. */
+const OCR_ROBUST_RECALL = 4;
+
+/**
+ * Memory hits plus the events whose on-screen text holds at least half of the question's words
+ * when read through OCR confusions and missing spaces (`R00M 11O` for "room", `GATEC0DE` for "gate
+ * code"), which the memory's lexical index, matching exact tokens, misses. Those come first (best
+ * coverage first, at most {@link OCR_ROBUST_RECALL} not already hit), scored like the best hit.
+ */
+export function withOcrRobustRecall(memory: MemoryStore, question: string, hits: MemorySearchHit[]): MemorySearchHit[] {
+  const terms = keywords(question);
+  if (terms.length === 0) return hits;
+  const known = new Set(hits.map((hit) => hit.event.id));
+  const top = hits[0]?.score ?? 1;
+  const found = memory
+    .events()
+    .filter((event) => !known.has(event.id))
+    .map((event) => ({ event, coverage: Math.max(0, ...event.observations.filter((o) => o.kind === 'text').map((o) => keywordCoverage(terms, o.text))) }))
+    .filter((item) => item.coverage >= 0.5)
+    .sort((a, b) => b.coverage - a.coverage || a.event.span.start - b.event.span.start)
+    .slice(0, OCR_ROBUST_RECALL)
+    .map((item): MemorySearchHit => ({ event: item.event, score: top * item.coverage }));
+  return [...found, ...hits];
 }
 
 /**

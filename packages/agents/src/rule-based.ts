@@ -325,26 +325,29 @@ function reflectOnObjects(input: ReflectInput, type: QuestionType): Reflection |
   const objects = input.evidence.filter((e) => e.kind === 'object' && e.attributes?.label !== undefined);
   const looked = (input.observed ?? []).some((o) => o.tool === 'detect');
   if (type.kind === 'choice' && input.choices?.length) {
+    // Each option's support: detector frames that show it, weighted by their best score; memory recall alone counts little.
     const perChoice = input.choices.map((choice, index) => {
       const labels = parseEntityQuestion(choice)?.labels ?? [];
       const matching = objects.filter((e) => labels.includes(e.attributes!.label));
       const seen = matching.filter((e) => e.round > 0 && showsObject(e));
-      return { index, seen, recalled: matching.filter((e) => e.round === 0), score: seen.length > 0 ? 2 + seen.length / 1000 : matching.length > 0 ? 1 : 0 };
+      const recalled = matching.filter((e) => e.round === 0);
+      const strength = seen.reduce((sum, e) => sum + Number(e.attributes?.frames ?? 1) * Number(e.attributes?.maxScore ?? e.confidence), 0) + 0.1 * Math.min(1, recalled.length);
+      return { index, seen, recalled, strength };
     });
-    const order = [...perChoice].sort((a, b) => b.score - a.score || a.index - b.index);
-    const top = order[0];
-    const unique = top.score > (order[1]?.score ?? 0);
-    if (top.score === 0 && !input.mustAnswer && !looked) return undefined;
-    const basis: RuleBasis = top.score >= 2 && unique ? 'object-choice' : top.score >= 1 && unique ? 'object-choice-memory' : 'object-choice-guess';
-    const sufficient = basis === 'object-choice';
-    if (!sufficient && !input.mustAnswer && top.score < 2) return reflection(input, basis, { sufficient: false, confidence: 0, evidenceIds: [], reason: 'no option confirmed by the detector yet' });
+    const order = [...perChoice].sort((a, b) => b.strength - a.strength || a.index - b.index);
+    const [top, second] = order;
+    if (top.strength === 0 && !input.mustAnswer && !looked) return undefined;
+    const clear = top.seen.length > 0 && top.strength >= 2 * (second?.strength ?? 0);
+    const basis: RuleBasis = clear ? 'object-choice' : top.seen.length > 0 ? 'object-choice-weak' : top.strength > 0 ? 'object-choice-memory' : 'object-choice-guess';
+    if (!clear && !input.mustAnswer) return reflection(input, basis, { sufficient: false, confidence: 0, evidenceIds: [], reason: 'no option clearly confirmed by the detector yet' });
     const cited = top.seen.length > 0 ? top.seen : top.recalled;
+    const name = input.choices[top.index];
     return reflection(input, basis, {
-      sufficient,
-      answer: input.choices[top.index],
+      sufficient: clear,
+      answer: name,
       choiceIndex: top.index,
       evidenceIds: cited.map((e) => e.id),
-      reason: top.score >= 2 ? `the detector saw ${input.choices[top.index]} at ${mergeSpans(cited.map((e) => e.span), 1).map(formatSpan).join(', ')}` : top.score >= 1 ? `only the memory's entities recall ${input.choices[top.index]}` : 'no option was seen; guessing',
+      reason: top.seen.length > 0 ? `the detector saw ${name} at ${mergeSpans(cited.map((e) => e.span), 1).map(formatSpan).join(', ')} (support ${top.strength.toFixed(1)} vs ${(second?.strength ?? 0).toFixed(1)})` : top.strength > 0 ? `only the memory's entities recall ${name}` : 'no option was seen; guessing',
     });
   }
   const asked = type.entity;

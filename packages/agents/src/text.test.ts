@@ -45,6 +45,7 @@ describe('OCR-robust reading', () => {
     expect(extractAnswer('What is the name of the hotel?', 'HOTEL GRAND 0ASIS')).toBe('GRAND OASIS');
     expect(extractAnswer('What time does the train leave?', 'TRAINLEAVES AT 7:4S')).toBe('7:45');
     expect(normalizeValue('NO 1O52I', 'number')).toBe('10521');
+    expect(normalizeValue('NO58262', 'number')).toBe('58262');
     expect(withoutQuestionWords('What does the notice say?', 'NOTICE: POOL CLOSED TODAY')).toBe('POOL CLOSED TODAY');
   });
 });

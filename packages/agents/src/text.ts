@@ -110,7 +110,15 @@ export function normalizeValue(value: string, form: AnswerType): string | undefi
   if (form === 'number') {
     // The longest run of digits and digit-like letters, read as digits.
     const runs = trimmed.split(/\s+/).filter((token) => /\d/.test(token) && [...token].every((c) => /\d/.test(c) || AS_DIGIT[c] !== undefined || c === '-'));
-    const best = runs.sort((a, b) => b.replace(/\D/g, '').length - a.replace(/\D/g, '').length)[0];
+    // A token glued to a word (`NO58262`): the stretch of digit-like characters between its first
+    // and last real digit.
+    const glued = trimmed.split(/\s+/).flatMap((token) => {
+      const digits = [...token].map((c, index) => (/\d/.test(c) ? index : -1)).filter((index) => index >= 0);
+      if (digits.length === 0) return [];
+      const stretch = token.slice(digits[0], digits[digits.length - 1] + 1);
+      return [...stretch].every((c) => /\d/.test(c) || AS_DIGIT[c] !== undefined) ? [stretch] : [];
+    });
+    const best = [...runs, ...glued].sort((a, b) => b.replace(/\D/g, '').length - a.replace(/\D/g, '').length)[0];
     if (!best) return undefined;
     return [...best].map((c) => AS_DIGIT[c] ?? c).join('').replace(/^-+|-+$/g, '');
   }
