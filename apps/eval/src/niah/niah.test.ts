@@ -7,7 +7,7 @@ import { sharedVideo } from '@longvid/core/testing';
 import { extractFrames, type Frame, probeVideo } from '@longvid/video';
 import { loadGenericJsonl } from '../loaders/generic-jsonl';
 import { buildShortNiahSuite, evalTestDirectory } from '../testing';
-import { SOURCE_CLIPS } from './niah-catalog';
+import { ABSENT_DETECTOR_CLASSES, SOURCE_CLIPS, TEXT_NEEDLE_TEMPLATES } from './niah-catalog';
 import { generateNiahSuite } from './niah-generator';
 import { planNiahVideo } from './niah-plan';
 
@@ -63,6 +63,29 @@ describe('planNiahVideo', () => {
     const input = { minutes: 10, clips, textNeedles: 10, objectNeedles: 2, needleSeconds: 4 };
     expect(planNiahVideo({ ...input, seed: 5 })).toEqual(planNiahVideo({ ...input, seed: 5 }));
     expect(planNiahVideo({ ...input, seed: 6 }).textNeedles).not.toEqual(planNiahVideo({ ...input, seed: 5 }).textNeedles);
+  });
+
+  it('lays out a hard suite: varied fonts, sizes and layouts, confusable and multi-word values, detector-class options', () => {
+    const fonts = ['DejaVuSans.ttf', 'DejaVuSerif-Italic.ttf', 'DejaVuSansMono-Bold.ttf', 'LiberationSans-Regular.ttf'];
+    const plan = planNiahVideo({ minutes: 30, seed: 1, clips, textNeedles: 10, objectNeedles: 2, needleSeconds: 4, difficulty: 'hard', fonts });
+    expect(plan.difficulty).toBe('hard');
+    const styles = plan.textNeedles.map((n) => n.style!);
+    expect(styles.every((style) => fonts.includes(style.font) && style.fontSize >= 18 && style.fontSize <= 48)).toBe(true);
+    expect(new Set(styles.map((style) => style.layout)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(styles.map((style) => style.font)).size).toBeGreaterThanOrEqual(3);
+    // Captions are as drawn; answers keep their confusable characters (0, 1, 5, 8, 2 / O, I, S, B, Z).
+    expect(plan.textNeedles.every((n) => n.caption.includes(n.answer))).toBe(true);
+    expect(plan.textNeedles.some((n) => /[01582]{2}/.test(n.answer) || /[OISBZ]/.test(n.answer))).toBe(true);
+    // Odd objects: a clip with a class of its own; the options are detector classes, the others shown nowhere.
+    for (const needle of plan.objectNeedles) {
+      const clip = SOURCE_CLIPS.find((c) => c.file === needle.clip)!;
+      expect(needle.choices[needle.answerIndex]).toBe(clip.detectorClass);
+      expect(needle.choices.filter((choice, i) => i !== needle.answerIndex).every((choice) => ABSENT_DETECTOR_CLASSES.includes(choice))).toBe(true);
+    }
+    // The default suite is what it was: the same seed without `difficulty` gives the plan of before.
+    const plain = planNiahVideo({ minutes: 30, seed: 1, clips, textNeedles: 10, objectNeedles: 2, needleSeconds: 4 });
+    expect(plain.difficulty).toBeUndefined();
+    expect(plain.textNeedles.every((n) => n.style === undefined && TEXT_NEEDLE_TEMPLATES[n.template] !== undefined)).toBe(true);
   });
 
   it('refuses more needles than the video has room for', () => {
