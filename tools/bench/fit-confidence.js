@@ -3,7 +3,8 @@
  * Fits the rule-based reflector's confidence table (packages/agents/src/rule-confidence.json) on dev
  * runs: for each answer path (`basis` of the agent's answers in each run's results.jsonl), the
  * share of right answers, Laplace-smoothed ((right + 1) / (answers + 2)), so a path's stated
- * confidence is how often it was right. Paths with no answers keep their previous value. The
+ * confidence is how often it was right. Paths with no answers keep their previous value; paths
+ * that give no answer (`no-evidence`, `cannot-tell-offline`, `no-detector`) stay at 0. The
  * table records which runs it was fitted on.
  *
  * Usage (after `npm run build`): node tools/bench/fit-confidence.js RUN_DIR [RUN_DIR...] [--system agent] [--dry-run]
@@ -40,7 +41,13 @@ async function main() {
       tally.set(row.predicted.basis, entry);
     }
   }
+  // Paths that give no answer ("unknown", "cannot tell offline", "no detector") stay at 0.
+  const NOT_ANSWERS = new Set(['no-evidence', 'cannot-tell-offline', 'no-detector']);
   for (const [basis, entry] of tally) {
+    if (NOT_ANSWERS.has(basis)) {
+      table.paths[basis] = { confidence: 0, answers: entry.answers, right: entry.right };
+      continue;
+    }
     if (!(basis in table.paths)) throw new Error(`answer path ${basis} is not in ${tablePath}: add it there first`);
     table.paths[basis] = { confidence: Number(((entry.right + 1) / (entry.answers + 2)).toFixed(3)), answers: entry.answers, right: entry.right };
   }
