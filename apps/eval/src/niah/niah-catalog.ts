@@ -154,6 +154,14 @@ const CONFUSABLE_WORDS = ['BISON', 'OSLO', 'ZEBRA', 'SOLO', 'BLISS', 'OBOE', 'LO
 /** First words of two-word names. */
 const NAME_WORDS = ['SILVER', 'GOLDEN', 'ROYAL', 'GRAND', 'BLUE', 'NORTH', 'OLD', 'LITTLE'];
 
+/** A hard template: `caption` and a number of `digits` confusable digits, asked about by `question`. */
+const numbered =
+  (caption: string, digits: number, question: string): Template =>
+  (r) => {
+    const n = confusableNumber(r, digits);
+    return { caption: `${caption} ${n}`, question, answer: n };
+  };
+
 /**
  * Hard needle templates (`longvid eval niah --difficulty hard`): values made of OCR-confusable
  * characters (a gate code `5021` OCR may read as `5O2I`, a password `OSLO` read as `0SL0`) and
@@ -161,30 +169,12 @@ const NAME_WORDS = ['SILVER', 'GOLDEN', 'ROYAL', 'GRAND', 'BLUE', 'NORTH', 'OLD'
  * not choose their words for the OCR model; these do not either.
  */
 export const HARD_TEXT_NEEDLE_TEMPLATES: Readonly<Record<string, Template>> = {
-  room: (r) => {
-    const n = confusableNumber(r, 3);
-    return { caption: `ROOM ${n}`, question: 'What is the room number?', answer: n };
-  },
-  gateCode: (r) => {
-    const n = confusableNumber(r, 4);
-    return { caption: `GATE CODE ${n}`, question: 'What is the gate code?', answer: n };
-  },
-  locker: (r) => {
-    const n = confusableNumber(r, 3);
-    return { caption: `LOCKER ${n}`, question: 'What is the locker number?', answer: n };
-  },
-  platform: (r) => {
-    const n = confusableNumber(r, 2);
-    return { caption: `PLATFORM ${n}`, question: 'What is the platform number?', answer: n };
-  },
-  flight: (r) => {
-    const n = confusableNumber(r, 4);
-    return { caption: `FLIGHT ${n}`, question: 'What is the flight number?', answer: n };
-  },
-  ticket: (r) => {
-    const n = confusableNumber(r, 5);
-    return { caption: `TICKET NO ${n}`, question: 'What is the ticket number?', answer: n };
-  },
+  room: numbered('ROOM', 3, 'What is the room number?'),
+  gateCode: numbered('GATE CODE', 4, 'What is the gate code?'),
+  locker: numbered('LOCKER', 3, 'What is the locker number?'),
+  platform: numbered('PLATFORM', 2, 'What is the platform number?'),
+  flight: numbered('FLIGHT', 4, 'What is the flight number?'),
+  ticket: numbered('TICKET NO', 5, 'What is the ticket number?'),
   train: (r) => {
     const time = clock(r);
     return { caption: `TRAIN LEAVES AT ${time.text}`, question: 'What time does the train leave?', answer: time.text, acceptableAnswers: time.acceptable };
@@ -205,8 +195,5 @@ export const HARD_TEXT_NEEDLE_TEMPLATES: Readonly<Record<string, Template>> = {
     const name = `${r.pick(NAME_WORDS)} ${r.pick(CONFUSABLE_WORDS)}`;
     return { caption: `SHIP NAME ${name}`, question: 'What is the name of the ship?', answer: name };
   },
-  doorCode: (r) => {
-    const n = confusableNumber(r, 4);
-    return { caption: `DOOR CODE ${n}`, question: 'What is the door code?', answer: n };
-  },
+  doorCode: numbered('DOOR CODE', 4, 'What is the door code?'),
 };
