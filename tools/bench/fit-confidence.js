@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Fits the rule-based reflector's confidence table (packages/agents/src/rule-confidence.json) on dev
+ * Fits the rule-based reflector's confidence table (packages/agents/src/rule-confidence-table.json) on dev
  * runs: for each answer path (`basis` of the agent's answers in each run's results.jsonl), the
  * share of right answers, Laplace-smoothed ((right + 1) / (answers + 2)), so a path's stated
  * confidence is how often it was right. Paths with no answers keep their previous value; paths
@@ -26,7 +26,7 @@ async function main() {
     else runs.push(argv[i]);
   }
   if (runs.length === 0) throw new Error('pass one or more eval run directories (each with results.jsonl)');
-  const tablePath = resolve(__dirname, '..', '..', 'packages', 'agents', 'src', 'rule-confidence.json');
+  const tablePath = resolve(__dirname, '..', '..', 'packages', 'agents', 'src', 'rule-confidence-table.json');
   const table = JSON.parse(readFileSync(tablePath, 'utf8'));
   const tally = new Map();
   let questions = 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import table from './rule-confidence.json';
+import table from './rule-confidence-table.json';
 
 const tableSchema = z.object({
   description: z.string(),
@@ -8,7 +8,7 @@ const tableSchema = z.object({
 });
 
 /**
- * The rule-based reflector's calibration table (`rule-confidence.json`): per answer path (its
+ * The rule-based reflector's calibration table (`rule-confidence-table.json`): per answer path (its
  * `basis`, e.g. `object-yes`, `text-value-observed`), the confidence fitted on the dev suites with
  * how many answers it was fitted on and its provenance. Refit with `tools/bench/fit-confidence.js`.
  */
