@@ -395,7 +395,7 @@ function reflectOnObjects(input: ReflectInput, type: QuestionType): Reflection |
     } else {
       answer = String(most);
       cited = [atOnce];
-      explanation = `${answer}: the most ${what} seen at the same time${atOnce.attributes?.countAt ? ` (at ${atOnce.attributes.countAt} s)` : ''}; counted by ${source}`;
+      explanation = `${answer}: the most seen at the same time (${what}${atOnce.attributes?.countAt ? `, first at ${atOnce.attributes.countAt} s` : ''}); counted by ${source}`;
     }
     basis = observed.length > 0 ? 'object-count' : 'object-count-memory';
   } else if (type.kind === 'colour') {
