@@ -201,8 +201,8 @@ export function extractAnswer(question: string, text: string, type: AnswerType =
     if (time) return time;
   }
   if (type === 'number' || type === 'time') {
-    const number = normalizeValue(rest, 'number');
-    if (number) return number;
+    // A code or a time is digits: letters left over are not its value (look again instead).
+    return normalizeValue(rest, 'number');
   }
   if (type === 'name') return normalizeValue(rest, 'name');
   return rest.length > 0 ? rest : undefined;
