@@ -175,14 +175,9 @@ export const HARD_TEXT_NEEDLE_TEMPLATES: Readonly<Record<string, Template>> = {
   platform: numbered('PLATFORM', 2, 'What is the platform number?'),
   flight: numbered('FLIGHT', 4, 'What is the flight number?'),
   ticket: numbered('TICKET NO', 5, 'What is the ticket number?'),
-  train: (r) => {
-    const time = clock(r);
-    return { caption: `TRAIN LEAVES AT ${time.text}`, question: 'What time does the train leave?', answer: time.text, acceptableAnswers: time.acceptable };
-  },
-  shop: (r) => {
-    const time = clock(r);
-    return { caption: `SHOP CLOSES AT ${time.text}`, question: 'What time does the shop close?', answer: time.text, acceptableAnswers: time.acceptable };
-  },
+  // Clock times as in the default suite (their digits are as confusable as any).
+  train: TEXT_NEEDLE_TEMPLATES.train,
+  shop: TEXT_NEEDLE_TEMPLATES.shop,
   password: (r) => {
     const word = r.pick(CONFUSABLE_WORDS);
     return { caption: `PASSWORD ${word}`, question: 'What is the password?', answer: word };
