@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LongVidError } from '@longvid/core';
@@ -73,6 +73,24 @@ describe('extractFrames', () => {
 
     // Another request is another entry; a miss with unusable binaries fails with FFMPEG_NOT_FOUND.
     await expect(extractFrames(devLong, brokenBinaries, { ...request, fps: 1 }, { cacheDir })).rejects.toMatchObject({ code: 'FFMPEG_NOT_FOUND' });
+    expect(readdirSync(join(cacheDir, 'frames'))).toHaveLength(1);
+  });
+
+  it('lets concurrent callers fill one entry without failing each other, and replaces a damaged entry', async () => {
+    const cacheDir = join(directory, 'concurrent');
+    const request = { span: { start: 88, end: 92 }, fps: 1, maxSide: 320 };
+    // Four callers miss at once and all decode; whoever publishes last must not pull the entry
+    // from under the others (each used to remove the entry before renaming its own into place).
+    const results = await Promise.all([0, 1, 2, 3].map(() => extractFrames(devLong, binaries, request, { cacheDir })));
+    for (const frames of results) expect(frames.map((frame) => frame.time)).toEqual([88.5, 89.5, 90.5, 91.5]);
+    expect(readdirSync(join(cacheDir, 'frames'))).toHaveLength(1);
+
+    // A damaged entry (manifest that is not JSON) is decoded again and replaced.
+    const entry = join(cacheDir, 'frames', readdirSync(join(cacheDir, 'frames'))[0]);
+    writeFileSync(join(entry, 'manifest.json'), '{ not json');
+    const again = await extractFrames(devLong, binaries, request, { cacheDir });
+    expect(again.map((frame) => frame.time)).toEqual([88.5, 89.5, 90.5, 91.5]);
+    expect(JSON.parse(readFileSync(join(entry, 'manifest.json'), 'utf8'))).toMatchObject({ fps: 1 });
     expect(readdirSync(join(cacheDir, 'frames'))).toHaveLength(1);
   });
 

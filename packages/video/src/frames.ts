@@ -267,7 +267,43 @@ async function readCacheEntry(directory: string): Promise<Frame[] | undefined> {
   return frames;
 }
 
-/** Decodes to JPEG files in a temporary directory, writes the manifest, renames it into place. */
+function isTaken(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOTEMPTY' || code === 'EEXIST';
+}
+
+/**
+ * Moves a filled entry from `temporary` to `directory` without ever removing an entry another
+ * process may be reading: a valid entry already there is kept (theirs is as good as ours); a
+ * damaged one is first renamed aside (atomic), then removed.
+ */
+async function publishCacheEntry(temporary: string, directory: string): Promise<void> {
+  try {
+    await rename(temporary, directory);
+    return;
+  } catch (error) {
+    if (!isTaken(error)) throw error;
+  }
+  if (await readCacheEntry(directory)) return;
+  const aside = `${directory}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    await rename(directory, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await rm(aside, { recursive: true, force: true });
+  try {
+    await rename(temporary, directory);
+  } catch (error) {
+    if (!isTaken(error)) throw error;
+  }
+}
+
+/**
+ * Decodes to JPEG files in a temporary directory, writes the manifest, reads the frames back from
+ * it and publishes it as the cache entry (so a concurrent process replacing the entry cannot make
+ * this call fail).
+ */
 async function fillCacheEntry(
   path: string,
   binaries: FfmpegBinaries,
@@ -275,7 +311,7 @@ async function fillCacheEntry(
   directory: string,
   manifestBase: Omit<Manifest, 'frames' | 'width' | 'height'>,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<Frame[]> {
   const temporary = `${directory}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   await mkdir(temporary, { recursive: true });
   try {
@@ -294,13 +330,10 @@ async function fillCacheEntry(
     await Promise.all(written.filter((name) => !used.has(name)).map((name) => rm(join(temporary, name), { force: true })));
     const manifest: Manifest = { ...manifestBase, width: plan.width, height: plan.height, frames };
     await writeFile(join(temporary, 'manifest.json'), JSON.stringify(manifest));
-    await rm(directory, { recursive: true, force: true });
-    try {
-      await rename(temporary, directory);
-    } catch (error) {
-      // Another process filled the same entry first; theirs is as good as ours.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    const decoded = await readCacheEntry(temporary);
+    if (!decoded) throw ffmpegFailed(path, 'frame extraction', `the frames just written to ${temporary} could not be read back`);
+    await publishCacheEntry(temporary, directory);
+    return decoded;
   } finally {
     await rm(temporary, { recursive: true, force: true });
   }
@@ -360,8 +393,5 @@ export async function extractFrames(path: string, binaries: FfmpegBinaries, requ
   if (!directory) return decodeRaw(absolute, binaries, plan, options.signal);
 
   await mkdir(join(resolve(options.cacheDir as string), 'frames'), { recursive: true });
-  await fillCacheEntry(absolute, binaries, plan, directory, { version: CACHE_VERSION, videoKey, span: { ...request.span }, fps: request.fps, maxSide: request.maxSide ?? null }, options.signal);
-  const filled = await readCacheEntry(directory);
-  if (!filled) throw ffmpegFailed(absolute, 'frame extraction', `the cache entry ${directory} could not be read back`);
-  return filled;
+  return fillCacheEntry(absolute, binaries, plan, directory, { version: CACHE_VERSION, videoKey, span: { ...request.span }, fps: request.fps, maxSide: request.maxSide ?? null }, options.signal);
 }
