@@ -361,7 +361,8 @@ function reflectOnObjects(input: ReflectInput, type: QuestionType): Reflection |
   if (type.kind === 'yes-no') {
     const seen = observed.filter(showsObject);
     if (seen.length > 0) {
-      return reflection(input, 'object-yes', { sufficient: true, answer: 'yes', evidenceIds: seen.map((e) => e.id), reason: `the detector saw ${what} (${asked.labels.join('/')})`, explanation: `${what} seen by the detector at ${spansOf(seen)}` });
+      const strongest = Math.max(...seen.map((e) => e.confidence));
+      return reflection(input, 'object-yes', { sufficient: true, answer: 'yes', confidence: Math.min(ruleConfidence('object-yes'), strongest), evidenceIds: seen.map((e) => e.id), reason: `the detector saw ${what} (${asked.labels.join('/')})`, explanation: `${what} seen by the detector at ${spansOf(seen)}` });
     }
     if (!input.mustAnswer && !looked && recalled.length > 0) return reflection(input, 'object-yes-memory', { sufficient: false, confidence: 0, evidenceIds: recalled.map((e) => e.id), reason: `memory's entities recall ${what} at ${spansOf(recalled)}; confirm with the detector` });
     if (!looked && !input.mustAnswer) return undefined;
@@ -414,10 +415,13 @@ function reflectOnObjects(input: ReflectInput, type: QuestionType): Reflection |
   const sufficient = observed.length > 0;
   // Never sure without an observation round that saw it: memory recall alone answers only at budget end.
   if (!sufficient && !input.mustAnswer) return reflection(input, basis, { sufficient: false, confidence: 0, evidenceIds: cited.map((e) => e.id), reason: `memory's entities recall ${what}; confirm with the detector` });
+  // The path's fitted accuracy, but never above what the detector itself gave the cited detections:
+  // a count read from one weak box (0.37) must not be "sure".
+  const detectorConfidence = Math.max(...cited.map((e) => e.confidence));
   return reflection(input, basis, {
     sufficient,
     answer,
-    confidence: sufficient ? ruleConfidence(basis) : ruleConfidence(basis) * 0.5,
+    confidence: Math.min(sufficient ? ruleConfidence(basis) : ruleConfidence(basis) * 0.5, detectorConfidence),
     evidenceIds: cited.map((e) => e.id),
     reason: `${type.kind} of ${asked.labels.join('/')} from ${observed.length > 0 ? 'the detector' : "memory's entities"}: ${answer}`,
     ...(explanation ? { explanation } : {}),
