@@ -54,6 +54,15 @@ describe('presence and counting from the detector (offline, shared clips)', () =
     expect(result.answer.sufficient).toBe(true);
   }, 120_000);
 
+  it('a count the detector barely sees is not "sure" (sam2_02_cups.mp4: 3 upside-down red cups)', async () => {
+    const result = await ask('sam2_02_cups.mp4', 'How many cups are there?');
+    const cited = result.answer.evidence.filter((e) => e.tool === 'detector');
+    expect(cited.length).toBeGreaterThan(0);
+    // Never more confident than the detector was about what it counted; a wrong count stays below "fairly sure".
+    expect(result.answer.confidence).toBeLessThanOrEqual(Math.max(...cited.map((e) => e.confidence)));
+    if (result.answer.answer !== '3') expect(result.answer.confidence).toBeLessThan(0.5);
+  }, 120_000);
+
   it('"What sport is being played?": cannot tell offline, naming LONGVID_BASE_URL, in one round and under 5 s once memory is built', async () => {
     await ingest(sharedVideo('mmaction2_basketball_gym.mp4'), { resolvedSettings: withDetector, offline: true });
     const result = await ask('mmaction2_basketball_gym.mp4', 'What sport is being played?');
