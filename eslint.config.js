@@ -18,10 +18,11 @@ module.exports = [
             { sourceTag: 'type:video', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node', '@langchain/*'] },
             { sourceTag: 'type:perception', onlyDependOnLibsWithTags: ['type:core', 'type:video'], bannedExternalImports: ['hnswlib-node'] },
             { sourceTag: 'type:memory', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: ['onnxruntime-node'] },
-            { sourceTag: 'type:agents', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
+            { sourceTag: 'type:ingest', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node', '@langchain/*'] },
+            { sourceTag: 'type:agents', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:ingest'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:agents'], bannedExternalImports: ['hnswlib-node'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:agents', 'type:training', 'type:eval'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:agents', 'type:training'] }
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:ingest', 'type:agents', 'type:training', 'type:eval'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:ingest', 'type:agents', 'type:training'] }
           ]
         }
       ]

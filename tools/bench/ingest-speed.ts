@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       resolvedSettings: settings,
       onProgress: (event) => {
         const now = performance.now();
-        if (event.stage === 'ingest' && now - lastLine > 15000) {
+        if (event.stage === 'keyframes' && now - lastLine > 15000) {
           lastLine = now;
           process.stderr.write(`  ${event.done.toFixed(0)}/${event.total.toFixed(0)} s of video after ${((now - started) / 1000).toFixed(0)} s\n`);
         }

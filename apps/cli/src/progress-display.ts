@@ -1,49 +1,49 @@
 import { Format, Presets, SingleBar } from 'cli-progress';
-import type { OnProgress, ProgressEvent } from '@longvid/core';
+import type { OnProgress, ProgressEvent, ProgressStage, ProgressUnit } from '@longvid/core';
 import { terminalSafe } from '@longvid/core';
 
-const STAGE_LABELS: Record<string, string> = {
+/** A label for every stage a job emits (typed by the stage union of `@longvid/core`, so none is missing). */
+const STAGE_LABELS: Record<ProgressStage, string> = {
   probe: 'probing',
   hash: 'hashing',
-  ingest: 'reading the video',
-  decode: 'decoding',
-  shots: 'detecting shots',
-  ocr: 'reading keyframes (OCR)',
-  detection: 'detecting objects',
-  vad: 'finding speech',
+  keyframes: 'reading the video',
   captions: 'captioning clips',
   narrative: 'summarising',
   index: 'indexing memory',
+  wait: 'waiting for another process ingesting this video',
+  checkpoint: 'redoing a damaged checkpoint',
+  rebuild: 'rebuilding memory',
+  decode: 'decoding',
+  shots: 'detecting shots',
+  detection: 'detecting objects',
+  vad: 'finding speech',
+  videos: 'ingesting videos',
   questions: 'answering questions',
   report: 'writing the report',
   segments: 'encoding segments',
   needles: 'burning in needles',
   join: 'joining segments',
-  frames: 'reading frames',
+  'training-videos': 'reading videos',
+  'key-frames': 'reading frames',
   samples: 'writing samples',
   rollout: 'rolling out',
   grpo: 'training',
-  wait: 'another process is ingesting this video; waiting for it, then reading its memory',
 };
 
-/** The unit of each stage's `done`/`total` when the event does not name one. */
-const STAGE_UNITS: Record<string, string> = {
-  ingest: 's of video',
-  decode: 's of video',
-  shots: 's of video',
-  ocr: 'keyframes',
-  detection: 'keyframes',
-  vad: 'windows',
-  captions: 'clips',
-  narrative: 'summaries',
-  index: 'events',
+/** How each unit is written after `done/total`. */
+const UNIT_TEXT: Record<ProgressUnit, string> = {
+  steps: '',
+  'video-seconds': 's of video',
+  clips: 'clips',
+  summaries: 'summaries',
+  events: 'events',
+  frames: 'frames',
+  windows: 'windows',
+  videos: 'videos',
   questions: 'questions',
-  report: 'questions',
-  segments: 'clips',
-  needles: 'segments',
+  segments: 'segments',
+  files: 'files',
   samples: 'samples',
-  rollout: 'samples',
-  grpo: 'steps',
 };
 
 /** Least time between two progress lines when stderr is not a terminal, ms. */
@@ -58,7 +58,7 @@ export interface ProgressDisplayOptions {
 }
 
 function unitOf(event: ProgressEvent): string {
-  return event.unit ?? STAGE_UNITS[event.stage] ?? '';
+  return UNIT_TEXT[event.unit];
 }
 
 function amount(value: number): string {
@@ -69,7 +69,7 @@ function amount(value: number): string {
 export function progressLine(event: ProgressEvent): string {
   // A notice (another process holds the video, a checkpoint failed its check) is its message.
   if (event.message) return `longvid: ${terminalSafe(event.message)}`;
-  const label = STAGE_LABELS[event.stage] ?? event.stage;
+  const label = STAGE_LABELS[event.stage];
   if (!(event.total > 0)) return `longvid: ${label}`;
   const unit = unitOf(event);
   const percent = Math.floor((100 * Math.min(event.done, event.total)) / event.total);
@@ -128,7 +128,7 @@ export function createProgressDisplay(stream: NodeJS.WritableStream & { isTTY?: 
       stop();
       stage = event.stage;
       if (event.total > 1) {
-        const label = STAGE_LABELS[event.stage] ?? event.stage;
+        const label = STAGE_LABELS[event.stage];
         const unit = unitOf(event);
         bar = new SingleBar(
           { stream, format: `${label.padEnd(24)} [{bar}] {percentage}% | {value}/{total}${unit ? ` ${unit}` : ''}{eta_formatted}`, formatTime: etaText, hideCursor: true, clearOnComplete: true },

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { Clip, ModelCall, Observation, OnProgress, Resolution, Span, VideoInfo } from '@longvid/core';
-import { spanLength, throwIfAborted } from '@longvid/core';
+import { mapWithConcurrency, progress, spanLength, throwIfAborted } from '@longvid/core';
 import type { FfmpegBinaries } from '@longvid/video';
 import { extractFrames, scaledSize } from '@longvid/video';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { RESOLUTION_MAX_SIDE } from './local-observer';
 import { formatSeconds, framesToParts, type ImageDetail } from './media-parts';
 import { ModelCallCache } from './model-call-cache';
 import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
-import { mapWithConcurrency, type TransportOptions } from './model-transport';
+import type { TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
 import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
 import { fenceVideoText } from './video-text';
@@ -159,7 +159,7 @@ export interface CaptionStepOptions {
  */
 export async function captionClips(clips: readonly Clip[], captioner: ClipCaptioner, options: CaptionStepOptions): Promise<Observation[][]> {
   let done = 0;
-  options.onProgress?.({ stage: 'captions', done, total: clips.length });
+  options.onProgress?.(progress('captions', done, clips.length));
   const results = await mapWithConcurrency(clips, options.concurrency ?? 2, async (clip) => {
     throwIfAborted(options.signal);
     const path = join(options.checkpointDir, `caption-${String(clip.index).padStart(5, '0')}.json`);
@@ -171,7 +171,7 @@ export async function captionClips(clips: readonly Clip[], captioner: ClipCaptio
       await writeCheckpoint(path, observations, inputs);
     }
     done += 1;
-    options.onProgress?.({ stage: 'captions', done, total: clips.length });
+    options.onProgress?.(progress('captions', done, clips.length));
     return observations;
   });
   return results;
@@ -207,7 +207,7 @@ export async function writeNarrative(clips: readonly Clip[], captions: readonly 
   });
   const entrySchema = z.object({ text: z.string() });
   let done = 0;
-  options.onProgress?.({ stage: 'narrative', done, total: stretches.length });
+  options.onProgress?.(progress('narrative', done, stretches.length));
   return mapWithConcurrency(stretches, options.concurrency ?? 2, async (stretch, index) => {
     throwIfAborted(options.signal);
     const span = { start: stretch.clips[0].span.start, end: stretch.clips[stretch.clips.length - 1].span.end };
@@ -221,7 +221,7 @@ export async function writeNarrative(clips: readonly Clip[], captions: readonly 
       await writeCheckpoint(path, { text }, inputs);
     }
     done += 1;
-    options.onProgress?.({ stage: 'narrative', done, total: stretches.length });
+    options.onProgress?.(progress('narrative', done, stretches.length));
     return { span, clipIndex: stretch.clips[0].index, text };
   });
 }

@@ -15,7 +15,7 @@ export { CostLedger, summarizeCalls, emptyCostTotals } from './call-cost';
 export type { CostTotals, CostSummary } from './call-cost';
 export { ModelCallCache, MODEL_CALL_CACHE_VERSION } from './model-call-cache';
 export type { OriginalCallCost } from './model-call-cache';
-export { ConcurrencyLimiter, invokeWithRetries, classifyFailure, retryAfterMilliseconds, mapWithConcurrency, sleep } from './model-transport';
+export { ConcurrencyLimiter, invokeWithRetries, classifyFailure, retryAfterMilliseconds, sleep } from './model-transport';
 export type { TransportOptions, TransportResult, FailureKind } from './model-transport';
 export { framesToParts, encodeJpegs, splitJpegStream, cutClip, clipPart, formatSeconds, FRAME_JPEG_QUALITY, FRAME_JPEG_QSCALE } from './media-parts';
 export type { ContentPart, ImageDetail, ClipRequest, VideoTransport } from './media-parts';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { LongVidError, throwIfAborted, type OnProgress } from '@longvid/core';
+import { LongVidError, type OnProgress, progress, throwIfAborted } from '@longvid/core';
 import { sleep } from './model-transport';
 
 /** How often a waiting process checks the lock again, milliseconds. */
@@ -52,7 +52,7 @@ export async function withIngestLock<T>(directory: string, task: () => Promise<T
       }
       if (!told) {
         told = true;
-        options.onProgress?.({ stage: 'wait', done: 0, total: 0, message: 'another process is ingesting this video; waiting for it, then reading its memory' });
+        options.onProgress?.(progress('wait', 0, 0, 'another process is ingesting this video; waiting for it, then reading its memory'));
       }
       await sleep(POLL_MILLISECONDS, options.signal);
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Clip, Observation, OnProgress, Settings, VideoInfo } from '@longvid/core';
 import { rm } from 'node:fs/promises';
-import { ensureWritableDirectory, LongVidError, spanOverlap, type Span } from '@longvid/core';
+import { ensureWritableDirectory, LongVidError, progress, type Span, spanOverlap } from '@longvid/core';
 import { z } from 'zod';
 import { buildNarrative, EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
 import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
@@ -152,10 +152,10 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const path = resolve(videoPath);
   // Before any work (and any ffmpeg child): a cache directory that is a file or read-only is one line.
   await ensureWritableDirectory(settings.cacheDir, 'cache directory', 'set LONGVID_CACHE_DIR (or --cache-dir) to a writable directory');
-  onProgress?.({ stage: 'probe', done: 0, total: 1 });
+  onProgress?.(progress('probe', 0, 1));
   const info = await probeVideo(path, binaries, { signal });
   const subtitles = options.subtitlesPath ? await readSubtitles(options.subtitlesPath) : [];
-  onProgress?.({ stage: 'hash', done: 0, total: 1 });
+  onProgress?.(progress('hash', 0, 1));
   const videoHash = await videoContentHash(path);
   const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, detector: detector?.modelId ?? null, maxSide: INGEST_MAX_SIDE };
   const captioner = options.captioner?.({ path, info, videoHash });
@@ -192,7 +192,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
           return await reuse();
         } catch (error) {
           if (!LongVidError.is(error) || error.code !== 'MEMORY_CORRUPT') throw error;
-          onProgress?.({ stage: 'rebuild', done: 0, total: 0, message: `memory failed its integrity check (${error.message}); rebuilding it from the last good checkpoints` });
+          onProgress?.(progress('rebuild', 0, 0, `memory failed its integrity check (${error.message}); rebuilding it from the last good checkpoints`));
           await rm(directory, { recursive: true, force: true });
         }
       }
@@ -308,7 +308,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     if (memory.events().length > 0) {
       // Left by a process killed while saving (we hold the lock, so nobody is writing it): the
       // checkpoints hold the work, so the memory is rebuilt from them.
-      onProgress?.({ stage: 'rebuild', done: 0, total: 0, message: `memory at ${directory} was left incomplete; rebuilding it from the checkpoints` });
+      onProgress?.(progress('rebuild', 0, 0, `memory at ${directory} was left incomplete; rebuilding it from the checkpoints`));
       await rm(directory, { recursive: true, force: true });
       memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
     }
@@ -316,7 +316,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       const spoken: Observation[] = subtitles.filter((line) => spanOverlap(line.span, clip.span) > 0).map(subtitleObservation);
       return [...perClip[index], ...spoken].sort((a, b) => a.span.start - b.span.start);
     });
-    onProgress?.({ stage: 'index', done: 0, total: clips.length });
+    onProgress?.(progress('index', 0, clips.length));
     stageStarted = performance.now();
     const texts = eventObservations.map(eventText);
     const embeddings = await embedder.doEmbed([...texts, ...narrative.map((entry) => entry.text)].map((t) => t || '(no observations)'), { signal });
@@ -333,7 +333,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     const seconds = (performance.now() - started) / 1000;
     memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
     await memory.save();
-    onProgress?.({ stage: 'index', done: clips.length, total: clips.length });
+    onProgress?.(progress('index', clips.length, clips.length));
     return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles };
   }
 }

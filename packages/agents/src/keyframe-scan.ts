@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Box, OnProgress } from '@longvid/core';
-import { formatTimestamp, LongVidError, throwIfAborted } from '@longvid/core';
+import { formatTimestamp, LongVidError, progress, throwIfAborted } from '@longvid/core';
 import type { Frame, FfmpegBinaries } from '@longvid/video';
 import { scanVideo } from '@longvid/video';
 import { z } from 'zod';
@@ -104,7 +104,7 @@ function loadSegments(directory: string | undefined, inputsOf: (index: number) =
     const read = readCheckpoint(path, segmentSchema, inputsOf(index));
     if (read.status === 'missing') break;
     if (read.status === 'invalid') {
-      onProgress?.({ stage: 'checkpoint', done: 0, total: 0, message: `checkpoint ${path} failed its integrity check (${read.reason}); redoing from the last good checkpoint (${segments.length} of them)` });
+      onProgress?.(progress('checkpoint', 0, 0, `checkpoint ${path} failed its integrity check (${read.reason}); redoing from the last good checkpoint (${segments.length} of them)`));
       break;
     }
     segments.push(read.value);
@@ -141,7 +141,7 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
   let segmentFrames: KeyframeAnalysis[] = [];
   let segmentScenes: { time: number; score: number }[] = [];
   let batch: Frame[] = [];
-  const report = (time: number): void => options.onProgress?.({ stage: 'ingest', done: Math.min(time, options.duration), total: options.duration });
+  const report = (time: number): void => options.onProgress?.(progress('keyframes', Math.min(time, options.duration), options.duration));
   report(resumeAt);
 
   // Batches in flight: each one's results are already in `segmentFrames` (in time order) and are

@@ -1,11 +1,10 @@
 import type { Answer, Evidence, Observation, PlanStep, Reflection } from '@longvid/core';
-import { Budget, clampSpan, LongVidError, spanLength, throwIfAborted, Trace } from '@longvid/core';
+import { Budget, clampSpan, LongVidError, mapWithConcurrency, spanLength, throwIfAborted, Trace } from '@longvid/core';
 import type { MemorySearchHit, MemoryStore } from '@longvid/memory';
 import { parseEntityQuestion } from '@longvid/memory';
 import type { TextEmbedder } from '@longvid/perception';
 import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './interfaces';
 import { toolUsesFrames } from './llm';
-import { mapWithConcurrency } from './model-transport';
 import { checkReflection } from './source-confidence';
 import { classifyQuestion } from './question-type';
 import { keywordCoverage, keywords } from './text';

@@ -5,7 +5,7 @@
  * that rewrites each group's draft.
  */
 import type { Observation, OnProgress, Span } from '@longvid/core';
-import { formatSpan, LongVidError, throwIfAborted } from '@longvid/core';
+import { formatSpan, LongVidError, progress, throwIfAborted } from '@longvid/core';
 import type { MemoryEvent } from './types';
 
 /** One narrative entry: a summary of consecutive events. */
@@ -113,7 +113,7 @@ export async function buildNarrative(events: readonly MemoryEvent[], options: Bu
     }
     entries.push({ id: index, span, eventIds: group.map((event) => event.id), summary, source });
     previous = summary;
-    options.onProgress?.({ stage: 'narrative', done: index + 1, total: groups.length });
+    options.onProgress?.(progress('narrative', index + 1, groups.length));
   }
   return entries;
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { LongVidError, SETTING_ENV_NAMES, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, SETTING_ENV_NAMES, throwIfAborted } from '@longvid/core';
 import type { OnProgress } from '@longvid/core';
 import { COCO_LABELS, readLabelFile } from './detector-labels';
 import type { Frame } from './frame';
@@ -215,7 +215,7 @@ class YoloDetector implements ObjectDetector {
           }),
         );
       });
-      options.onProgress?.({ stage: 'detection', done: results.length, total: frames.length });
+      options.onProgress?.(progress('detection', results.length, frames.length));
     }
     return results;
   }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LongVidError, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, throwIfAborted } from '@longvid/core';
 import type { Frame } from './frame';
 import type { Detection } from './object-detection';
 import type { CreateObjectDetectorOptions, DetectCallOptions, ObjectDetector } from './object-detector';
@@ -283,7 +283,7 @@ export async function createPerceptionPool(options: PerceptionPoolOptions): Prom
           labels: detectorInfo.labels,
           doDetect: async (frames: Frame[], callOptions: DetectCallOptions = {}) => {
             const found = (await dispatch(workers, 'detect', frames, callOptions.signal)) as Detection[][];
-            callOptions.onProgress?.({ stage: 'detection', done: frames.length, total: frames.length });
+            callOptions.onProgress?.(progress('detection', frames.length, frames.length));
             return found;
           },
           dispose,

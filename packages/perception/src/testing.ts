@@ -5,7 +5,7 @@
  * (`/v1/embeddings`, `/v1/audio/transcriptions`) for the endpoint adapters.
  * @packageDocumentation
  */
-import { LongVidError, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, throwIfAborted } from '@longvid/core';
 import type { Box } from '@longvid/core';
 import type { Frame } from './frame';
 import type { Detection } from './object-detection';
@@ -196,7 +196,7 @@ export class MockObjectDetector implements ObjectDetector {
         }))
         .sort((a, b) => b.score - a.score);
     });
-    options.onProgress?.({ stage: 'detection', done: frames.length, total: frames.length });
+    options.onProgress?.(progress('detection', frames.length, frames.length));
     return result;
   }
 

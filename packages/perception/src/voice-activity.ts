@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { LongVidError, SETTING_ENV_NAMES, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, SETTING_ENV_NAMES, throwIfAborted } from '@longvid/core';
 import type { OnProgress } from '@longvid/core';
 import { createOnnxSession } from './onnx-runtime';
 import type { OnnxInput, OnnxSession } from './onnx-runtime';
@@ -254,9 +254,9 @@ class SileroVad implements VoiceActivityDetector {
       }
       first = this.version === 4 ? outputs.hn.data : outputs.stateN.data;
       if (this.version === 4) second = outputs.cn.data;
-      if (options.onProgress && (step + 1) % progressEvery === 0) options.onProgress({ stage: 'vad', done: Math.min(windows, (step + 1) * streams), total: windows });
+      if (options.onProgress && (step + 1) % progressEvery === 0) options.onProgress(progress('vad', Math.min(windows, (step + 1) * streams), windows));
     }
-    options.onProgress?.({ stage: 'vad', done: windows, total: windows });
+    options.onProgress?.(progress('vad', windows, windows));
     return { probabilities, windowSamples, sampleRate };
   }
 

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { OnProgress, Span, VideoInfo } from '@longvid/core';
-import { LongVidError, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, throwIfAborted } from '@longvid/core';
 import { detectShots, extractFrames, type FfmpegBinaries, type Frame, probeVideo, videoContentHash } from '@longvid/video';
 import { type FrameFeatures, frameFeatures, frameSimilarity } from './frame-features';
 
@@ -52,7 +52,7 @@ export interface ReadKeyFramesOptions {
   cacheDir?: string;
   /** Abort: rejects with `ABORTED`. */
   signal?: AbortSignal;
-  /** Progress: `{ stage: 'frames', done, total }` in seconds of video. */
+  /** Progress: `{ stage: 'key-frames', unit: 'video-seconds', done, total }`. */
   onProgress?: OnProgress;
 }
 
@@ -85,7 +85,7 @@ export async function readKeyFrames(path: string, binaries: FfmpegBinaries, opti
   throwIfAborted(options.signal);
   const info = await probeVideo(absolute, binaries, { signal: options.signal });
   const id = (await videoContentHash(absolute)).slice(0, 16);
-  options.onProgress?.({ stage: 'frames', done: 0, total: info.duration, message: basename(absolute) });
+  options.onProgress?.(progress('key-frames', 0, info.duration, basename(absolute)));
   const decoded = await extractFrames(absolute, binaries, { span: { start: 0, end: info.duration }, fps, maxSide }, { cacheDir: options.cacheDir, videoKey: id, signal: options.signal });
   const frames: KeyFrame[] = [];
   let skippedDuplicates = 0;
@@ -98,7 +98,7 @@ export async function readKeyFrames(path: string, binaries: FfmpegBinaries, opti
     }
     frames.push({ time: frame.time, frame, features });
   }
-  options.onProgress?.({ stage: 'frames', done: info.duration, total: info.duration, message: basename(absolute) });
+  options.onProgress?.(progress('key-frames', info.duration, info.duration, basename(absolute)));
   const shots = options.shots ? (await detectShots(absolute, binaries, { duration: info.duration, signal: options.signal })).map((shot) => shot.span) : [{ start: 0, end: info.duration }];
   return { path: absolute, id, name: basename(absolute), info, fps, frames, skippedDuplicates, shots };
 }

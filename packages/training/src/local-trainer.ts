@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OnProgress } from '@longvid/core';
-import { LongVidError, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, throwIfAborted } from '@longvid/core';
 import { type FrameFeatures, histogramDistance, thumbnailDistance } from './frame-features';
 import { groupAdvantages, grpoLossTensor, hasZeroVariance, type LossAggregation, useCpuBackend } from './grpo';
 import { createRandom, type Random } from './random';
@@ -261,7 +261,7 @@ export interface LocalGrpoOptions {
   seed?: number;
   /** Abort: rejects with `ABORTED`. */
   signal?: AbortSignal;
-  /** Progress: `{ stage: 'grpo', done: step, total: steps }`. */
+  /** Progress: `{ stage: 'grpo', unit: 'steps', done: step, total: steps }`. */
   onProgress?: OnProgress;
   /** Called with each learning-curve point. */
   onEvaluation?: (point: LearningCurvePoint) => void;
@@ -388,7 +388,7 @@ export async function trainLocalGrpo(train: readonly SegmentChoiceExample[], hel
         tf.dispose([promptIndex, oneHot, advantages, old, reference]);
       }
       tf.dispose([features, mask, oldLogProbs]);
-      options.onProgress?.({ stage: 'grpo', done: step, total: steps });
+      options.onProgress?.(progress('grpo', step, steps));
       if (step % evaluateEvery === 0 || step === steps) evaluate(step);
       if (options.timeLimitSeconds !== undefined && (Date.now() - started) / 1000 >= options.timeLimitSeconds) {
         if (step % evaluateEvery !== 0) evaluate(step);

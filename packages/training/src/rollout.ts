@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OnProgress, Settings } from '@longvid/core';
-import { atomicWriteFile, LongVidError, throwIfAborted } from '@longvid/core';
+import { atomicWriteFile, LongVidError, progress, throwIfAborted } from '@longvid/core';
 import { ChatOpenAI } from '@langchain/openai';
 import { endpointError } from '@longvid/agents';
 import { groupAdvantages, groupStatistics, hasZeroVariance } from './grpo';
@@ -155,7 +155,7 @@ export interface RolloutOptions extends FormatOptions {
   /** Samples in flight at once. Default 2. */
   concurrency?: number;
   signal?: AbortSignal;
-  /** `{ stage: 'rollout', done, total }` in samples. */
+  /** `{ stage: 'rollout', unit: 'samples', done, total }`. */
   onProgress?: OnProgress;
 }
 
@@ -196,7 +196,7 @@ export async function runRollouts(samples: readonly TrainingSample[], policy: Ro
         outputTokens,
       };
       done += 1;
-      options.onProgress?.({ stage: 'rollout', done, total: samples.length });
+      options.onProgress?.(progress('rollout', done, samples.length));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, samples.length) }, worker));

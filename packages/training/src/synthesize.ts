@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { OnProgress } from '@longvid/core';
-import { LongVidError, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, throwIfAborted } from '@longvid/core';
 import type { FfmpegBinaries } from '@longvid/video';
 import { DATASET_FILES, DatasetWriter } from './dataset';
 import { DEFAULT_DUPLICATE_SIMILARITY, type KeyFrameVideo, readKeyFrames, type ReadKeyFramesOptions } from './key-frames';
@@ -21,7 +21,7 @@ export interface SynthesizeOptions {
   read?: SynthesisReadOptions;
   /** Abort: rejects with `ABORTED`; what was written stays and the next run resumes. */
   signal?: AbortSignal;
-  /** Progress: `{ stage: 'frames', done: videos read, total }`, then `{ stage: 'samples', done, total }`. */
+  /** Progress: `{ stage: 'training-videos', unit: 'videos', done: videos read, total }`, then `{ stage: 'samples', unit: 'samples', done, total }`. */
   onProgress?: OnProgress;
 }
 
@@ -46,10 +46,10 @@ async function readAll(paths: string[], options: SynthesizeOptions): Promise<Key
   const videos: KeyFrameVideo[] = [];
   for (const [index, path] of paths.entries()) {
     throwIfAborted(options.signal);
-    options.onProgress?.({ stage: 'frames', done: index, total: paths.length, message: path });
+    options.onProgress?.(progress('training-videos', index, paths.length, path));
     videos.push(await readKeyFrames(path, options.binaries, { ...options.read, signal: options.signal }));
   }
-  options.onProgress?.({ stage: 'frames', done: paths.length, total: paths.length });
+  options.onProgress?.(progress('training-videos', paths.length, paths.length));
   const ids = new Set<string>();
   for (const video of videos) {
     if (ids.has(video.id)) throw new LongVidError('BAD_INPUT', `${video.path} is given twice (same content)`, { details: { path: video.path }, hint: 'Pass each video once.' });
@@ -74,7 +74,7 @@ async function writeDrafts(writer: DatasetWriter, videos: KeyFrameVideo[], draft
       await writer.append(draft.sample);
       written += 1;
     }
-    options.onProgress?.({ stage: 'samples', done: index + 1, total: drafts.length });
+    options.onProgress?.(progress('samples', index + 1, drafts.length));
   }
   return { written, alreadyPresent };
 }

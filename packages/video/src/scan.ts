@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { OnProgress } from '@longvid/core';
-import { LongVidError, throwIfAborted } from '@longvid/core';
+import { LongVidError, progress, throwIfAborted } from '@longvid/core';
 import type { FfmpegBinaries } from './binaries';
 import { expressionNumber, type Frame, sampleGrid, scaledSize, selectExpression } from './frames';
 import { probeDetails } from './probe';
@@ -134,7 +134,7 @@ export async function* scanVideo(path: string, binaries: FfmpegBinaries, request
       const shown = /showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:\s*(-?[\d.eE+-]+)/.exec(line);
       if (shown) {
         frameTimes.push(microseconds(Number(shown[1]) + seek));
-        options.onProgress?.({ stage: 'decode', done: Math.min(info.duration, Number(shown[1]) + seek), total: info.duration });
+        options.onProgress?.(progress('decode', Math.min(info.duration, Number(shown[1]) + seek), info.duration));
         continue;
       }
       const scored = /\bframe:\s*\d+\s+pts:\s*\S+\s+pts_time:\s*(-?[\d.eE+-]+)/.exec(line);
@@ -191,7 +191,7 @@ export async function* scanVideo(path: string, binaries: FfmpegBinaries, request
       throw new LongVidError('FFMPEG_NOT_FOUND', `cannot start ffmpeg at ${binaries.ffmpeg}: ${spawnError.message}`, { details: { ffmpeg: binaries.ffmpeg }, hint: 'set LONGVID_FFMPEG_PATH to a working ffmpeg' });
     }
     if (exit?.code !== 0) throw ffmpegFailed(absolute, 'scanning the video', describeStderr(stderrTail, absolute));
-    options.onProgress?.({ stage: 'decode', done: info.duration, total: info.duration });
+    options.onProgress?.(progress('decode', info.duration, info.duration));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (!exit) child.kill('SIGKILL');

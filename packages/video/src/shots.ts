@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { OnProgress, Span } from '@longvid/core';
+import { progress } from '@longvid/core';
 import type { FfmpegBinaries } from './binaries';
 import { describeStderr, runBinary } from './run-binary';
 import { badInput, ffmpegFailed, requireFile } from './video-errors';
@@ -67,7 +68,7 @@ export async function detectShots(path: string, binaries: FfmpegBinaries, option
   let frameTime: number | undefined;
   let lastReported = -Infinity;
   const report = (done: number): void => {
-    options.onProgress?.({ stage: 'shots', done: Math.min(done, duration), total: duration });
+    options.onProgress?.(progress('shots', Math.min(done, duration), duration));
   };
 
   const result = await runBinary(

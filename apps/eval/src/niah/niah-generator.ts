@@ -4,7 +4,7 @@ import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { OnProgress, Settings } from '@longvid/core';
-import { atomicWriteFile, LongVidError, loadSettings, sha256File, throwIfAborted } from '@longvid/core';
+import { atomicWriteFile, loadSettings, LongVidError, progress, sha256File, throwIfAborted } from '@longvid/core';
 import { type FfmpegBinaries, probeVideo, resolveFfmpeg } from '@longvid/video';
 import type { EvalQuestion } from '../question';
 import { SOURCE_CLIPS, type SourceClip } from './niah-catalog';
@@ -185,7 +185,7 @@ export async function generateNiahSuite(options: NiahOptions): Promise<NiahSuite
   const normalised = new Map<string, { path: string; duration: number; sourceHash: string }>();
   for (const [index, clip] of clips.entries()) {
     throwIfAborted(signal);
-    onProgress?.({ stage: 'segments', done: index, total: clips.length, message: clip.file });
+    onProgress?.(progress('segments', index, clips.length, clip.file));
     const source = join(clipsDir, clip.file);
     const sourceHash = await sha256File(source);
     const key = createHash('sha256').update(`${SEGMENT_ENCODING_VERSION}|${sourceHash}`).digest('hex').slice(0, 24);
@@ -194,7 +194,7 @@ export async function generateNiahSuite(options: NiahOptions): Promise<NiahSuite
     const info = await probeVideo(path, binaries, { signal });
     normalised.set(clip.file, { path, duration: info.duration, sourceHash });
   }
-  onProgress?.({ stage: 'segments', done: clips.length, total: clips.length });
+  onProgress?.(progress('segments', clips.length, clips.length));
 
   const manifestPath = join(outDir, NIAH_MANIFEST_FILE);
   const previous = readManifest(manifestPath);
@@ -263,7 +263,7 @@ async function buildVideo(
         continue;
       }
       throwIfAborted(signal);
-      onProgress?.({ stage: 'needles', done, total: captioned, message: `${file}: ${segment.captions.map((c) => `"${c.text}"`).join(', ')}` });
+      onProgress?.(progress('needles', done, captioned, `${file}: ${segment.captions.map((c) => `"${c.text}"`).join(', ')}`));
       const needlePath = join(workDir, `needle-${String(index).padStart(5, '0')}.mp4`);
       const captions = segment.captions.map((caption) => ({ text: caption.text, start: caption.start - segment.start, end: caption.end - segment.start, fontFile: fontPath(caption.style?.font), ...(caption.style ? { style: caption.style } : {}) }));
       await encodeSegment(binaries, source.path, needlePath, captions, signal);
@@ -274,10 +274,10 @@ async function buildVideo(
       files.push(needlePath);
       done += 1;
     }
-    onProgress?.({ stage: 'needles', done: captioned, total: captioned });
-    onProgress?.({ stage: 'join', done: 0, total: 1, message: file });
+    onProgress?.(progress('needles', captioned, captioned));
+    onProgress?.(progress('join', 0, 1, file));
     await concatSegments(binaries, files, output, plan.durationSeconds, signal);
-    onProgress?.({ stage: 'join', done: 1, total: 1, message: file });
+    onProgress?.(progress('join', 1, 1, file));
   } finally {
     await rm(workDir, { recursive: true, force: true });
     await rmdir(dirname(workDir)).catch(() => undefined);

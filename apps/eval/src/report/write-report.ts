@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
-import { atomicWriteFile, LongVidError, loadSettings, throwIfAborted } from '@longvid/core';
+import { atomicWriteFile, loadSettings, LongVidError, progress, throwIfAborted } from '@longvid/core';
 import { extractFrames, type FfmpegBinaries, resolveFfmpeg, writeFrameJpeg } from '@longvid/video';
 import { computeMetrics, type EvaluationMetrics } from '../metrics';
 import { readResults, type ResultRow } from '../runner/results-file';
@@ -114,7 +114,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   const missingVideos = new Set<string>();
   for (const [index, row] of rows.entries()) {
     throwIfAborted(signal);
-    onProgress?.({ stage: 'report', done: index, total: rows.length, message: `${row.system} ${row.questionId}` });
+    onProgress?.(progress('report', index, rows.length, `${row.system} ${row.questionId}`));
     const events = readTrace(runDir, row, warnings);
     const pagePath = tracePagePath(row);
     const thumbnails: Thumbnail[] = [];
@@ -141,7 +141,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     tracePages.push(join(outDir, pagePath));
     thumbnailsByRow.set(row, thumbnails);
   }
-  onProgress?.({ stage: 'report', done: rows.length, total: rows.length });
+  onProgress?.(progress('report', rows.length, rows.length));
   const questionPages = await writeQuestionPages(outDir, rows, thumbnailsByRow);
   const indexPath = join(outDir, 'index.html');
   const questionHref = (questionId: string): string => questionPagePath(questionId, safeFileName);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AskOptions, AskResult, IngestResult, LocalTools, ObserveRequest, ObserveResult, ObserverBackbone, Planner, Reflector } from '@longvid/agents';
 import { askVideo, createChatModel, createLocalTools, ingest, LlmReflector, LocalObserver, RuleReflector } from '@longvid/agents';
 import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
-import { atomicWriteFile, LongVidError, loadSettings, redactSecrets, throwIfAborted } from '@longvid/core';
+import { atomicWriteFile, loadSettings, LongVidError, progress, redactSecrets, throwIfAborted } from '@longvid/core';
 import { sampleTimes } from '@longvid/video';
 import { longVideoBenchSubtitlesToSrt } from '../loaders/longvideobench';
 import { groundTruthSpans, type LoadedQuestion } from '../question';
@@ -73,7 +73,7 @@ export interface RunEvaluationOptions {
   chatModel?: ChatModel;
   /** Local tools (ffmpeg, OCR, embedder); default created once from the settings. */
   tools?: LocalTools;
-  /** Progress: stage `ingest` (per video, with ingestion's own stages inside), then `questions`. */
+  /** Progress: stage `videos` (per video, with ingestion's own stages inside), then `questions`. */
   onProgress?: OnProgress;
   /** Called with each row as it is written. */
   onResult?: (row: ResultRow) => void;
@@ -297,7 +297,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
   const ingestedVideos = new Map<string, IngestResult>();
   for (const [index, question] of toIngest.entries()) {
     throwIfAborted(signal);
-    onProgress?.({ stage: 'ingest', done: index, total: toIngest.length, message: question.videoPath });
+    onProgress?.(progress('videos', index, toIngest.length, question.videoPath));
     const ingested = await ingest(question.videoPath, { resolvedSettings: settings, tools, subtitlesPath: subtitlesFor.get(question.id), onProgress, signal });
     if (options.reuseBaselineObservations) ingestedVideos.set(ingestKey(question), ingested);
     videos[question.videoPath] = {
@@ -310,7 +310,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
     };
     await atomicWriteFile(join(outDir, RUN_FILES.videos), `${JSON.stringify(videos, null, 2)}\n`);
   }
-  onProgress?.({ stage: 'ingest', done: toIngest.length, total: toIngest.length });
+  onProgress?.(progress('videos', toIngest.length, toIngest.length));
 
   // Answer, `concurrency` at a time, appending each row as it finishes.
   const observers = new Map<string, ReusingObserver>();
@@ -336,9 +336,9 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
     await writer.append(row);
     written += 1;
     options.onResult?.(row);
-    onProgress?.({ stage: 'questions', done: skipped + written, total: allItems.length, message: `${row.system} ${row.questionId}` });
+    onProgress?.(progress('questions', skipped + written, allItems.length, `${row.system} ${row.questionId}`));
   };
-  onProgress?.({ stage: 'questions', done: skipped, total: allItems.length });
+  onProgress?.(progress('questions', skipped, allItems.length));
   const workers = Array.from({ length: Math.min(options.concurrency ?? 1, Math.max(1, pending.length)) }, async () => {
     while (failure === undefined && next < pending.length) {
       const item = pending[next];
