@@ -9,11 +9,11 @@ import { z } from 'zod';
 import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest } from './interfaces';
 import { RESOLUTION_MAX_SIDE } from './local-observer';
 import { formatSeconds, framesToParts, type ImageDetail } from './media-parts';
-import { ModelCallCache } from './model-call-cache';
+import type { ModelCallCache } from './model-call-cache';
 import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import type { TransportOptions } from './model-transport';
 import { renderPrompt } from './prompts';
-import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
+import { cachedReply, invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
 import { fenceVideoText } from './video-text';
 import { planSampling } from './video-llm-observer';
 
@@ -88,12 +88,10 @@ export class VideoLlmCaptioner implements ClipCaptioner {
     const header = `Clip ${request.clipIndex + 1}: ${formatSeconds(span.start)} to ${formatSeconds(span.end)}, ${plan.times.length} frames at ${size.width}x${size.height} pixels.`;
     const parts = { role: 'caption', model: this.options.modelName, prompt: CAPTION_PROMPTS.caption, video: this.options.videoKey, span, fps: plan.fps, resolution, size, detail };
     const cache = this.options.callCache;
-    const hit = cache ? await cache.get(ModelCallCache.keyOf(parts)) : undefined;
-    const cachedReply = hit ? captionReplySchema.safeParse(hit.value) : undefined;
+    const cachedCaption = cache ? await cachedReply({ store: cache, parts }, captionReplySchema, { role: 'caption', model: this.options.modelName, span, onCall: this.options.onCall }) : undefined;
     let reply: z.infer<typeof captionReplySchema>;
-    if (cachedReply?.success) {
-      reply = cachedReply.data;
-      this.options.onCall?.({ role: 'caption', model: this.options.modelName, framesSent: 0, inputTokens: 0, outputTokens: 0, latencySeconds: 0, attempts: 0, cached: true, span: { ...span } });
+    if (cachedCaption) {
+      reply = cachedCaption.value;
     } else {
       const frames = await extractFrames(this.options.videoPath, this.options.binaries, { span, fps: plan.fps, maxSide }, { cacheDir: this.options.cacheDir, videoKey: this.options.videoKey, signal: callOptions.signal });
       const used = frames.slice(0, maxFrames);
@@ -104,7 +102,7 @@ export class VideoLlmCaptioner implements ClipCaptioner {
         endpoint: this.options.endpoint,
         transport: this.options.transport,
         call: { role: 'caption', model: this.options.modelName, framesPerRequest: used.length, span, onCall: this.options.onCall },
-        cache: cache && { store: cache, parts },
+        cache: cache && { store: cache, parts, checked: true },
       });
     }
     const tool = `caption:${this.options.modelName}`;

@@ -32,7 +32,7 @@ export type { RuleBasis } from './rule-confidence';
 export type { RulePlannerOptions } from './rule-based';
 export { LlmPlanner, LlmReflector, createChatModel, toolUsesFrames, PLANNER_PROMPT, REFLECTOR_PROMPT } from './llm';
 export type { LlmAgentOptions, LlmPlannerOptions, LlmReflectorOptions } from './llm';
-export { invokeStructured, extractJson, endpointError, replyJsonSchema, responseFormatFor, responseFormatRejected, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './structured';
+export { invokeStructured, cachedReply, extractJson, replyJsonSchema, responseFormatFor, responseFormatRejected, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './structured';
 export type { CallUsage, CallDescription, InvokeStructuredOptions } from './structured';
 export { LocalObserver, RESOLUTION_MAX_SIDE } from './local-observer';
 export type { LocalObserverOptions } from './local-observer';

@@ -2,6 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ModelCall, ModelCallRole, Span, StructuredOutputMode } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
+import { endpointError } from '@longvid/perception';
 import { z } from 'zod';
 import { ModelCallCache } from './model-call-cache';
 import { invokeWithRetries, type TransportOptions } from './model-transport';
@@ -42,9 +43,10 @@ export interface InvokeStructuredOptions {
   call?: CallDescription;
   /**
    * On-disk cache: when `parts` were answered before, the stored value is returned (if it still
-   * passes `schema`) and no request is made. Only valid replies are stored.
+   * passes `schema`) and no request is made. Only valid replies are stored. `checked: true` says
+   * the caller already looked `parts` up with {@link cachedReply} (a miss): it is not read again.
    */
-  cache?: { store: ModelCallCache; parts: unknown };
+  cache?: { store: ModelCallCache; parts: unknown; checked?: boolean };
 }
 
 /**
@@ -139,43 +141,19 @@ function contentText(message: BaseMessage): string {
 }
 
 /**
- * Maps an error from the chat client to a {@link LongVidError} that names the setting to fix.
- * Unreachable endpoint → `ENDPOINT_UNREACHABLE` (setting `baseUrl` / `LONGVID_BASE_URL`);
- * 401/403 → `ENDPOINT_ERROR` naming `LONGVID_API_KEY`; 404 → naming `LONGVID_MODEL`/`LONGVID_BASE_URL`.
+ * The one model-call-cache lookup: the stored reply of `parts` when it still passes `schema`, with
+ * one `cached: true` record (no frames, tokens or attempts) sent to `description.onCall`; undefined
+ * on a miss. Callers that must know before preparing a request (the observer and the captioner
+ * decode frames only on a miss) call it first and then {@link invokeStructured} with
+ * `cache.checked`, so each call reads the cache once.
  */
-export function endpointError(error: unknown, endpoint = 'the endpoint'): LongVidError {
-  if (LongVidError.is(error)) return error;
-  const e = error as { message?: string; status?: number; code?: string; name?: string; cause?: { code?: string } };
-  const message = e?.message ?? String(error);
-  if (e?.name === 'AbortError' || /aborted/i.test(message)) {
-    return new LongVidError('ABORTED', 'the request was aborted', { cause: error });
-  }
-  const status = e?.status;
-  if (status === 401 || status === 403) {
-    return new LongVidError('ENDPOINT_ERROR', `${endpoint} refused the API key (HTTP ${status})`, {
-      details: { endpoint, status },
-      hint: 'set LONGVID_API_KEY (or OPENAI_API_KEY) to a valid key',
-      cause: error,
-    });
-  }
-  if (status === 404) {
-    return new LongVidError('ENDPOINT_ERROR', `${endpoint} answered 404: ${message}`, {
-      details: { endpoint, status },
-      hint: 'check LONGVID_MODEL (the model name) and LONGVID_BASE_URL (it usually ends in /v1)',
-      cause: error,
-    });
-  }
-  if (status !== undefined) {
-    return new LongVidError('ENDPOINT_ERROR', `${endpoint} failed with HTTP ${status}: ${message}`, { details: { endpoint, status }, cause: error });
-  }
-  if (/connection|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|socket|timed? ?out|ETIMEDOUT/i.test(`${message} ${e?.code ?? ''} ${e?.cause?.code ?? ''}`)) {
-    return new LongVidError('ENDPOINT_UNREACHABLE', `cannot reach the OpenAI-compatible endpoint at ${endpoint}: ${message}`, {
-      details: { endpoint },
-      hint: 'fix LONGVID_BASE_URL (--base-url), start the server, or unset it to run offline',
-      cause: error,
-    });
-  }
-  return new LongVidError('ENDPOINT_ERROR', `${endpoint} failed: ${message}`, { details: { endpoint }, cause: error });
+export async function cachedReply<T>(cache: { store: ModelCallCache; parts: unknown }, schema: z.ZodType<T>, description?: CallDescription): Promise<{ value: T } | undefined> {
+  const started = performance.now();
+  const hit = await cache.store.get(ModelCallCache.keyOf(cache.parts));
+  const parsed = hit ? schema.safeParse(hit.value) : undefined;
+  if (!parsed?.success) return undefined;
+  description?.onCall?.({ ...callBase(description), framesSent: 0, inputTokens: 0, outputTokens: 0, latencySeconds: (performance.now() - started) / 1000, attempts: 0, cached: true });
+  return { value: parsed.data };
 }
 
 /**
@@ -191,7 +169,7 @@ export function endpointError(error: unknown, endpoint = 'the endpoint'): LongVi
  * goes to `call.onCall`, also when the call fails.
  * @returns the parsed value.
  * @throws LongVidError `MALFORMED_LLM_REPLY` (with the last reply in `details.reply`) when every
- *   attempt is malformed; `ENDPOINT_UNREACHABLE` / `ENDPOINT_ERROR` from {@link endpointError};
+ *   attempt is malformed; `ENDPOINT_UNREACHABLE` / `ENDPOINT_ERROR` from `endpointError` (`@longvid/perception`);
  *   `ABORTED` when `signal` aborts.
  */
 export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMessage[], schema: z.ZodType<T>, options: InvokeStructuredOptions = {}): Promise<T> {
@@ -199,13 +177,9 @@ export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMe
   const started = performance.now();
   const description = options.call;
   const cacheKey = options.cache ? ModelCallCache.keyOf(options.cache.parts) : undefined;
-  if (options.cache && cacheKey) {
-    const hit = await options.cache.store.get(cacheKey);
-    const parsed = hit ? schema.safeParse(hit.value) : undefined;
-    if (parsed?.success) {
-      if (description?.onCall) description.onCall({ ...callBase(description), framesSent: 0, inputTokens: 0, outputTokens: 0, latencySeconds: (performance.now() - started) / 1000, attempts: 0, cached: true });
-      return parsed.data;
-    }
+  if (options.cache && !options.cache.checked) {
+    const hit = await cachedReply(options.cache, schema, description);
+    if (hit) return hit.value;
   }
   const conversation = [...messages];
   const mode = options.transport?.structuredOutput ?? 'prompt';
@@ -254,7 +228,7 @@ export async function invokeStructured<T>(model: BaseChatModel, messages: BaseMe
       }
       const failed = record();
       if (failed && description?.onCall) description.onCall(failed);
-      throw endpointError(error, options.endpoint);
+      throw endpointError(error, options.endpoint ?? 'the endpoint');
     }
     const usage = reply.usage_metadata;
     if (usage) {

@@ -9,10 +9,10 @@ import { z } from 'zod';
 import type { ObserveRequest, ObserveResult, ObserverBackbone } from './interfaces';
 import { RESOLUTION_MAX_SIDE } from './local-observer';
 import { clipPart, cutClip, formatSeconds, framesToParts, type ContentPart, type ImageDetail, type VideoTransport } from './media-parts';
-import { ModelCallCache } from './model-call-cache';
+import type { ModelCallCache } from './model-call-cache';
 import type { TransportOptions } from './model-transport';
 import { renderPrompt, type PromptName } from './prompts';
-import { invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
+import { cachedReply, invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
 import { fenceVideoText } from './video-text';
 
 /** The prompt file of each observer mode. */
@@ -200,11 +200,9 @@ export class VideoLlmObserver implements ObserverBackbone {
     // Cache check first, so a rerun neither decodes frames nor calls the endpoint.
     const cache = this.options.callCache;
     const cached: (ObserverReply | undefined)[] = await Promise.all(
-      plan.chunks.map(async (_, index) => {
-        const hit = cache ? await cache.get(ModelCallCache.keyOf(keyOf(index))) : undefined;
-        const parsed = hit ? observerReplySchema.safeParse(hit.value) : undefined;
-        return parsed?.success ? parsed.data : undefined;
-      }),
+      plan.chunks.map(async (chunk, index) =>
+        cache ? (await cachedReply({ store: cache, parts: keyOf(index) }, observerReplySchema, { role: 'observer', model: this.options.modelName, span: chunk.span, round: request.round, onCall: this.options.onCall }))?.value : undefined,
+      ),
     );
     let frames: Awaited<ReturnType<typeof extractFrames>> | undefined;
     if (this.mode === 'frames' && cached.some((reply) => !reply)) {
@@ -214,10 +212,7 @@ export class VideoLlmObserver implements ObserverBackbone {
     const replies = await Promise.all(
       plan.chunks.map(async (chunk, index) => {
         const hit = cached[index];
-        if (hit) {
-          this.options.onCall?.({ role: 'observer', model: this.options.modelName, framesSent: 0, inputTokens: 0, outputTokens: 0, latencySeconds: 0, attempts: 0, cached: true, span: { ...chunk.span }, ...(request.round !== undefined ? { round: request.round } : {}) });
-          return { chunk, reply: hit };
-        }
+        if (hit) return { chunk, reply: hit };
         const parts: ContentPart[] = [
           {
             type: 'text',
@@ -246,7 +241,7 @@ export class VideoLlmObserver implements ObserverBackbone {
           endpoint: this.options.endpoint,
           transport: this.options.transport,
           call: { role: 'observer', model: this.options.modelName, framesPerRequest: chunk.times.length, span: chunk.span, round: request.round, onCall: this.options.onCall },
-          cache: this.options.callCache && { store: this.options.callCache, parts: keyOf(index) },
+          cache: cache && { store: cache, parts: keyOf(index), checked: true },
         });
         return { chunk, reply };
       }),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { OnProgress, Settings } from '@longvid/core';
 import { atomicWriteFile, LongVidError, progress, throwIfAborted } from '@longvid/core';
 import { ChatOpenAI } from '@langchain/openai';
-import { endpointError } from '@longvid/agents';
+import { endpointError } from '@longvid/perception';
 import { groupAdvantages, groupStatistics, hasZeroVariance } from './grpo';
 import { type FormatOptions, scoreResponse } from './rewards';
 import type { TrainingSample } from './samples';
@@ -83,7 +83,7 @@ export class OpenAICompatiblePolicy implements RolloutPolicy {
         inputTokens += reply.usage_metadata?.input_tokens ?? 0;
         outputTokens += reply.usage_metadata?.output_tokens ?? 0;
       } catch (error) {
-        throw endpointError(error, this.settings.baseUrl);
+        throw endpointError(error, this.settings.baseUrl ?? 'the endpoint');
       }
     }
     return { texts, inputTokens, outputTokens };
