@@ -11,23 +11,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRandom } from '@longvid/core';
 import { EpisodicMemory } from '@longvid/memory';
 import { HashingEmbedder } from '@longvid/perception';
 
 const COCO = 'person bicycle car motorcycle airplane bus train truck boat traffic light fire hydrant stop sign parking meter bench bird cat dog horse sheep cow elephant bear zebra giraffe backpack umbrella handbag tie suitcase frisbee skis snowboard ball kite bat glove skateboard surfboard racket bottle glass cup fork knife spoon bowl banana apple sandwich orange broccoli carrot pizza donut cake chair couch plant bed table toilet tv laptop mouse remote keyboard phone microwave oven toaster sink refrigerator book clock vase scissors teddy drier toothbrush'.split(' ');
 const COLOURS = 'red orange yellow green blue purple pink brown black white gray silver'.split(' ');
 const WORDS = 'locker train leaves exit gate platform ticket package van street kitchen garden office school gym rooftop bedroom courtyard market station bridge river beach forest mountain road window door stairs corridor hall room screen sign caption countdown number time minute hour morning evening night'.split(' ');
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function eventText(random: () => number): string {
   const pick = (list: string[]) => list[Math.floor(random() * list.length)];
@@ -52,7 +42,7 @@ async function measure(size: number, queries: number, embedder: HashingEmbedder)
   const directory = mkdtempSync(join(tmpdir(), 'longvid-bench-memory-'));
   try {
     const memory = await EpisodicMemory.open(directory, { videoHash: `bench-${size}`, params: { size }, embedderId: embedder.embedderId, dimensions: embedder.dimensions });
-    const random = seeded(size);
+    const random = createRandom(size).next;
     const all = new Float32Array(size * embedder.dimensions);
     const started = performance.now();
     const batch = 1000;
@@ -68,7 +58,7 @@ async function measure(size: number, queries: number, embedder: HashingEmbedder)
     }
     const buildSeconds = (performance.now() - started) / 1000;
 
-    const queryRandom = seeded(size + 1);
+    const queryRandom = createRandom(size + 1).next;
     const vectorTimes: number[] = [];
     const hybridTimes: number[] = [];
     let recall = 0;

@@ -30,7 +30,8 @@ export { SOURCE_CLIPS, TEXT_NEEDLE_TEMPLATES, HARD_TEXT_NEEDLE_TEMPLATES, ABSENT
 export { HARD_CAPTION_FONTS, drawCaptionStyle, captionFilter } from './niah/caption-styles';
 export type { CaptionStyle, CaptionLayout } from './niah/caption-styles';
 export type { SourceClip, TextNeedle } from './niah/niah-catalog';
-export { SeededRandom } from './niah/seeded-random';
+export { seededRandom } from './niah/seeded-random';
+export type { SeededRandom } from './niah/seeded-random';
 export { CAPTION_FONTS, NIAH_WIDTH, NIAH_HEIGHT, NIAH_FPS, encodeSegment, resolveCaptionFont } from './niah/ffmpeg-steps';
 export type { CaptionRequest } from './niah/ffmpeg-steps';
 export { runEvaluation, parseSystem, questionSeed, safeFileName, ingestionFrameCount, readRunManifest, readVideoStats, RUN_FILES, ReusingObserver } from './runner/runner';

@@ -70,6 +70,7 @@ describe('spans', () => {
       { start: 0, end: 2 },
       { start: 3, end: 4 },
     ]);
+    expect(mergeSpans([{ start: 5, end: 6 }, { start: 0, end: 2 }, { start: 1, end: 3 }, { start: 3.5, end: 4 }], 0.5)).toEqual([{ start: 0, end: 4 }, { start: 5, end: 6 }]);
     expect(formatSpan({ start: 88.5, end: 91.5 })).toBe('01:28–01:31');
   });
 });

@@ -17,3 +17,5 @@ export { spanLength, spanOverlap, temporalIoU, clampSpan, formatTimestamp, forma
 export { atomicWriteFile, checkWritableFile, ensureWritableDirectory, fileSystemError, sha256File, sharedDataDir } from './files';
 export { terminalSafe, redactSecrets, safeLine, REDACTED } from './safe-text';
 export { mapWithConcurrency } from './concurrency';
+export { createRandom, seedFrom } from './random';
+export type { Random } from './random';

@@ -41,8 +41,8 @@ export function formatSpan(span: Span): string {
   return `${formatTimestamp(span.start)}–${formatTimestamp(span.end)}`;
 }
 
-/** Merges overlapping or touching spans (gap ≤ `gap` seconds) into a sorted list. */
-export function mergeSpans(spans: Span[], gap = 0): Span[] {
+/** The one span merge: overlapping or touching spans (gap ≤ `gap` seconds) joined into a sorted list of copies. */
+export function mergeSpans(spans: readonly Span[], gap = 0): Span[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const merged: Span[] = [];
   for (const span of sorted) {

@@ -1,4 +1,4 @@
-import { EntityIndex, mergeSpanList } from './entities';
+import { EntityIndex } from './entities';
 import { devLongTracks } from './memory-fixture';
 
 describe('EntityIndex', () => {
@@ -59,9 +59,5 @@ describe('EntityIndex', () => {
     index.tracks()[0].spans.length = 0;
     expect(index.entities()[0]).toMatchObject({ spans: [{ start: 0, end: 10 }], attributes: { colour: 'blue' } });
     expect(index.tracks()[0].spans).toHaveLength(1);
-  });
-
-  it('merges spans', () => {
-    expect(mergeSpanList([{ start: 5, end: 6 }, { start: 0, end: 2 }, { start: 1, end: 3 }, { start: 3.5, end: 4 }], 0.5)).toEqual([{ start: 0, end: 4 }, { start: 5, end: 6 }]);
   });
 });

@@ -5,7 +5,7 @@
  * appears and how many are seen at once, queried by the words of a question.
  */
 import type { Span } from '@longvid/core';
-import { LongVidError } from '@longvid/core';
+import { LongVidError, mergeSpans } from '@longvid/core';
 import { LABEL_SYNONYMS, labelsMentioned } from './entity-labels';
 
 /**
@@ -125,7 +125,7 @@ export class EntityIndex {
       for (const span of track.spans) {
         if (!Number.isFinite(span.start) || !Number.isFinite(span.end) || span.end < span.start) bad(`track ${track.id} has an invalid span ${JSON.stringify(span)}`, { trackId: track.id, span });
       }
-      return { id: track.id, label: track.label, spans: mergeSpanList(track.spans, 0), meanScore: track.meanScore, attributes: { ...(track.attributes ?? {}) } };
+      return { id: track.id, label: track.label, spans: mergeSpans(track.spans, 0), meanScore: track.meanScore, attributes: { ...(track.attributes ?? {}) } };
     });
     this.trackList.sort((a, b) => firstStart(a.spans) - firstStart(b.spans) || a.id - b.id);
     this.entityList = this.group();
@@ -194,7 +194,7 @@ export class EntityIndex {
   appearances(query: string, filter: EntityFilter = {}): EntityAppearance {
     const entities = this.find(query, filter);
     const spans = clip(
-      mergeSpanList(
+      mergeSpans(
         entities.flatMap((entity) => entity.spans),
         this.mergeGapSeconds,
       ),
@@ -246,7 +246,7 @@ export class EntityIndex {
       groups.set(key, group);
     }
     return [...groups.values()].map((tracks, id) => {
-      const spans = mergeSpanList(
+      const spans = mergeSpans(
         tracks.flatMap((track) => track.spans),
         this.mergeGapSeconds,
       );
@@ -265,18 +265,6 @@ export class EntityIndex {
       };
     });
   }
-}
-
-/** Sorted, merged copy of spans; spans closer than `gap` seconds are joined. */
-export function mergeSpanList(spans: readonly Span[], gap: number): Span[] {
-  const sorted = spans.map((span) => ({ start: span.start, end: span.end })).sort((a, b) => a.start - b.start || a.end - b.end);
-  const merged: Span[] = [];
-  for (const span of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && span.start <= last.end + gap) last.end = Math.max(last.end, span.end);
-    else merged.push(span);
-  }
-  return merged;
 }
 
 function maxOverlap(spans: readonly Span[]): number {

@@ -14,7 +14,7 @@ export { tokenize, LexicalIndex } from './lexical-index';
 export type { Bm25Options, LexicalMatch } from './lexical-index';
 export { reciprocalRankFusion, RECIPROCAL_RANK_CONSTANT } from './fusion';
 export type { FusedItem } from './fusion';
-export { EntityIndex, mergeSpanList } from './entities';
+export { EntityIndex } from './entities';
 export type { Entity, EntityTrack, EntityTrackInput, EntityAppearance, EntityCount, EntityIndexOptions, EntityFilter } from './entities';
 export { LABEL_SYNONYMS, singular, labelsMentioned, parseEntityQuestion } from './entity-labels';
 export type { LabelMention, EntityQuestion } from './entity-labels';

@@ -3,22 +3,13 @@
  * embeddings, plus a few events with meaningful text that searches must find.
  */
 import type { Observation, Span } from '@longvid/core';
+import { createRandom } from '@longvid/core';
 import type { EntityTrackInput } from './entities';
 import type { MemoryEvent, MemoryStore } from './types';
 
-/**
- * A seeded pseudo-random generator (mulberry32) returning numbers in `[0, 1)`; the same seed gives
- * the same sequence on every platform.
- */
+/** The `[0, 1)` draws of the seeded generator of `@longvid/core` (`createRandom`); the same seed gives the same sequence on every platform. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 /** A unit vector in a uniformly random direction (normal components via Box–Muller, normalised). */

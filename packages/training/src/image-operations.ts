@@ -1,5 +1,5 @@
 import type { Frame } from '@longvid/video';
-import type { Random } from './random';
+import type { Random } from '@longvid/core';
 
 /**
  * Pixel operations on RGB24 frames for the VideoSSR tasks (anomaly perturbations and counting

@@ -5,8 +5,6 @@
  * Times are seconds; sizes pixels.
  * @packageDocumentation
  */
-export { createRandom, seedFrom } from './random';
-export type { Random } from './random';
 export { frameFeatures, histogramDistance, thumbnailDistance, featureDistance, frameSimilarity, roundFeatures, HISTOGRAM_BINS, THUMBNAIL_SIDE } from './frame-features';
 export type { FrameFeatures } from './frame-features';
 export { readKeyFrames, DEFAULT_DUPLICATE_SIMILARITY } from './key-frames';

@@ -3,7 +3,7 @@ import type { OnProgress } from '@longvid/core';
 import { LongVidError, progress, throwIfAborted } from '@longvid/core';
 import { type FrameFeatures, histogramDistance, thumbnailDistance } from './frame-features';
 import { groupAdvantages, grpoLossTensor, hasZeroVariance, type LossAggregation, useCpuBackend } from './grpo';
-import { createRandom, type Random } from './random';
+import { createRandom, type Random } from '@longvid/core';
 import type { TrainingSample } from './samples';
 
 /**

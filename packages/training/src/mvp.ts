@@ -3,7 +3,7 @@ import { LongVidError, temporalIoU } from '@longvid/core';
 import type { Frame } from '@longvid/video';
 import { featureDistance } from './frame-features';
 import type { KeyFrame, KeyFrameVideo } from './key-frames';
-import { createRandom, type Random, seedFrom } from './random';
+import { createRandom, type Random, seedFrom } from '@longvid/core';
 import { canonicalAnswer } from './rewards';
 import { ANSWER_INSTRUCTION, type MediaItem, type RewardTarget, type TrainingSample } from './samples';
 import { keyFrameSpan, letter, round3, type SampleDraft, sourceOf, useKeyFrames } from './synthesis-common';

@@ -2,7 +2,7 @@ import { LongVidError } from '@longvid/core';
 import type { Frame } from '@longvid/video';
 import { addNoise, boxBlur, drawShapes, grayscale, invert, mirror, type Perturbation, PERTURBATIONS, resizeNearest, rotate180, type Shape, SHAPE_KINDS, type ShapeKind } from './image-operations';
 import type { KeyFrame, KeyFrameVideo } from './key-frames';
-import { createRandom, type Random, seedFrom } from './random';
+import { createRandom, type Random, seedFrom } from '@longvid/core';
 import { canonicalAnswer, formatSeconds } from './rewards';
 import { ANSWER_INSTRUCTION, type MediaItem, type RewardTarget, type TrainingSample } from './samples';
 import { keyFrameSpan, round3, type SampleDraft, sourceOf, useKeyFrames } from './synthesis-common';

@@ -1,7 +1,7 @@
 import { LongVidError } from '@longvid/core';
 import { type CaptionStyle, drawCaptionStyle } from './caption-styles';
 import { ABSENT_DETECTOR_CLASSES, drawTextNeedles, HARD_TEXT_NEEDLE_TEMPLATES, type SourceClip, type TextNeedle } from './niah-catalog';
-import { SeededRandom } from './seeded-random';
+import { seededRandom } from './seeded-random';
 
 /** One piece of a planned haystack video. */
 export interface PlannedSegment {
@@ -103,7 +103,7 @@ const frameTime = (seconds: number): number => Math.round(seconds * 25) / 25;
 export function planNiahVideo(input: NiahPlanInput): NiahVideoPlan {
   const { minutes, seed, needleSeconds } = input;
   const durationSeconds = minutes * 60;
-  const random = new SeededRandom(seed * 1_000_003 + Math.round(durationSeconds * 10));
+  const random = seededRandom(seed * 1_000_003 + Math.round(durationSeconds * 10));
   const decoyCount = input.objectNeedles > 0 ? DECOYS : 0;
   if (input.objectNeedles + decoyCount > input.clips.length - 2) {
     throw new LongVidError('BAD_INPUT', `at most ${input.clips.length - 2 - DECOYS} odd-object needles with ${input.clips.length} source clips`, { details: { objectNeedles: input.objectNeedles }, hint: 'ask for fewer object needles' });

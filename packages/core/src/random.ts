@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 
 /**
- * A seeded pseudo-random generator (mulberry32: 32-bit state, period 2^32). Every synthesis and
- * training step that draws at random takes one, so a run is reproducible from its seed.
+ * The one seeded pseudo-random generator (mulberry32: 32-bit state, period 2^32). Everything that
+ * draws at random (training synthesis and steps, the NIAH suite generator, memory test fixtures,
+ * benchmarks) takes one, so a run is reproducible from its seed on every platform.
  */
 export interface Random {
   /** A float in `[0, 1)`. */
   next(): number;
   /** An integer in `[low, high]` (both inclusive). */
   integer(low: number, high: number): number;
+  /** A float in `[low, high)`. */
+  between(low: number, high: number): number;
   /** One element of a non-empty array. */
   pick<T>(items: readonly T[]): T;
   /** A shuffled copy (Fisher–Yates). */
@@ -39,6 +42,7 @@ export function createRandom(seed: number | string): Random {
   return {
     next,
     integer,
+    between: (low: number, high: number): number => low + next() * (high - low),
     pick: <T>(items: readonly T[]): T => items[integer(0, items.length - 1)],
     shuffle: <T>(items: readonly T[]): T[] => {
       const copy = [...items];
