@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { releaseLocalModels } from '@longvid/agents';
+import { releaseLocalModels } from '@longvid/ingest';
 import { formatTimestamp, LongVidError } from '@longvid/core';
 import { CancelledBySignal, errorLine, resumePoint, safeOutput, secretsOf, type CliIo, type CommandContext } from './command-context';
 import { COMMANDS } from './commands';

@@ -1,5 +1,5 @@
 import type { AskResult, CostSummary, CostTotals, UniformAskResult } from '@longvid/agents';
-import type { IngestResult } from '@longvid/agents';
+import type { IngestResult } from '@longvid/ingest';
 import { redactSecrets } from '@longvid/core';
 import { z } from 'zod';
 

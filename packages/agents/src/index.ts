@@ -1,50 +1,54 @@
 /**
- * @longvid/agents — planner, observer and reflector agents, the plan–observe–reflect loop,
- * ingestion into episodic memory, and the one-call entry point {@link askVideo}.
+ * @longvid/agents — `spec/` (the agent interfaces, the tool catalogue, sampling and frame
+ * budgets), `backends/` (rule-based and LLM planners and reflectors, the local and video-LLM
+ * observers, the video-LLM captioner), `llm/` (chat model, structured output, transport, call
+ * cache, media parts, cost, prompts), the plan–observe–reflect loop, and the session: the one
+ * composition root, with {@link askVideo} as its one-call convenience. Ingestion is
+ * `@longvid/ingest`.
  * @packageDocumentation
  */
-export { askVideo, ingest, createLocalTools, observerMode, releaseLocalModels } from './ask';
-export type { AskOptions, AskResult, IngestVideoOptions, IngestVideoResult, LocalTools } from './ask';
+export { releaseLocalModels } from '@longvid/ingest';
+export { askVideo, ingest, observerMode } from './ask';
+export type { AskOptions, AskResult, IngestVideoOptions, IngestVideoResult } from './ask';
 export { askUniform, BASELINE_PROMPT } from './uniform';
 export type { UniformAskOptions, UniformAskResult } from './uniform';
-export { VideoLlmObserver, planSampling, clampReportedSpan, observerReplySchema, OBSERVER_PROMPTS } from './video-llm-observer';
-export type { VideoLlmObserverOptions, SamplingPlan, SamplingChunk, ObserverReply } from './video-llm-observer';
-export { VideoLlmCaptioner, captionClips, writeNarrative, CAPTION_PROMPTS } from './captions';
-export type { VideoLlmCaptionerOptions, CaptionStepOptions, NarrativeEntry } from './captions';
-export { CostLedger, summarizeCalls, emptyCostTotals } from './call-cost';
-export type { CostTotals, CostSummary } from './call-cost';
-export { ModelCallCache, MODEL_CALL_CACHE_VERSION } from './model-call-cache';
-export type { OriginalCallCost } from './model-call-cache';
-export { ConcurrencyLimiter, invokeWithRetries, classifyFailure, retryAfterMilliseconds, sleep } from './model-transport';
-export type { TransportOptions, TransportResult, FailureKind } from './model-transport';
-export { framesToParts, encodeJpegs, splitJpegStream, cutClip, clipPart, formatSeconds, FRAME_JPEG_QUALITY, FRAME_JPEG_QSCALE } from './media-parts';
-export type { ContentPart, ImageDetail, ClipRequest, VideoTransport } from './media-parts';
-export { ingestVideo, eventText, INGEST_MAX_SIDE, SHOT_THRESHOLD, PIPELINE_VERSION } from './ingest';
-export type { IngestOptions, IngestResult } from './ingest';
+export { VideoLlmObserver, clampReportedSpan, observerReplySchema, OBSERVER_PROMPTS } from './backends/video-llm-observer';
+export { planSampling } from './spec/sampling';
+export type { VideoLlmObserverOptions, ObserverReply } from './backends/video-llm-observer';
+export type { SamplingPlan, SamplingChunk } from './spec/sampling';
+export { VideoLlmCaptioner, CAPTION_PROMPTS } from './backends/video-llm-captioner';
+export type { VideoLlmCaptionerOptions } from './backends/video-llm-captioner';
+export { CostLedger, summarizeCalls, emptyCostTotals } from './llm/call-cost';
+export type { CostTotals, CostSummary } from './llm/call-cost';
+export { ModelCallCache, MODEL_CALL_CACHE_VERSION } from './llm/model-call-cache';
+export type { OriginalCallCost } from './llm/model-call-cache';
+export { ConcurrencyLimiter, invokeWithRetries, classifyFailure, retryAfterMilliseconds } from './llm/model-transport';
+export type { TransportOptions, TransportResult, FailureKind } from './llm/model-transport';
+export { framesToParts, encodeJpegs, splitJpegStream, cutClip, clipPart, formatSeconds, FRAME_JPEG_QUALITY, FRAME_JPEG_QSCALE } from './llm/media-parts';
+export type { ContentPart, ImageDetail, ClipRequest, VideoTransport } from './llm/media-parts';
 export { runAgentLoop } from './loop';
 export type { AgentLoopOptions, AgentLoopResult } from './loop';
-export type { Planner, Reflector, ObserverBackbone, PlanInput, ReflectInput, ObserveRequest, ObserveResult, QuestionContext, ClipCaptioner, CaptionRequest, CaptionResult, NarrateRequest } from './interfaces';
-export { RulePlanner, RuleReflector, DESCRIBER_HINT, DETECTOR_HINT } from './rule-based';
-export { classifyQuestion, questionTypeHint, valueForm } from './question-type';
-export type { QuestionKind, QuestionType, ValueForm } from './question-type';
-export { RULE_CONFIDENCE, ruleConfidence } from './rule-confidence';
-export type { RuleBasis } from './rule-confidence';
-export type { RulePlannerOptions } from './rule-based';
-export { LlmPlanner, LlmReflector, createChatModel, toolUsesFrames, PLANNER_PROMPT, REFLECTOR_PROMPT } from './llm';
-export type { LlmAgentOptions, LlmPlannerOptions, LlmReflectorOptions } from './llm';
-export { invokeStructured, cachedReply, extractJson, replyJsonSchema, responseFormatFor, responseFormatRejected, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './structured';
-export type { CallUsage, CallDescription, InvokeStructuredOptions } from './structured';
-export { LocalObserver, RESOLUTION_MAX_SIDE } from './local-observer';
-export type { LocalObserverOptions } from './local-observer';
-export { groupOcrReadings, ocrTextKey, consensusReading } from './observations';
-export type { FrameText } from './observations';
-export { renderPrompt } from './prompts';
-export type { PromptName } from './prompts';
-export { answerType, extractAnswer, keywords, stem, words, choiceMatch, keywordCoverage, foldConfusables, normalizeValue, withoutQuestionWords } from './text';
-export type { AnswerType } from './text';
-export { fenceVideoText, readFencedTexts, unfenceVideoText, MAX_FENCED_CHARS } from './video-text';
-export type { FencedText } from './video-text';
-export { checkReflection, describeDisagreement, findDisagreements, subtitleObservation, DISAGREEMENT_FACTOR, SUBTITLE_CONFIDENCE, UNCITED_CONFIDENCE } from './source-confidence';
-export type { CheckedReflection, SourceDisagreement } from './source-confidence';
-export { withIngestLock } from './ingest-lock';
-export type { IngestLockOptions } from './ingest-lock';
+export type { Planner, Reflector, ObserverBackbone, PlanInput, ReflectInput, ObserveRequest, ObserveResult, QuestionContext } from './spec/interfaces';
+export { RulePlanner, RuleReflector, DESCRIBER_HINT, DETECTOR_HINT } from './backends/rule-based';
+export type { RulePlannerOptions } from './backends/rule-based';
+export { classifyQuestion, questionTypeHint, valueForm } from './backends/question-type';
+export type { QuestionKind, QuestionType, ValueForm } from './backends/question-type';
+export { RULE_CONFIDENCE, ruleConfidence } from './backends/rule-confidence';
+export type { RuleBasis } from './backends/rule-confidence';
+export { LlmPlanner, LlmReflector, PLANNER_PROMPT, REFLECTOR_PROMPT } from './backends/llm-agents';
+export { createChatModel } from './llm/chat-model';
+export { toolUsesFrames } from './spec/tools';
+export type { LlmAgentOptions, LlmPlannerOptions, LlmReflectorOptions } from './backends/llm-agents';
+export { invokeStructured, cachedReply, extractJson, replyJsonSchema, responseFormatFor, responseFormatRejected, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './llm/structured';
+export type { CallUsage, CallDescription, InvokeStructuredOptions } from './llm/structured';
+export { LocalObserver } from './backends/local-observer';
+export { RESOLUTION_MAX_SIDE } from './spec/sampling';
+export type { LocalObserverOptions } from './backends/local-observer';
+export { renderPrompt } from './llm/prompts';
+export type { PromptName } from './llm/prompts';
+export { answerType, extractAnswer, keywords, stem, words, choiceMatch, keywordCoverage, normalizeValue, withoutQuestionWords } from './backends/text';
+export type { AnswerType } from './backends/text';
+export { fenceVideoText, readFencedTexts, unfenceVideoText, MAX_FENCED_CHARS } from './llm/video-text';
+export type { FencedText } from './llm/video-text';
+export { checkReflection, describeDisagreement, findDisagreements, DISAGREEMENT_FACTOR, UNCITED_CONFIDENCE } from './backends/source-confidence';
+export type { CheckedReflection, SourceDisagreement } from './backends/source-confidence';

@@ -3,11 +3,11 @@ import { Budget, clampSpan, LongVidError, mapWithConcurrency, spanLength, throwI
 import type { MemorySearchHit, MemoryStore } from '@longvid/memory';
 import { parseEntityQuestion } from '@longvid/memory';
 import type { TextEmbedder } from '@longvid/perception';
-import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './interfaces';
-import { toolUsesFrames } from './llm';
-import { checkReflection } from './source-confidence';
-import { classifyQuestion } from './question-type';
-import { keywordCoverage, keywords } from './text';
+import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './spec/interfaces';
+import { toolUsesFrames } from './spec/tools';
+import { checkReflection } from './backends/source-confidence';
+import { classifyQuestion } from './backends/question-type';
+import { keywordCoverage, keywords } from './backends/text';
 
 /** Inputs of {@link runAgentLoop}. */
 export interface AgentLoopOptions extends QuestionContext {

@@ -3,7 +3,8 @@
  * chat-completions protocol (so the real LangChain client and HTTP path are exercised), helpers
  * that read the frames and clips out of recorded requests, a scripted "sensible video LLM" that
  * plays every role (planner, reflector, observer, captioner, baseline) from a ground-truth table,
- * and recording mocks of the planner, reflector, observer and captioner interfaces.
+ * and recording mocks of the planner, reflector and observer interfaces (the captioner's is in
+ * `@longvid/ingest/testing`).
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
@@ -11,9 +12,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Plan, Reflection, Span } from '@longvid/core';
-import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest, ObserveRequest, ObserveResult, ObserverBackbone, PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
-import { choiceMatch, extractAnswer, keywordCoverage, keywords } from './text';
-import { readFencedTexts, unfenceVideoText } from './video-text';
+import type { ObserveRequest, ObserveResult, ObserverBackbone, PlanInput, Planner, ReflectInput, Reflector } from './spec/interfaces';
+import { choiceMatch, extractAnswer, keywordCoverage, keywords } from './backends/text';
+import { readFencedTexts, unfenceVideoText } from './llm/video-text';
 
 /** A chat-completions request as the scripted server received it. */
 export interface RecordedChatRequest {
@@ -496,25 +497,5 @@ export class MockObserver implements ObserverBackbone {
   async doObserve(request: ObserveRequest): Promise<ObserveResult> {
     this.calls.push(request);
     return this.observe(request);
-  }
-}
-
-/** A clip captioner that returns scripted captions and summaries and records its requests. */
-export class MockCaptioner implements ClipCaptioner {
-  readonly specificationVersion = 'v1' as const;
-  readonly captionerId = 'mock';
-  readonly captionCalls: CaptionRequest[] = [];
-  readonly narrateCalls: NarrateRequest[] = [];
-  constructor(
-    private readonly caption: (request: CaptionRequest) => CaptionResult,
-    private readonly narrate: (request: NarrateRequest) => string = (request) => request.clips.map((clip) => clip.text).join(' Then '),
-  ) {}
-  async doCaption(request: CaptionRequest): Promise<CaptionResult> {
-    this.captionCalls.push(request);
-    return this.caption(request);
-  }
-  async doNarrate(request: NarrateRequest): Promise<string> {
-    this.narrateCalls.push(request);
-    return this.narrate(request);
   }
 }

@@ -7,15 +7,15 @@ import type { FfmpegBinaries } from '@longvid/video';
 import { extractFrames, probeVideo, resolveFfmpeg, scaledSize, videoContentHash } from '@longvid/video';
 import { z } from 'zod';
 import type { AskResult } from './ask';
-import { CostLedger, emptyCostTotals, type CostSummary } from './call-cost';
-import { createChatModel } from './llm';
-import { RESOLUTION_MAX_SIDE } from './local-observer';
-import { formatSeconds, framesToParts, type ContentPart } from './media-parts';
-import { ModelCallCache } from './model-call-cache';
-import { ConcurrencyLimiter, type TransportOptions } from './model-transport';
-import { renderPrompt } from './prompts';
-import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './structured';
-import { clampReportedSpan } from './video-llm-observer';
+import { CostLedger, emptyCostTotals, type CostSummary } from './llm/call-cost';
+import { createChatModel } from './llm/chat-model';
+import { RESOLUTION_MAX_SIDE } from './spec/sampling';
+import { formatSeconds, framesToParts, type ContentPart } from './llm/media-parts';
+import { ModelCallCache } from './llm/model-call-cache';
+import { ConcurrencyLimiter, type TransportOptions } from './llm/model-transport';
+import { renderPrompt } from './llm/prompts';
+import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './llm/structured';
+import { clampReportedSpan } from './backends/video-llm-observer';
 
 /** Prompt file of the uniform baseline. */
 export const BASELINE_PROMPT = 'baseline.v1';

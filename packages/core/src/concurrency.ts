@@ -1,3 +1,5 @@
+import { LongVidError, throwIfAborted } from './errors';
+
 /**
  * Runs `task(item, index)` over `items` with at most `limit` running at once; results keep the
  * order of `items`. After the first failure no further item is started, and the call rejects with
@@ -21,4 +23,23 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(workers);
   if (failure) throw failure.error;
   return results;
+}
+
+/**
+ * Waits `milliseconds`.
+ * @throws LongVidError `ABORTED` when `signal` aborts first.
+ */
+export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
+  throwIfAborted(signal);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new LongVidError('ABORTED', 'the operation was aborted', { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, milliseconds);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -16,6 +16,6 @@ export type { TraceEvent, TraceEventInput } from './trace';
 export { spanLength, spanOverlap, temporalIoU, clampSpan, formatTimestamp, formatSpan, mergeSpans } from './spans';
 export { atomicWriteFile, checkWritableFile, ensureWritableDirectory, fileSystemError, sha256File, sharedDataDir } from './files';
 export { terminalSafe, redactSecrets, safeLine, REDACTED } from './safe-text';
-export { mapWithConcurrency } from './concurrency';
+export { mapWithConcurrency, sleep } from './concurrency';
 export { createRandom, seedFrom } from './random';
 export type { Random } from './random';

@@ -20,3 +20,4 @@ export { LABEL_SYNONYMS, singular, labelsMentioned, parseEntityQuestion } from '
 export type { LabelMention, EntityQuestion } from './entity-labels';
 export { buildNarrative, assembleSummary } from './narrative';
 export type { NarrativeEntry, NarrativeGroup, NarrativeSummarizer, BuildNarrativeOptions } from './narrative';
+export { foldConfusables, foldCharacter, isUpperCaseText } from './lexical-text';

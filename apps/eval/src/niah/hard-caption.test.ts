@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { askVideo, createLocalTools } from '@longvid/agents';
+import { askVideo } from '@longvid/agents';
+import { createLocalTools } from '@longvid/ingest';
 import { loadSettings } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { extractFrames } from '@longvid/video';

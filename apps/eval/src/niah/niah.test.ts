@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalTools } from '@longvid/agents';
+import { createLocalTools } from '@longvid/ingest';
 import { loadSettings, LongVidError, sha256File, spanOverlap } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { extractFrames, type Frame, probeVideo } from '@longvid/video';

@@ -1,9 +1,10 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { LongVidError } from '@longvid/core';
 import { z } from 'zod';
-import { createChatModel, LlmReflector } from './llm';
+import { createChatModel } from './chat-model';
+import { LlmReflector } from '../backends/llm-agents';
 import { extractJson, invokeStructured, MAX_MODEL_ANSWER_CHARS } from './structured';
-import { requestText, startScriptedOpenAIServer } from './testing';
+import { requestText, startScriptedOpenAIServer } from '../testing';
 
 const settings = (baseUrl: string) => ({ baseUrl, model: 'scripted-model', apiKey: 'test-key', timeoutMs: 2000, maxRetries: 0 });
 const schema = z.object({ answer: z.string(), confidence: z.number().min(0).max(1) });

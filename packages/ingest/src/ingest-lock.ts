@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { LongVidError, type OnProgress, progress, throwIfAborted } from '@longvid/core';
-import { sleep } from './model-transport';
+import { sleep } from '@longvid/core';
 
 /** How often a waiting process checks the lock again, milliseconds. */
 const POLL_MILLISECONDS = 500;

@@ -1,5 +1,4 @@
 import type { Evidence, Observation, Reflection } from '@longvid/core';
-import type { SubtitleLine } from '@longvid/video';
 import { extractAnswer, keywordCoverage, keywords } from './text';
 
 /**
@@ -11,17 +10,11 @@ import { extractAnswer, keywordCoverage, keywords } from './text';
  * answer's confidence is lowered and the disagreement is shown with it.
  */
 
-/** Confidence of a subtitle cue (a sidecar file or a subtitle stream): below a clear OCR reading (about 0.9). */
-export const SUBTITLE_CONFIDENCE = 0.75;
 /** Factor on the answer's confidence when sources disagree about the answer. */
 export const DISAGREEMENT_FACTOR = 0.5;
 /** Confidence at most of an answer whose reflection cites no evidence that was observed. */
 export const UNCITED_CONFIDENCE = 0.2;
 
-/** The observation of a subtitle cue, with {@link SUBTITLE_CONFIDENCE}. */
-export function subtitleObservation(line: SubtitleLine): Observation {
-  return { kind: 'subtitle', span: { ...line.span }, text: line.text, confidence: SUBTITLE_CONFIDENCE, tool: 'subtitles' };
-}
 
 /** Said (subtitle, transcript) or shown (on-screen text); other evidence is neither. */
 function channel(item: Evidence): 'said' | 'shown' | undefined {

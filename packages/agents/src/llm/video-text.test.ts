@@ -1,5 +1,6 @@
 import type { Evidence, Reflection } from '@longvid/core';
-import { checkReflection, DISAGREEMENT_FACTOR, findDisagreements, SUBTITLE_CONFIDENCE, subtitleObservation, UNCITED_CONFIDENCE } from './source-confidence';
+import { checkReflection, DISAGREEMENT_FACTOR, findDisagreements, UNCITED_CONFIDENCE } from '../backends/source-confidence';
+import { SUBTITLE_CONFIDENCE, subtitleObservation } from '@longvid/ingest';
 import { fenceVideoText, readFencedTexts, unfenceVideoText } from './video-text';
 
 describe('fenceVideoText', () => {

@@ -11,11 +11,11 @@ import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { extractAudio, makeClips, probeVideo, readSubtitles, shotsFromScores, videoContentHash } from '@longvid/video';
 import { type KeyframeAnalyzer, scanKeyframes } from './keyframe-scan';
 import { captionClips, writeNarrative, type NarrativeEntry } from './captions';
-import type { ClipCaptioner } from './interfaces';
+import type { ClipCaptioner } from './captioner';
 import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import { withIngestLock } from './ingest-lock';
 import { groupOcrReadings } from './observations';
-import { SUBTITLE_CONFIDENCE, subtitleObservation } from './source-confidence';
+import { SUBTITLE_CONFIDENCE, subtitleObservation } from './observations';
 
 /** Longest frame side, pixels, of keyframes read at ingestion. */
 export const INGEST_MAX_SIDE = 640;

@@ -1,9 +1,10 @@
 import type { ModelCall } from '@longvid/core';
 import { loadSettings, type LongVidError } from '@longvid/core';
-import type { PlanInput } from './interfaces';
-import { observerMode } from './ask';
-import { createChatModel, LlmPlanner } from './llm';
-import { requestText, startScriptedOpenAIServer } from './testing';
+import type { PlanInput } from '../spec/interfaces';
+import { observerMode } from '../ask';
+import { createChatModel } from '../llm/chat-model';
+import { LlmPlanner } from './llm-agents';
+import { requestText, startScriptedOpenAIServer } from '../testing';
 
 const input: PlanInput = {
   question: 'What is the locker number?',

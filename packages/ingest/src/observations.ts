@@ -1,6 +1,7 @@
 import type { Observation, Span } from '@longvid/core';
 import type { OcrLine } from '@longvid/perception';
-import { foldConfusables } from './text';
+import { foldConfusables } from '@longvid/memory';
+import type { SubtitleLine } from '@longvid/video';
 
 /** OCR lines found in one frame at `time` seconds. */
 export interface FrameText {
@@ -100,4 +101,12 @@ export function groupOcrReadings(frames: FrameText[], fps: number, bounds: Span)
     }
   }
   return observations.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Confidence of a subtitle cue (a sidecar file or a subtitle stream): below a clear OCR reading (about 0.9). */
+export const SUBTITLE_CONFIDENCE = 0.75;
+
+/** The observation of a subtitle cue, with {@link SUBTITLE_CONFIDENCE}. */
+export function subtitleObservation(line: SubtitleLine): Observation {
+  return { kind: 'subtitle', span: { ...line.span }, text: line.text, confidence: SUBTITLE_CONFIDENCE, tool: 'subtitles' };
 }

@@ -23,7 +23,7 @@ const cache = new Map<string, string>();
 export function renderPrompt(name: PromptName, values: Record<string, string | number>): string {
   let text = cache.get(name);
   if (text === undefined) {
-    text = readFileSync(join(__dirname, '..', 'prompts', `${name}.md`), 'utf8');
+    text = readFileSync(join(__dirname, '..', '..', 'prompts', `${name}.md`), 'utf8');
     cache.set(name, text);
   }
   return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => (key in values ? String(values[key]) : `{{${key}}}`));

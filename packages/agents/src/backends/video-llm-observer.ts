@@ -4,65 +4,19 @@ import type { ModelCall, ObservationKind, Span, VideoInfo } from '@longvid/core'
 import { spanLength } from '@longvid/core';
 import type { MemoryStore } from '@longvid/memory';
 import type { FfmpegBinaries } from '@longvid/video';
-import { extractFrames, sampleTimes, scaledSize } from '@longvid/video';
+import { extractFrames, scaledSize } from '@longvid/video';
 import { z } from 'zod';
-import type { ObserveRequest, ObserveResult, ObserverBackbone } from './interfaces';
-import { RESOLUTION_MAX_SIDE } from './local-observer';
-import { clipPart, cutClip, formatSeconds, framesToParts, type ContentPart, type ImageDetail, type VideoTransport } from './media-parts';
-import type { ModelCallCache } from './model-call-cache';
-import type { TransportOptions } from './model-transport';
-import { renderPrompt, type PromptName } from './prompts';
-import { cachedReply, invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
-import { fenceVideoText } from './video-text';
+import type { ObserveRequest, ObserveResult, ObserverBackbone } from '../spec/interfaces';
+import { planSampling, RESOLUTION_MAX_SIDE } from '../spec/sampling';
+import { clipPart, cutClip, formatSeconds, framesToParts, type ContentPart, type ImageDetail, type VideoTransport } from '../llm/media-parts';
+import type { ModelCallCache } from '../llm/model-call-cache';
+import type { TransportOptions } from '../llm/model-transport';
+import { renderPrompt, type PromptName } from '../llm/prompts';
+import { cachedReply, invokeStructured, MAX_MODEL_TEXT_CHARS } from '../llm/structured';
+import { fenceVideoText } from '../llm/video-text';
 
 /** The prompt file of each observer mode. */
 export const OBSERVER_PROMPTS: Record<'frames' | 'video', PromptName> = { frames: 'observer.v1', video: 'observer-video.v1' };
-
-/** One part of a sampling plan: a sub-span and the sample times in it. */
-export interface SamplingChunk {
-  /** Seconds; chunks tile the request span without overlap. */
-  span: Span;
-  /** Sample times, seconds, in order. */
-  times: number[];
-}
-
-/** Where and how densely to sample a span, within a frame budget, split into calls. */
-export interface SamplingPlan {
-  /** Frames per second actually used (lowered from the request's when the budget is short). */
-  fps: number;
-  /** All sample times, seconds. */
-  times: number[];
-  /** Consecutive chunks of at most `maxFramesPerCall` frames, one model call each. */
-  chunks: SamplingChunk[];
-}
-
-/**
- * Plans the frames of an observation: sample times `span.start + (k + 0.5) / fps` (the grid of
- * `extractFrames`), with fps lowered so the count stays within `maxFrames`, split into
- * near-equal consecutive chunks of at most `maxFramesPerCall` frames.
- */
-export function planSampling(span: Span, fps: number, maxFrames: number, maxFramesPerCall: number): SamplingPlan {
-  const length = spanLength(span);
-  if (length <= 0 || maxFrames < 1) return { fps, times: [], chunks: [] };
-  let used = fps;
-  let times = sampleTimes(span, used);
-  if (times.length > maxFrames) {
-    used = maxFrames / length;
-    times = sampleTimes(span, used);
-  }
-  const count = Math.ceil(times.length / Math.max(1, maxFramesPerCall));
-  const size = Math.ceil(times.length / count);
-  const chunks: SamplingChunk[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const slice = times.slice(index * size, (index + 1) * size);
-    if (slice.length === 0) continue;
-    const next = times[(index + 1) * size];
-    const start = chunks.length === 0 ? span.start : chunks[chunks.length - 1].span.end;
-    const end = next === undefined ? span.end : (slice[slice.length - 1] + next) / 2;
-    chunks.push({ span: { start, end }, times: slice });
-  }
-  return { fps: used, times, chunks };
-}
 
 /** The evidence a video LLM returns (zod-validated; times are checked against the request after). */
 export const observerReplySchema = z.object({

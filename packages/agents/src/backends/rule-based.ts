@@ -1,7 +1,7 @@
 import type { Evidence, Plan, PlanStep, Reflection, Span } from '@longvid/core';
 import { clampSpan, formatSpan, mergeSpans, spanLength, spanOverlap } from '@longvid/core';
 import { labelsMentioned, parseEntityQuestion } from '@longvid/memory';
-import type { PlanInput, Planner, QuestionContext, ReflectInput, Reflector } from './interfaces';
+import type { PlanInput, Planner, QuestionContext, ReflectInput, Reflector } from '../spec/interfaces';
 import { classifyQuestion, type QuestionType } from './question-type';
 import { type RuleBasis, ruleConfidence } from './rule-confidence';
 import { type AnswerType, choiceMatch, extractAnswer, keywordCoverage, keywords } from './text';

@@ -6,7 +6,7 @@ import { sharedDataDir } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { createObjectDetector, createOcrModel, createPerceptionPool, HashingEmbedder, type ObjectDetector, type OcrModel, type PerceptionPool } from '@longvid/perception';
 import { resolveFfmpeg } from '@longvid/video';
-import { ingestVideo, type IngestResult } from './ingest';
+import { ingestVideo, type IngestResult } from './pipeline';
 
 /**
  * Ingestion of the real dev_long.mp4 with OCR and YOLOv8n run by two worker threads (several

@@ -5,12 +5,9 @@ import type { ObjectDetector, OcrModel } from '@longvid/perception';
 import { distinctObjects, keyframeDetections, trackObjects } from '@longvid/perception';
 import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { extractFrames } from '@longvid/video';
-import type { ObserveRequest, ObserveResult, ObserverBackbone } from './interfaces';
-import { groupOcrReadings } from './observations';
-import { subtitleObservation } from './source-confidence';
-
-/** Longest frame side, pixels, for each resolution. */
-export const RESOLUTION_MAX_SIDE: Record<Resolution, number> = { low: 320, medium: 640, high: 1280 };
+import type { ObserveRequest, ObserveResult, ObserverBackbone } from '../spec/interfaces';
+import { groupOcrReadings, subtitleObservation } from '@longvid/ingest';
+import { RESOLUTION_MAX_SIDE } from '../spec/sampling';
 
 /** Options of {@link LocalObserver}. */
 export interface LocalObserverOptions {

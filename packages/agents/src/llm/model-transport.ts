@@ -1,6 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
-import { LongVidError, throwIfAborted, type StructuredOutputMode } from '@longvid/core';
+import { LongVidError, sleep, throwIfAborted, type StructuredOutputMode } from '@longvid/core';
 
 /**
  * Limits how many model calls are in flight at once (a counting semaphore, first come first
@@ -74,25 +74,6 @@ export class ConcurrencyLimiter {
       }
     };
   }
-}
-
-/**
- * Waits `milliseconds`.
- * @throws LongVidError `ABORTED` when `signal` aborts first.
- */
-export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
-  throwIfAborted(signal);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new LongVidError('ABORTED', 'the operation was aborted', { cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** How the transport retries: attempts, per-attempt timeout, backoff, and the shared limiter. */

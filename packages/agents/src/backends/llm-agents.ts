@@ -1,37 +1,16 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
 import type { ModelCall, ObserverTool, Plan, Reflection, Settings } from '@longvid/core';
 import { clampSpan, LongVidError, spanLength } from '@longvid/core';
 import { z } from 'zod';
-import type { PlanInput, Planner, ReflectInput, Reflector } from './interfaces';
-import type { ModelCallCache } from './model-call-cache';
-import type { TransportOptions } from './model-transport';
-import { renderPrompt } from './prompts';
+import type { PlanInput, Planner, ReflectInput, Reflector } from '../spec/interfaces';
+import { describeTools, toolUsesFrames } from '../spec/tools';
+import type { ModelCallCache } from '../llm/model-call-cache';
+import type { TransportOptions } from '../llm/model-transport';
+import { renderPrompt } from '../llm/prompts';
 import { questionTypeHint } from './question-type';
-import { fenceVideoText } from './video-text';
-import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS, type CallUsage } from './structured';
-
-/**
- * Creates a LangChain `ChatOpenAI` for any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama)
- * from settings: `baseUrl`, `apiKey`, `model` (or `modelName` when given), `timeoutMs`.
- * The client itself does not retry (`maxRetries: 0`): retries with backoff on 429/5xx/timeouts
- * are done by {@link invokeWithRetries}, which counts them and holds the concurrency limit.
- * @throws LongVidError `BAD_SETTING` when `baseUrl` is unset.
- */
-export function createChatModel(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'model' | 'timeoutMs' | 'maxRetries'>, modelName: string = settings.model): ChatOpenAI {
-  if (!settings.baseUrl) {
-    throw new LongVidError('BAD_SETTING', 'no OpenAI-compatible endpoint is configured', { hint: 'set LONGVID_BASE_URL (--base-url), e.g. http://localhost:8000/v1' });
-  }
-  return new ChatOpenAI({
-    model: modelName,
-    apiKey: settings.apiKey ?? 'not-needed',
-    temperature: 0,
-    maxRetries: 0,
-    timeout: settings.timeoutMs,
-    configuration: { baseURL: settings.baseUrl },
-  });
-}
+import { fenceVideoText } from '../llm/video-text';
+import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS, type CallUsage } from '../llm/structured';
 
 /** The prompt file (and version) the LLM planner uses. */
 export const PLANNER_PROMPT = 'planner.v2';
@@ -83,20 +62,6 @@ export interface LlmAgentOptions {
   callCache?: ModelCallCache;
 }
 
-/** What the planner prompt says each tool does. */
-const TOOL_DESCRIPTIONS: Record<ObserverTool, string> = {
-  watch: '"watch": a video model looks at the frames of a region and reports what answers the question, reading on-screen text too (costs frames).',
-  ocr: '"ocr": read on-screen text in sampled frames of a region (costs frames).',
-  subtitles: '"subtitles": read the subtitle lines of a region (costs no frames).',
-  memory: '"memory": read what memory stored for a region (costs no frames).',
-  detect: '"detect": find objects (80 COCO classes) in sampled frames of a region, with how many and their colour (costs frames).',
-};
-
-/** Tools that cost frames. */
-export function toolUsesFrames(tool: ObserverTool): boolean {
-  return tool === 'ocr' || tool === 'watch' || tool === 'detect';
-}
-
 function memoryDigest(input: PlanInput): string {
   const hits = input.memoryHits.slice(0, 8).map((hit) => {
     const parts = hit.event.observations.slice(0, 12).map((o) => fenceVideoText(o.text, o.kind === 'subtitle' || o.kind === 'speech' ? 'subtitles' : o.tool, o.span));
@@ -145,8 +110,7 @@ export class LlmPlanner implements Planner {
     const system = renderPrompt(PLANNER_PROMPT, {
       duration: input.duration.toFixed(1),
       framesLeft: input.framesLeft,
-      tools: this.tools.map((tool) => `- ${TOOL_DESCRIPTIONS[tool]}`).join('\n'),
-      toolNames: this.tools.map((tool) => `"${tool}"`).join('|'),
+      ...describeTools(this.tools),
     });
     const user = [
       `Question: ${input.question}${choicesDigest(input.choices)}`,

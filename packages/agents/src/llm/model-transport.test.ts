@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { summarizeCalls } from './call-cost';
-import { createChatModel } from './llm';
+import { createChatModel } from './chat-model';
 import { ModelCallCache } from './model-call-cache';
-import { classifyFailure, ConcurrencyLimiter, invokeWithRetries, sleep } from './model-transport';
+import { classifyFailure, ConcurrencyLimiter, invokeWithRetries } from './model-transport';
+import { sleep } from '@longvid/core';
 import { invokeStructured } from './structured';
-import { startScriptedOpenAIServer } from './testing';
+import { startScriptedOpenAIServer } from '../testing';
 
 const settings = (baseUrl: string, timeoutMs = 2000) => ({ baseUrl, model: 'scripted-model', apiKey: 'k', timeoutMs, maxRetries: 0 });
 const schema = z.object({ answer: z.string() });

@@ -1,21 +1,18 @@
-import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import type { Clip, ModelCall, Observation, OnProgress, Resolution, Span, VideoInfo } from '@longvid/core';
-import { mapWithConcurrency, progress, spanLength, throwIfAborted } from '@longvid/core';
+import type { ModelCall, Observation, Resolution, VideoInfo } from '@longvid/core';
+import { spanLength } from '@longvid/core';
+import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest } from '@longvid/ingest';
 import type { FfmpegBinaries } from '@longvid/video';
 import { extractFrames, scaledSize } from '@longvid/video';
 import { z } from 'zod';
-import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest } from './interfaces';
-import { RESOLUTION_MAX_SIDE } from './local-observer';
-import { formatSeconds, framesToParts, type ImageDetail } from './media-parts';
-import type { ModelCallCache } from './model-call-cache';
-import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
-import type { TransportOptions } from './model-transport';
-import { renderPrompt } from './prompts';
-import { cachedReply, invokeStructured, MAX_MODEL_TEXT_CHARS } from './structured';
-import { fenceVideoText } from './video-text';
-import { planSampling } from './video-llm-observer';
+import { formatSeconds, framesToParts, type ImageDetail } from '../llm/media-parts';
+import type { ModelCallCache } from '../llm/model-call-cache';
+import type { TransportOptions } from '../llm/model-transport';
+import { renderPrompt } from '../llm/prompts';
+import { cachedReply, invokeStructured, MAX_MODEL_TEXT_CHARS } from '../llm/structured';
+import { fenceVideoText } from '../llm/video-text';
+import { planSampling, RESOLUTION_MAX_SIDE } from '../spec/sampling';
 
 /** Prompt files of the captioner. */
 export const CAPTION_PROMPTS = { caption: 'caption.v1', narrative: 'narrative.v1' } as const;
@@ -126,100 +123,4 @@ export class VideoLlmCaptioner implements ClipCaptioner {
     });
     return reply.summary.trim();
   }
-}
-
-const observationsSchema = z.array(
-  z.object({
-    kind: z.enum(['text', 'speech', 'subtitle', 'object', 'caption', 'summary']),
-    span: z.object({ start: z.number(), end: z.number() }),
-    text: z.string(),
-    confidence: z.number(),
-    tool: z.string(),
-  }),
-);
-
-
-/** Options of {@link captionClips} and {@link writeNarrative}. */
-export interface CaptionStepOptions {
-  /** Directory for per-clip (and per-stretch) checkpoints, so an interrupted ingestion resumes. */
-  checkpointDir: string;
-  /** Clips captioned at once (default 2). */
-  concurrency?: number;
-  onProgress?: OnProgress;
-  signal?: AbortSignal;
-}
-
-/**
- * Ingestion step: captions every clip with `captioner` (caption + on-screen text observations per
- * clip), checkpointing each clip's result atomically under `checkpointDir`.
- * @returns the observations of each clip, in clip order.
- * @throws whatever the captioner throws (e.g. LongVidError `ENDPOINT_UNREACHABLE`); `ABORTED`.
- */
-export async function captionClips(clips: readonly Clip[], captioner: ClipCaptioner, options: CaptionStepOptions): Promise<Observation[][]> {
-  let done = 0;
-  options.onProgress?.(progress('captions', done, clips.length));
-  const results = await mapWithConcurrency(clips, options.concurrency ?? 2, async (clip) => {
-    throwIfAborted(options.signal);
-    const path = join(options.checkpointDir, `caption-${String(clip.index).padStart(5, '0')}.json`);
-    const inputs = checkpointInputs({ captioner: captioner.captionerId, span: clip.span, clipIndex: clip.index });
-    const saved = readCheckpoint(path, observationsSchema, inputs);
-    let observations = saved.status === 'ok' ? (saved.value as Observation[]) : undefined;
-    if (!observations) {
-      observations = (await captioner.doCaption({ span: clip.span, clipIndex: clip.index }, { signal: options.signal })).observations;
-      await writeCheckpoint(path, observations, inputs);
-    }
-    done += 1;
-    options.onProgress?.(progress('captions', done, clips.length));
-    return observations;
-  });
-  return results;
-}
-
-/** One entry of the narrative layer. */
-export interface NarrativeEntry {
-  /** The stretch summarised, seconds. */
-  span: Span;
-  /** Index of its first clip. */
-  clipIndex: number;
-  /** The summary. */
-  text: string;
-}
-
-/**
- * Ingestion step: the narrative layer. Groups consecutive clips into stretches of about
- * `stretchSeconds` (default 60 s) and has `captioner` summarise each from its clips' captions;
- * checkpointed per stretch under `checkpointDir`.
- * @returns one entry per stretch, in time order.
- */
-export async function writeNarrative(clips: readonly Clip[], captions: readonly Observation[][], captioner: ClipCaptioner, options: CaptionStepOptions & { stretchSeconds?: number }): Promise<NarrativeEntry[]> {
-  const stretchSeconds = options.stretchSeconds ?? 60;
-  const stretches: { clips: Clip[]; texts: string[] }[] = [];
-  clips.forEach((clip, index) => {
-    const last = stretches[stretches.length - 1];
-    const text = captions[index].map((o) => (o.kind === 'text' ? `on-screen text "${o.text}"` : o.text)).join('; ');
-    if (!last || last.clips[last.clips.length - 1].span.end - last.clips[0].span.start >= stretchSeconds) stretches.push({ clips: [clip], texts: [text] });
-    else {
-      last.clips.push(clip);
-      last.texts.push(text);
-    }
-  });
-  const entrySchema = z.object({ text: z.string() });
-  let done = 0;
-  options.onProgress?.(progress('narrative', done, stretches.length));
-  return mapWithConcurrency(stretches, options.concurrency ?? 2, async (stretch, index) => {
-    throwIfAborted(options.signal);
-    const span = { start: stretch.clips[0].span.start, end: stretch.clips[stretch.clips.length - 1].span.end };
-    const path = join(options.checkpointDir, `narrative-${String(index).padStart(5, '0')}.json`);
-    const request = { span, clips: stretch.clips.map((clip, i) => ({ span: clip.span, text: stretch.texts[i] || '(no caption)' })) };
-    const inputs = checkpointInputs({ captioner: captioner.captionerId, request });
-    const saved = readCheckpoint(path, entrySchema, inputs);
-    let text = saved.status === 'ok' ? saved.value.text : undefined;
-    if (text === undefined) {
-      text = await captioner.doNarrate(request, { signal: options.signal });
-      await writeCheckpoint(path, { text }, inputs);
-    }
-    done += 1;
-    options.onProgress?.(progress('narrative', done, stretches.length));
-    return { span, clipIndex: stretch.clips[0].index, text };
-  });
 }

