@@ -36,8 +36,6 @@ export { CAPTION_FONTS, NIAH_WIDTH, NIAH_HEIGHT, NIAH_FPS, encodeSegment, resolv
 export type { CaptionRequest } from './niah/ffmpeg-steps';
 export { runEvaluation, parseSystem, questionSeed, safeFileName, ingestionFrameCount, readRunManifest, readVideoStats, RUN_FILES, ReusingObserver } from './runner/runner';
 export type { RunEvaluationOptions, RunSummary, RunManifest, SystemSpec, VideoStats, ChatModel } from './runner/runner';
-export { UniformPlanner, ObservedEvidenceReflector } from './runner/uniform-planner';
-export type { UniformPlannerOptions } from './runner/uniform-planner';
 export { resultRowSchema, readResults, rowKey, ResultsWriter, rewriteResults } from './runner/results-file';
 export type { ResultRow, ReadResults } from './runner/results-file';
 export { scoreAnswer, normalizeAnswer, readChoice, evidenceHit, spanSetIoU } from './runner/scoring';

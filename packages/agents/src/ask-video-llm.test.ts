@@ -6,9 +6,9 @@ import { loadSettings, spanOverlap } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { MockOcrModel } from '@longvid/perception/testing';
 import { sampleTimes } from '@longvid/video';
-import { askVideo, type AskOptions, type AskResult } from './ask';
+import { askUniform, askVideo, type AskOptions } from './ask';
+import type { AskResult } from './session';
 import { type ChatScript, requestMedia, requestRole, requestUserText, scriptedVideoModel, startScriptedOpenAIServer, type RecordedChatRequest, type ScriptedOpenAIServer } from './testing';
-import { askUniform } from './uniform';
 
 /**
  * The whole online path on the real dev_long.mp4: ingestion with video-LLM captions, then the LLM

@@ -8,10 +8,14 @@
  * @packageDocumentation
  */
 export { releaseLocalModels } from '@longvid/ingest';
-export { askVideo, ingest, observerMode } from './ask';
-export type { AskOptions, AskResult, IngestVideoOptions, IngestVideoResult } from './ask';
-export { askUniform, BASELINE_PROMPT } from './uniform';
-export type { UniformAskOptions, UniformAskResult } from './uniform';
+export { askVideo, ingest, askUniform } from './ask';
+export { createSession, observerMode } from './session';
+export type { Session, SessionOptions, SessionAskOptions, SessionIngestOptions, SessionUniformOptions, AgentContext, AgentFactory, AskResult, IngestVideoResult } from './session';
+export type { AskOptions, IngestVideoOptions, UniformAskOptions } from './ask';
+export { BASELINE_PROMPT } from './uniform';
+export type { UniformAskResult } from './uniform';
+export { UniformPlanner, ObservedEvidenceReflector } from './backends/uniform';
+export type { UniformPlannerOptions } from './backends/uniform';
 export { VideoLlmObserver, clampReportedSpan, observerReplySchema, OBSERVER_PROMPTS } from './backends/video-llm-observer';
 export { planSampling } from './spec/sampling';
 export type { VideoLlmObserverOptions, ObserverReply } from './backends/video-llm-observer';

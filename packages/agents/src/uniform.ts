@@ -2,17 +2,16 @@ import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { Answer, Evidence, ModelCall, Resolution, Settings, TraceEvent, VideoInfo } from '@longvid/core';
-import { LongVidError, loadSettings, redactSecrets, Trace } from '@longvid/core';
+import { redactSecrets, Trace } from '@longvid/core';
 import type { FfmpegBinaries } from '@longvid/video';
-import { extractFrames, probeVideo, resolveFfmpeg, scaledSize, videoContentHash } from '@longvid/video';
+import { extractFrames, probeVideo, scaledSize, videoContentHash } from '@longvid/video';
 import { z } from 'zod';
-import type { AskResult } from './ask';
+import type { AskResult } from './session';
 import { CostLedger, emptyCostTotals, type CostSummary } from './llm/call-cost';
-import { createChatModel } from './llm/chat-model';
 import { RESOLUTION_MAX_SIDE } from './spec/sampling';
 import { formatSeconds, framesToParts, type ContentPart } from './llm/media-parts';
-import { ModelCallCache } from './llm/model-call-cache';
-import { ConcurrencyLimiter, type TransportOptions } from './llm/model-transport';
+import type { ModelCallCache } from './llm/model-call-cache';
+import type { TransportOptions } from './llm/model-transport';
 import { renderPrompt } from './llm/prompts';
 import { invokeStructured, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './llm/structured';
 import { clampReportedSpan } from './backends/video-llm-observer';
@@ -20,31 +19,7 @@ import { clampReportedSpan } from './backends/video-llm-observer';
 /** Prompt file of the uniform baseline. */
 export const BASELINE_PROMPT = 'baseline.v1';
 
-/** Options of {@link askUniform}. */
-export interface UniformAskOptions {
-  /** Frames to sample uniformly over the whole video and send in one call (≥ 1). */
-  frames: number;
-  /** Frame resolution (default `medium`, 640 px). */
-  resolution?: Resolution;
-  /** Multiple-choice options (without letters). */
-  choices?: string[];
-  /** Setting overrides (they win over env and config file). */
-  settings?: Partial<Settings>;
-  /** Fully resolved settings; when given, `settings` and the environment are not read. */
-  resolvedSettings?: Settings;
-  /** Use the on-disk cache of model calls (default true). */
-  callCache?: boolean;
-  /** Override how the call is retried (tests use short backoffs). */
-  transport?: Partial<Omit<TransportOptions, 'limiter'>>;
-  /** Replace the chat model (tests, custom backends). */
-  chatModel?: BaseChatModel;
-  /** Replace ffmpeg/ffprobe resolution. */
-  binaries?: FfmpegBinaries;
-  onTrace?: (event: TraceEvent) => void;
-  signal?: AbortSignal;
-}
-
-/** The result of {@link askUniform}: the shape of {@link AskResult}, without memory. */
+/** The result of the online uniform baseline: the shape of {@link AskResult}, without memory. */
 export interface UniformAskResult extends Omit<AskResult, 'mode' | 'memory'> {
   /** `uniform`: N frames sampled uniformly, sent once. */
   mode: 'uniform';
@@ -59,32 +34,37 @@ const baselineReplySchema = z.object({
   evidence: z.array(z.object({ start: z.number().finite(), end: z.number().finite(), description: z.string().max(MAX_MODEL_TEXT_CHARS).default('') })).max(20).default([]),
 });
 
+/** What the session gives {@link uniformBaseline}: its settings, the video LLM and its transport. */
+export interface UniformBaselineInputs {
+  settings: Settings;
+  /** The observer's video LLM. */
+  model: BaseChatModel;
+  /** Its name, for cost records and the cache key. */
+  modelName: string;
+  transport: TransportOptions;
+  /** The session's call cache (absent: none). */
+  callCache?: ModelCallCache;
+  binaries: FfmpegBinaries;
+  frames: number;
+  resolution?: Resolution;
+  choices?: string[];
+  onTrace?: (event: TraceEvent) => void;
+  signal?: AbortSignal;
+}
+
 /**
- * The baseline every paper compares against: `frames` frames sampled uniformly over the whole
- * video (at times `(k + 0.5) · duration / frames`), sent once, each preceded by its timestamp, to
- * the same video LLM (the observer model), which answers directly (prompt
+ * The baseline every paper compares against, online: `frames` frames sampled uniformly over the
+ * whole video (at times `(k + 0.5) · duration / frames`), sent once, each preceded by its
+ * timestamp, to the video LLM (the observer model), which answers directly (prompt
  * `prompts/baseline.v1.md`). No memory, no planning, no second look; the call is recorded and
  * cached like the agent's. The `maxFramesPerCall` setting does not split it: it is one call.
- * @throws LongVidError `BAD_SETTING` when no endpoint is configured; `BAD_INPUT` for a frame count
- *   below 1 or fewer than two choices; video errors (`FILE_NOT_FOUND`, `NOT_A_VIDEO`,
- *   `CORRUPT_VIDEO`); endpoint errors; `MALFORMED_LLM_REPLY`; `ABORTED`.
+ * Used by the session's `askUniform` (offline, the session runs the baseline through the loop).
+ * @throws LongVidError video errors (`FILE_NOT_FOUND`, `NOT_A_VIDEO`, `CORRUPT_VIDEO`); endpoint
+ *   errors; `MALFORMED_LLM_REPLY`; `ABORTED`.
  */
-export async function askUniform(videoPath: string, question: string, options: UniformAskOptions): Promise<UniformAskResult> {
+export async function uniformBaseline(videoPath: string, question: string, options: UniformBaselineInputs): Promise<UniformAskResult> {
   const started = performance.now();
-  if (!question.trim()) throw new LongVidError('BAD_INPUT', 'the question is empty', { hint: 'ask a question, e.g. "What is the locker number?"' });
-  if (!Number.isInteger(options.frames) || options.frames < 1) {
-    throw new LongVidError('BAD_INPUT', `--uniform needs a positive number of frames, got ${options.frames}`, { details: { frames: options.frames }, hint: 'pass e.g. --uniform 32' });
-  }
-  if (options.choices && options.choices.length < 2) {
-    throw new LongVidError('BAD_INPUT', 'multiple choice needs at least two options', { details: { choices: options.choices }, hint: 'pass --choices "A|B|C|D"' });
-  }
-  const settings = options.resolvedSettings ?? loadSettings({ overrides: options.settings }).settings;
-  if (!settings.baseUrl && !options.chatModel) {
-    throw new LongVidError('BAD_SETTING', 'the uniform baseline needs a video LLM at an OpenAI-compatible endpoint', { hint: 'set LONGVID_BASE_URL (--base-url), e.g. http://localhost:8000/v1' });
-  }
-  const modelName = settings.observerModel ?? settings.model;
-  const model = options.chatModel ?? createChatModel(settings, modelName);
-  const binaries = options.binaries ?? resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
+  const { settings, model, modelName, binaries } = options;
   const info: VideoInfo = await probeVideo(videoPath, binaries, { signal: options.signal });
   const videoKey = await videoContentHash(info.path);
   const answerStarted = performance.now();
@@ -110,17 +90,13 @@ export async function askUniform(videoPath: string, question: string, options: U
     .refine((r) => r.choiceIndex === undefined || r.choiceIndex === null || (r.choiceIndex >= 0 && r.choiceIndex < count), { message: `choiceIndex must be between 0 and ${Math.max(0, count - 1)}`, path: ['choiceIndex'] })
     .refine((r) => (count > 0 ? r.choiceIndex !== undefined && r.choiceIndex !== null : r.answer.trim() !== ''), { message: count > 0 ? 'choose an option (choiceIndex)' : 'give an answer', path: [count > 0 ? 'choiceIndex' : 'answer'] });
   const system = renderPrompt(BASELINE_PROMPT, {});
-  const transport: TransportOptions = { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs, structuredOutput: settings.structuredOutput, ...options.transport, limiter: new ConcurrencyLimiter(settings.concurrency) };
   const reply = await invokeStructured(model, [new SystemMessage(system), new HumanMessage({ content })], schema, {
     maxRetries: settings.maxRetries,
     signal: options.signal,
     endpoint: settings.baseUrl && redactSecrets(settings.baseUrl),
-    transport,
+    transport: options.transport,
     call: { role: 'baseline', model: modelName, framesPerRequest: frames.length, span, round: 1, onCall: ledger.record },
-    cache:
-      options.callCache === false
-        ? undefined
-        : { store: new ModelCallCache(join(settings.cacheDir, 'model-calls')), parts: { role: 'baseline', model: modelName, prompt: BASELINE_PROMPT, video: videoKey, frames: options.frames, resolution, detail: settings.imageDetail, question, choices: options.choices ?? null } },
+    cache: options.callCache && { store: options.callCache, parts: { role: 'baseline', model: modelName, prompt: BASELINE_PROMPT, video: videoKey, frames: options.frames, resolution, detail: settings.imageDetail, question, choices: options.choices ?? null } },
   });
 
   const half = 0.5 / fps;

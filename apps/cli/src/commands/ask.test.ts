@@ -86,11 +86,12 @@ describe('longvid ask with an endpoint (scripted OpenAI-protocol server)', () =>
     expect(human.stdout).toMatch(/^Cost: 0 model calls \(\+1 from cache\)/m);
   });
 
-  it('says the baseline needs an endpoint when none is set', async () => {
+  it('runs the same --uniform baseline offline: N frames read by the local observer in one round', async () => {
     const offline = cliHarness({ env: { LONGVID_CACHE_DIR: join(workDir, 'cache') }, cwd: workDir });
-    const run = await offline('ask', video, 'What is the locker number?', '--uniform', '8', '--no-progress');
-    expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('LONGVID_BASE_URL');
+    const run = await offline('ask', video, 'What is the locker number?', '--uniform', '8', '--no-progress', '--json');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ mode: 'uniform', offline: true, rounds: 1, framesObserved: 8, backends: { planner: 'uniform-8' } });
+    expect(json.backends.reflector).toContain('observed evidence only');
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { askUniform, askVideo, type AskResult, type CostTotals, type UniformAskResult } from '@longvid/agents';
+import { createSession, type AskResult, type CostTotals, type UniformAskResult } from '@longvid/agents';
 import type { Resolution, Settings, TraceEvent } from '@longvid/core';
 import { checkWritableFile, fileSystemError, formatSpan, loadSettings, redactSecrets, terminalSafe } from '@longvid/core';
 import { nonNegativeInteger, positiveInteger, type RegisterCommand } from '../command-context';
@@ -82,7 +82,9 @@ export function formatAnswer(result: AskResult | UniformAskResult, choices?: str
   }
   lines.push(
     result.mode === 'uniform'
-      ? `Mode: uniform baseline (${result.framesUsed} frames sent once to ${result.backends.model} at ${result.backends.endpoint})`
+      ? result.offline
+        ? `Mode: uniform baseline, offline (${result.framesUsed} frames spread evenly, read by ${result.backends.observer}; ${result.backends.reflector})`
+        : `Mode: uniform baseline (${result.framesUsed} frames sent once to ${result.backends.model} at ${result.backends.endpoint})`
       : result.offline
         ? 'Mode: offline (rule-based planner and reflector, local OCR observer)'
         : `Mode: online (${result.backends.model} at ${result.backends.endpoint}; observer ${result.backends.observer}; ${result.usage.calls} LLM calls, ${result.usage.inputTokens}+${result.usage.outputTokens} tokens)`,
@@ -107,7 +109,7 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
     .addOption(new Option('--max-rounds <n>', 'most plan–observe–reflect rounds (env LONGVID_MAX_ROUNDS, default 3)').argParser(positiveInteger))
     .addOption(new Option('--max-frames <n>', 'most frames to observe per question (env LONGVID_MAX_FRAMES, default 96)').argParser(positiveInteger))
     .option('--cache-dir <dir>', 'cache directory for memory and frames (env LONGVID_CACHE_DIR, default ~/.cache/longvid)')
-    .addOption(new Option('--uniform <n>', 'baseline: send N frames sampled uniformly over the video once to the video LLM, and answer').argParser(positiveInteger))
+    .addOption(new Option('--uniform <n>', 'baseline: N frames sampled uniformly over the video, sent once to the video LLM (offline: read by the local observer), and answer').argParser(positiveInteger))
     .addOption(new Option('--resolution <level>', 'frame resolution of --uniform (default medium)').choices(['low', 'medium', 'high']))
     .addOption(new Option('--observer <mode>', 'observer backbone (env LONGVID_OBSERVER, default auto: frames online, local offline)').choices(['auto', 'local', 'frames', 'video']))
     .option('--observer-model <name>', 'video LLM for the observer and captions (env LONGVID_OBSERVER_MODEL, default --model)')
@@ -145,27 +147,19 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
           traceWritable = true;
         }
         const videoPath = resolve(io.cwd ?? process.cwd(), video);
+        // One session builds the agents (the eval runner builds its systems through the same).
+        const session = createSession({ resolvedSettings: settings, offline: options.offline, callCache: options.cache !== false });
+        const asked = {
+          choices: options.choices,
+          subtitlesPath: options.subtitles && resolve(io.cwd ?? process.cwd(), options.subtitles),
+          onProgress: progress.onProgress,
+          onTrace: (event: TraceEvent) => trace.push(event),
+          signal,
+        };
         const result =
           options.uniform !== undefined
-            ? await askUniform(videoPath, question, {
-                frames: options.uniform,
-                resolution: options.resolution,
-                resolvedSettings: settings,
-                choices: options.choices,
-                callCache: options.cache !== false,
-                onTrace: (event) => trace.push(event),
-                signal,
-              })
-            : await askVideo(videoPath, question, {
-                resolvedSettings: settings,
-                choices: options.choices,
-                subtitlesPath: options.subtitles && resolve(io.cwd ?? process.cwd(), options.subtitles),
-                offline: options.offline,
-                callCache: options.cache !== false,
-                onProgress: progress.onProgress,
-                onTrace: (event) => trace.push(event),
-                signal,
-              });
+            ? await session.askUniform(videoPath, question, { ...asked, frames: options.uniform, resolution: options.resolution })
+            : await session.ask(videoPath, question, asked);
         progress.stop();
         write(options.json ? `${JSON.stringify(toAskJson(result, options.choices), null, 2)}\n` : formatAnswer(result, options.choices));
       } catch (error) {

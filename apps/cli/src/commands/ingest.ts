@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ingest } from '@longvid/agents';
+import { createSession } from '@longvid/agents';
 import { loadSettings } from '@longvid/core';
 import { Option } from 'commander';
 import { nonNegativeInteger, type RegisterCommand } from '../command-context';
@@ -30,7 +30,7 @@ export const registerIngest: RegisterCommand = (program, { io, write, fail, sign
       try {
         const { settings } = loadSettings({ overrides: { cacheDir: options.cacheDir, ingestWorkers: options.workers }, env: io.env ?? process.env, cwd: io.cwd });
         const cwd = io.cwd ?? process.cwd();
-        const result = await ingest(resolve(cwd, video), { resolvedSettings: settings, subtitlesPath: options.subtitles && resolve(cwd, options.subtitles), onProgress: progress.onProgress, signal });
+        const result = await createSession({ resolvedSettings: settings }).ingest(resolve(cwd, video), { subtitlesPath: options.subtitles && resolve(cwd, options.subtitles), onProgress: progress.onProgress, signal });
         progress.stop();
         const json = toIngestJson(result);
         write(

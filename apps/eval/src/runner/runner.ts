@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { AskOptions, AskResult, ObserveRequest, ObserveResult, ObserverBackbone, Planner, Reflector } from '@longvid/agents';
-import { askVideo, createChatModel, ingest, LlmReflector, LocalObserver, RuleReflector } from '@longvid/agents';
-import { createLocalTools, type IngestResult, type LocalTools } from '@longvid/ingest';
+import type { AgentContext, AskResult, ObserveRequest, ObserveResult, ObserverBackbone, Session, SessionOptions, UniformAskResult } from '@longvid/agents';
+import { createChatModel, createSession } from '@longvid/agents';
+import type { LocalTools } from '@longvid/ingest';
 import type { OnProgress, Settings, TraceEvent } from '@longvid/core';
 import { atomicWriteFile, loadSettings, LongVidError, progress, redactSecrets, throwIfAborted } from '@longvid/core';
 import { sampleTimes } from '@longvid/video';
@@ -14,10 +14,9 @@ import { groundTruthSpans, type LoadedQuestion } from '../question';
 import { readResults, ResultsWriter, rewriteResults, rowKey, type ResultRow } from './results-file';
 import { evidenceHit, scoreAnswer, spanSetIoU } from './scoring';
 import { judgeOpenEnded, lexicalScore } from './open-ended';
-import { ObservedEvidenceReflector, UniformPlanner } from './uniform-planner';
 
-/** A LangChain chat model, as `askVideo` takes it. */
-export type ChatModel = NonNullable<AskOptions['chatModel']>;
+/** A LangChain chat model, as a session takes it. */
+export type ChatModel = NonNullable<SessionOptions['chatModel']>;
 
 /** File names inside a run directory. */
 export const RUN_FILES = { results: 'results.jsonl', run: 'run.json', videos: 'videos.json', traces: 'traces', subtitles: 'subtitles' } as const;
@@ -74,6 +73,11 @@ export interface RunEvaluationOptions {
   chatModel?: ChatModel;
   /** Local tools (ffmpeg, OCR, embedder); default created once from the settings. */
   tools?: LocalTools;
+  /**
+   * The session every question and ingestion goes through (default: one made from `settings`,
+   * `tools`, `offline` and `chatModel`); the systems are agents it builds (see {@link runEvaluation}).
+   */
+  session?: Session;
   /** Progress: stage `videos` (per video, with ingestion's own stages inside), then `questions`. */
   onProgress?: OnProgress;
   /** Called with each row as it is written. */
@@ -213,13 +217,14 @@ interface WorkItem {
 }
 
 /**
- * Runs questions through `askVideo` (@longvid/agents) for each system and appends one row per
- * (question, system) to `<outDir>/results.jsonl` as soon as it finishes, with its trace in
- * `<outDir>/traces/<system>/<id>.json`.
+ * Runs questions through one session of `@longvid/agents` (`createSession`, the composition root
+ * `longvid ask` uses too) for each system and appends one row per (question, system) to
+ * `<outDir>/results.jsonl` as soon as it finishes, with its trace in `<outDir>/traces/<system>/<id>.json`.
  *
- * - Systems: `agent` (the configured planner/reflector — offline rule-based by default — with the
- *   local observer, budget `maxRounds`/`maxFrames`), and `uniform-<N>`: {@link UniformPlanner}
- *   with the same reflector backbone seeing only its N frames ({@link ObservedEvidenceReflector}).
+ * - Systems: `agent` is `session.ask` (the configured planner/reflector — offline rule-based by
+ *   default — and observer, budget `maxRounds`/`maxFrames`); `uniform-<N>` is `session.askUniform`,
+ *   the same baseline as `longvid ask --uniform N` (online: N frames sent once to the video LLM;
+ *   offline: `UniformPlanner` reading N frames, its reflector seeing only them).
  * - Each video is ingested once first (memory cached by content hash, so later runs only load it);
  *   its keyframes read at ingestion go to `videos.json`.
  * - Resumable: rows already in the results file are skipped; an unfinished last line left by a
@@ -240,7 +245,8 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
   const questions = options.limit ? options.questions.slice(0, options.limit) : options.questions;
   const seed = options.seed ?? 0;
   const limits = { timeLimitSeconds: options.timeLimitSeconds ?? 300, maxRounds: options.maxRounds ?? settings.maxRounds, maxFrames: options.maxFrames ?? settings.maxFrames };
-  const offline = options.offline === true || (!settings.baseUrl && !options.chatModel);
+  const session = options.session ?? createSession({ resolvedSettings: settings, tools: options.tools, offline: options.offline, chatModel: options.chatModel });
+  const offline = session.offline;
   await mkdir(outDir, { recursive: true });
 
   // The run manifest: a directory belongs to one suite and one set of limits.
@@ -290,17 +296,14 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
 
   // Ingest each video once (memory cached by content hash), recording its frames at ingestion.
   const videos = readVideoStats(outDir);
-  const tools = options.tools ?? (allItems.length > 0 ? await createLocalTools(settings) : undefined);
   const subtitlesFor = new Map<string, string | undefined>();
   for (const item of allItems) subtitlesFor.set(item.question.id, await prepareSubtitles(item.question, outDir));
   const ingestKey = (question: LoadedQuestion): string => `${question.videoPath}\u0000${subtitlesFor.get(question.id) ?? ''}`;
   const toIngest = [...new Map(allItems.map((item) => [ingestKey(item.question), item.question])).values()];
-  const ingestedVideos = new Map<string, IngestResult>();
   for (const [index, question] of toIngest.entries()) {
     throwIfAborted(signal);
     onProgress?.(progress('videos', index, toIngest.length, question.videoPath));
-    const ingested = await ingest(question.videoPath, { resolvedSettings: settings, tools, subtitlesPath: subtitlesFor.get(question.id), onProgress, signal });
-    if (options.reuseBaselineObservations) ingestedVideos.set(ingestKey(question), ingested);
+    const ingested = await session.ingest(question.videoPath, { subtitlesPath: subtitlesFor.get(question.id), onProgress, signal });
     videos[question.videoPath] = {
       videoPath: question.videoPath,
       duration: ingested.info.duration,
@@ -328,12 +331,13 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
   let next = 0;
   let failure: unknown;
   const answerOne = async (item: WorkItem): Promise<void> => {
-    const ingested = ingestedVideos.get(ingestKey(item.question));
+    // Offline baselines may share one observer per video (its reads do not depend on the question).
     const sharedObserver =
-      item.system.kind === 'uniform' && offline && ingested && tools
-        ? memo(ingestKey(item.question), () => new LocalObserver({ videoPath: item.question.videoPath, binaries: tools.binaries, ocr: tools.ocr, subtitles: ingested.subtitles, memory: ingested.memory, frameCacheDir: join(settings.cacheDir, 'frames'), videoKey: ingested.videoHash }))
+      item.system.kind === 'uniform' && offline && options.reuseBaselineObservations
+        ? (context: AgentContext) => memo(ingestKey(item.question), () => context.localObserver())
         : undefined;
-    const row = await runItem(item, { settings, limits, seed, offline, outDir, tools: tools!, chatModel: options.chatModel, subtitlesPath: subtitlesFor.get(item.question.id), videoSeconds: videos[item.question.videoPath]?.duration, observer: sharedObserver, signal });
+    const reused = (): number | undefined => (sharedObserver ? (observers.get(ingestKey(item.question))?.reused ?? 0) : undefined);
+    const row = await runItem(item, { session, settings, limits, seed, offline, outDir, chatModel: options.chatModel, subtitlesPath: subtitlesFor.get(item.question.id), videoSeconds: videos[item.question.videoPath]?.duration, observer: sharedObserver, reused, signal });
     await writer.append(row);
     written += 1;
     options.onResult?.(row);
@@ -366,23 +370,25 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
 }
 
 interface ItemContext {
+  session: Session;
   settings: Settings;
   limits: { timeLimitSeconds: number; maxRounds: number; maxFrames: number };
   seed: number;
   offline: boolean;
   outDir: string;
-  tools: LocalTools;
   chatModel?: ChatModel;
   subtitlesPath?: string;
   videoSeconds?: number;
-  /** A shared observer for this item (baseline observation reuse), else askVideo's own. */
-  observer?: ReusingObserver;
+  /** A shared observer for this item (baseline observation reuse), else the session's own. */
+  observer?: (context: AgentContext) => ReusingObserver;
+  /** Requests the shared observer answered from earlier results so far (undefined without one). */
+  reused: () => number | undefined;
   signal?: AbortSignal;
 }
 
 /**
  * An observer that answers an identical request (span, fps, frames, resolution, tool) from the
- * first result, for question-independent observers such as {@link LocalObserver}. Counts how often.
+ * first result, for question-independent observers such as the local observer. Counts how often.
  */
 export class ReusingObserver implements ObserverBackbone {
   readonly specificationVersion = 'v1' as const;
@@ -416,27 +422,6 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
   const timeout = AbortSignal.timeout(limits.timeLimitSeconds * 1000);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const usage = { calls: 0, inputTokens: 0, outputTokens: 0 };
-  let planner: Planner | undefined;
-  let reflector: Reflector | undefined;
-  let systemSettings: Settings = { ...settings, maxRounds: limits.maxRounds, maxFrames: limits.maxFrames };
-  if (system.kind === 'uniform') {
-    planner = new UniformPlanner({ frames: system.frames });
-    const inner = context.offline
-      ? new RuleReflector()
-      : new LlmReflector({
-          model: context.chatModel ?? createChatModel(settings),
-          modelName: settings.model,
-          endpoint: settings.baseUrl,
-          maxRetries: settings.maxRetries,
-          onUsage: (call) => {
-            usage.calls += 1;
-            usage.inputTokens += call.inputTokens;
-            usage.outputTokens += call.outputTokens;
-          },
-        });
-    reflector = new ObservedEvidenceReflector(inner);
-    systemSettings = { ...settings, maxRounds: 1, maxFrames: system.frames };
-  }
   const trace: TraceEvent[] = [];
   const truth = groundTruthSpans(question);
   const base = {
@@ -461,31 +446,24 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     if (trace.length === 0) return null;
     const body = { schemaVersion: 1, questionId: question.id, system: system.id, question: question.question, choices: question.choices ?? null, video: question.video, videoPath: question.videoPath, groundTruthSpans: truth, events: trace };
     // Secrets (the API key, an endpoint's echoed Authorization header) never reach a trace file.
-    await atomicWriteFile(join(context.outDir, traceFile), redactSecrets(`${JSON.stringify(body, null, 2)}\n`, [systemSettings.apiKey]));
+    await atomicWriteFile(join(context.outDir, traceFile), redactSecrets(`${JSON.stringify(body, null, 2)}\n`, [settings.apiKey]));
     return traceFile;
   };
 
-  const reusedBefore = context.observer?.reused ?? 0;
-  let result: AskResult;
+  const reusedBefore = context.reused();
+  let result: AskResult | UniformAskResult;
   try {
-    result = await askVideo(question.videoPath, question.question, {
-      resolvedSettings: systemSettings,
-      tools: context.tools,
-      choices: question.choices,
-      subtitlesPath: context.subtitlesPath,
-      offline: context.offline,
-      chatModel: context.offline ? undefined : context.chatModel,
-      planner,
-      reflector,
-      observer: context.observer,
-      signal: combined,
-      onTrace: (event) => trace.push(event),
-    });
+    // Every system is agents the one session builds: `agent` its own, `uniform-N` its uniform baseline.
+    const asked = { choices: question.choices, subtitlesPath: context.subtitlesPath, signal: combined, onTrace: (event: TraceEvent) => trace.push(event) };
+    result =
+      system.kind === 'uniform'
+        ? await context.session.askUniform(question.videoPath, question.question, { ...asked, frames: system.frames, observer: context.observer })
+        : await context.session.ask(question.videoPath, question.question, { ...asked, budget: { maxRounds: limits.maxRounds, maxFrames: limits.maxFrames } });
   } catch (error) {
     if (signal?.aborted) throw LongVidError.is(error) ? error : new LongVidError('ABORTED', 'the evaluation was aborted', { cause: error });
     const timedOut = timeout.aborted;
     const wallSeconds = (performance.now() - started) / 1000;
-    const secrets = [systemSettings.apiKey];
+    const secrets = [settings.apiKey];
     const described = LongVidError.is(error) ? { code: error.code, message: redactSecrets(error.message, secrets), ...(error.hint ? { hint: error.hint } : {}) } : { message: redactSecrets(error instanceof Error ? error.message : String(error), secrets) };
     return {
       ...base,
@@ -530,7 +508,7 @@ async function runItem({ question, system }: WorkItem, context: ItemContext): Pr
     },
     offline: result.offline,
     backends,
-    ...(context.observer ? { observationsReused: context.observer.reused > reusedBefore } : {}),
+    ...(reusedBefore !== undefined ? { observationsReused: (context.reused() ?? 0) > reusedBefore } : {}),
     traceFile: await writeTrace(),
     error: null,
     finishedAt: new Date().toISOString(),

@@ -1,7 +1,7 @@
 import type { ModelCall } from '@longvid/core';
 import { loadSettings, type LongVidError } from '@longvid/core';
 import type { PlanInput } from '../spec/interfaces';
-import { observerMode } from '../ask';
+import { observerMode } from '../session';
 import { createChatModel } from '../llm/chat-model';
 import { LlmPlanner } from './llm-agents';
 import { requestText, startScriptedOpenAIServer } from '../testing';

@@ -1,6 +1,6 @@
 import type { Plan, Reflection } from '@longvid/core';
 import { LongVidError } from '@longvid/core';
-import type { PlanInput, Planner, ReflectInput, Reflector } from '@longvid/agents';
+import type { PlanInput, Planner, ReflectInput, Reflector } from '../spec/interfaces';
 
 /** Options of {@link UniformPlanner}. */
 export interface UniformPlannerOptions {
@@ -15,7 +15,7 @@ export interface UniformPlannerOptions {
  * video at `frames / duration` fps, so the observer samples exactly `frames` frames at times
  * `(k + 0.5) * duration / frames` — the fixed-budget uniform sampling that long-video benchmarks
  * report for video LLMs (e.g. Video-MME's 32/128-frame settings). Later rounds plan nothing.
- * Pass it to `askVideo({ planner })` with a budget of one round and `frames` frames.
+ * The session runs it (`askUniform` offline) with a budget of one round and `frames` frames.
  * @throws LongVidError `BAD_INPUT` from the constructor when `frames` is not a positive integer.
  */
 export class UniformPlanner implements Planner {
