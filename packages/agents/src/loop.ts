@@ -1,9 +1,10 @@
 import type { Answer, Evidence, Observation, PlanStep, Reflection } from '@longvid/core';
-import { Budget, clampSpan, LongVidError, mapWithConcurrency, spanLength, throwIfAborted, Trace } from '@longvid/core';
+import { Budget, clampSpan, LongVidError, mapWithConcurrency, throwIfAborted, Trace } from '@longvid/core';
 import type { MemorySearchHit, MemoryStore } from '@longvid/memory';
 import { parseEntityQuestion } from '@longvid/memory';
 import type { TextEmbedder } from '@longvid/perception';
 import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './spec/interfaces';
+import { framesFor } from './spec/sampling';
 import { toolUsesFrames } from './spec/tools';
 import { checkReflection } from './backends/source-confidence';
 import { classifyQuestion } from './backends/question-type';
@@ -96,7 +97,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     let framesToAllot = budget.framesLeft;
     const allotted = steps.map((step) => {
       if (!toolUsesFrames(step.tool)) return 0;
-      const share = Math.min(framesToAllot, Math.max(1, Math.ceil(spanLength(step.span) * step.fps)));
+      const share = Math.min(framesToAllot, framesFor(step.span, step.fps));
       framesToAllot -= share;
       return share;
     });

@@ -499,3 +499,5 @@ export class MockObserver implements ObserverBackbone {
     return this.observe(request);
   }
 }
+
+export { describePlanner, describeReflector, describeObserverBackbone, suitePlanInput, suiteReflectInput, suiteMemoryHits, SUITE_QUESTION } from './agent-suites';

@@ -1,10 +1,11 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { ModelCall, ObserverTool, Plan, Reflection, Settings } from '@longvid/core';
-import { clampSpan, LongVidError, spanLength } from '@longvid/core';
+import { clampSpan } from '@longvid/core';
 import { z } from 'zod';
 import type { PlanInput, Planner, ReflectInput, Reflector } from '../spec/interfaces';
-import { describeTools, toolUsesFrames } from '../spec/tools';
+import { fitFrameBudget } from '../spec/sampling';
+import { describeTools, planStepSchema, toolUsesFrames } from '../spec/tools';
 import type { ModelCallCache } from '../llm/model-call-cache';
 import type { TransportOptions } from '../llm/model-transport';
 import { renderPrompt } from '../llm/prompts';
@@ -17,20 +18,8 @@ export const PLANNER_PROMPT = 'planner.v2';
 /** The prompt file (and version) the LLM reflector uses. */
 export const REFLECTOR_PROMPT = 'reflector.v2';
 
-const planSchema = z.object({
-  steps: z
-    .array(
-      z.object({
-        start: z.number(),
-        end: z.number(),
-        fps: z.number().positive(),
-        resolution: z.enum(['low', 'medium', 'high']).default('medium'),
-        tool: z.enum(['ocr', 'subtitles', 'memory', 'watch']),
-        reason: z.string().max(MAX_MODEL_TEXT_CHARS).default(''),
-      }),
-    )
-    .max(8),
-});
+/** The planner's reply: steps of the catalogue's tools, each with that tool's arguments (see {@link planStepSchema}). */
+const planSchema = z.object({ steps: z.array(planStepSchema(z.string().max(MAX_MODEL_TEXT_CHARS).default(''))).max(8) });
 
 const reflectionSchema = z.object({
   sufficient: z.boolean(),
@@ -140,10 +129,10 @@ export class LlmPlanner implements Planner {
       if (!span) continue;
       let fps = Math.min(5, Math.max(0.1, step.fps));
       if (toolUsesFrames(step.tool)) {
-        const length = spanLength(span);
         if (framesLeft < 1) continue;
-        if (Math.ceil(length * fps) > framesLeft) fps = framesLeft / length;
-        framesLeft -= Math.ceil(length * fps);
+        const fitted = fitFrameBudget(span, fps, framesLeft);
+        fps = fitted.fps;
+        framesLeft -= fitted.frames;
       }
       steps.push({ span, fps, resolution: step.resolution, tool: step.tool, reason: step.reason });
     }

@@ -7,7 +7,7 @@ import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { extractFrames } from '@longvid/video';
 import type { ObserveRequest, ObserveResult, ObserverBackbone } from '../spec/interfaces';
 import { groupOcrReadings, subtitleObservation } from '@longvid/ingest';
-import { RESOLUTION_MAX_SIDE } from '../spec/sampling';
+import { fitFrameBudget, RESOLUTION_MAX_SIDE } from '../spec/sampling';
 
 /** Options of {@link LocalObserver}. */
 export interface LocalObserverOptions {
@@ -55,8 +55,7 @@ export class LocalObserver implements ObserverBackbone {
       return { evidence: observations.map((o) => ({ ...o, tool: `memory:${o.tool}` })), framesUsed: 0 };
     }
     const length = spanLength(span);
-    const wanted = Math.max(1, Math.ceil(length * request.fps));
-    const fps = wanted > request.maxFrames ? request.maxFrames / length : request.fps;
+    const fps = fitFrameBudget(span, request.fps, request.maxFrames).fps;
     if (request.maxFrames < 1 || length <= 0) return { evidence: [], framesUsed: 0 };
     const frames = await extractFrames(
       this.options.videoPath,

@@ -2,6 +2,8 @@ import type { Evidence, Plan, PlanStep, Reflection, Span } from '@longvid/core';
 import { clampSpan, formatSpan, mergeSpans, spanLength, spanOverlap } from '@longvid/core';
 import { labelsMentioned, parseEntityQuestion } from '@longvid/memory';
 import type { PlanInput, Planner, QuestionContext, ReflectInput, Reflector } from '../spec/interfaces';
+import { fitFrameBudget, framesFor } from '../spec/sampling';
+import { toolUsesFrames } from '../spec/tools';
 import { classifyQuestion, type QuestionType } from './question-type';
 import { type RuleBasis, ruleConfidence } from './rule-confidence';
 import { type AnswerType, choiceMatch, extractAnswer, keywordCoverage, keywords } from './text';
@@ -132,19 +134,17 @@ export class RulePlanner implements Planner {
     const planned: PlanInput['observed'] = [...input.observed];
     for (const step of candidates) {
       if (steps.length >= this.maxSteps) break;
-      if (step.tool === 'subtitles') {
-        if (planned.some((o) => o.tool === 'subtitles' && spanOverlap(o.span, step.span) >= 0.8 * spanLength(step.span))) continue;
+      if (!toolUsesFrames(step.tool)) {
+        if (planned.some((o) => o.tool === step.tool && spanOverlap(o.span, step.span) >= 0.8 * spanLength(step.span))) continue;
         steps.push(step);
         planned.push({ span: step.span, fps: step.fps, tool: step.tool });
         continue;
       }
       if (alreadyObserved(step.span, step.fps, planned.filter((o) => o.tool === step.tool))) continue;
-      const frames = Math.ceil(spanLength(step.span) * step.fps);
-      if (frames > framesLeft) {
-        if (framesLeft < 2) continue;
-        step.fps = framesLeft / spanLength(step.span);
-      }
-      framesLeft -= Math.ceil(spanLength(step.span) * step.fps);
+      const fitted = fitFrameBudget(step.span, step.fps, framesLeft);
+      if (fitted.fps !== step.fps && framesLeft < 2) continue;
+      step.fps = fitted.fps;
+      framesLeft -= fitted.frames;
       steps.push(step);
       planned.push({ span: step.span, fps: step.fps, tool: step.tool });
     }
@@ -289,7 +289,7 @@ export class RuleReflector implements Reflector {
 function describeObserved(input: ReflectInput, tool?: string): string {
   const observed = (input.observed ?? []).filter((o) => !tool || o.tool === tool);
   if (observed.length === 0) return 'nothing was observed beyond episodic memory';
-  const frames = observed.reduce((sum, o) => sum + Math.max(1, Math.ceil(spanLength(o.span) * o.fps)), 0);
+  const frames = observed.reduce((sum, o) => sum + framesFor(o.span, o.fps), 0);
   const spans = mergeSpans(observed.map((o) => o.span), 0.5).map(formatSpan).join(', ');
   return `${tool === 'detect' ? 'the detector examined' : 'examined'} ${spans} (${frames} frames)`;
 }

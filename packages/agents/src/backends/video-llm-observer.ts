@@ -8,6 +8,7 @@ import { extractFrames, scaledSize } from '@longvid/video';
 import { z } from 'zod';
 import type { ObserveRequest, ObserveResult, ObserverBackbone } from '../spec/interfaces';
 import { planSampling, RESOLUTION_MAX_SIDE } from '../spec/sampling';
+import { toolUsesFrames } from '../spec/tools';
 import { clipPart, cutClip, formatSeconds, framesToParts, type ContentPart, type ImageDetail, type VideoTransport } from '../llm/media-parts';
 import type { ModelCallCache } from '../llm/model-call-cache';
 import type { TransportOptions } from '../llm/model-transport';
@@ -110,7 +111,7 @@ function memoryContext(memory: MemoryStore | undefined, span: Span): string {
  * ffmpeg at that fps and size (prompt `prompts/observer-video.v1.md`; times in the reply are
  * seconds from the clip's start). The reply is zod-validated time-stamped evidence (start, end,
  * description, confidence); spans outside the call's span are clamped to it or dropped. Calls are
- * cached on disk, so a rerun makes none. `subtitles` and `memory` requests go to `fallback`.
+ * cached on disk, so a rerun makes none. `subtitles`, `memory` and `detect` requests go to `fallback` (the local observer with its detector).
  */
 export class VideoLlmObserver implements ObserverBackbone {
   readonly specificationVersion = 'v1' as const;
@@ -123,7 +124,8 @@ export class VideoLlmObserver implements ObserverBackbone {
   }
 
   async doObserve(request: ObserveRequest, callOptions: { signal?: AbortSignal } = {}): Promise<ObserveResult> {
-    if (request.tool === 'subtitles' || request.tool === 'memory') {
+    // Tools without frames, and `detect` (the local object detector), go to the fallback observer.
+    if (!toolUsesFrames(request.tool) || request.tool === 'detect') {
       return this.options.fallback ? this.options.fallback.doObserve(request, callOptions) : { evidence: [], framesUsed: 0 };
     }
     const { signal } = callOptions;

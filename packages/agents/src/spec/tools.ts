@@ -69,12 +69,25 @@ export function toolUsesFrames(tool: ObserverTool): boolean {
 
 /**
  * The zod schema of one plan step as a planner model returns it: the arguments of one catalogue
- * tool (its `input` schema), the tool's name and a reason. Every catalogue tool parses, so a
- * step naming a tool the observer does not offer is dropped by the planner, not retried.
+ * tool (its `input` schema), the tool's name and a `reason` (schema given by the caller, e.g. with
+ * a length limit). Every catalogue tool parses, so a step naming a tool the observer does not offer
+ * is dropped by the planner rather than asked again.
  */
-export function planStepSchema(): z.ZodType<{ tool: ObserverTool; start: number; end: number; fps: number; resolution: 'low' | 'medium' | 'high'; reason: string }> {
-  const [first, ...rest] = OBSERVER_TOOLS.map((tool) => TOOL_CATALOGUE[tool].input.extend({ tool: z.literal(tool), reason: z.string().default('') }));
-  return z.discriminatedUnion('tool', [first, ...rest]) as never;
+export function planStepSchema(reason: z.ZodType<string, unknown>): z.ZodType<PlannedStep, unknown> {
+  const [first, ...rest] = OBSERVER_TOOLS.map((tool) => TOOL_CATALOGUE[tool].input.extend({ tool: z.literal(tool), reason }));
+  return z.discriminatedUnion('tool', [first, ...rest]) as unknown as z.ZodType<PlannedStep, unknown>;
+}
+
+/** One step of a planner model's reply, after {@link planStepSchema}. */
+export interface PlannedStep {
+  tool: ObserverTool;
+  /** Seconds. */
+  start: number;
+  /** Seconds. */
+  end: number;
+  fps: number;
+  resolution: 'low' | 'medium' | 'high';
+  reason: string;
 }
 
 /** The planner prompt's tool list (one `- description` line each) and its `"a"|"b"` name list, for the tools on offer. */
