@@ -12,6 +12,7 @@ import type { Detection } from './object-detection';
 import type { DetectCallOptions, ObjectDetector } from './object-detector';
 import type { OcrCallOptions, OcrLine, OcrModel } from './ocr-model';
 import type { SpeechRecognizer, Transcript, TranscribeCallOptions } from './speech-recognition';
+import { checkSampleRate } from './speech-recognition';
 import { HashingEmbedder } from './text-embedder';
 import type { EmbedCallOptions, TextEmbedder } from './text-embedder';
 import type { DetectSpeechOptions, SpeechProbabilities, SpeechSegment, VoiceActivityDetector } from './voice-activity';
@@ -77,6 +78,11 @@ export class MockOcrModel implements OcrModel {
   async doRecognize(frames: Frame[], options: OcrCallOptions = {}): Promise<OcrLine[][]> {
     throwIfAborted(options.signal);
     if (this.disposed) throw new LongVidError('MODEL_FAILED', 'mock OCR model was disposed', { details: { modelId: this.modelId } });
+    for (const frame of frames) {
+      if (frame.data.length !== frame.width * frame.height * 3) {
+        throw new LongVidError('BAD_INPUT', `frame at ${frame.time} s has ${frame.data.length} bytes, not ${frame.width}×${frame.height}×3`, { details: { time: frame.time, width: frame.width, height: frame.height, bytes: frame.data.length }, hint: 'pass RGB frames as extractFrames of @longvid/video returns them' });
+      }
+    }
     this.calls.push({ times: frames.map((frame) => frame.time), sizes: frames.map(({ width, height }) => ({ width, height })) });
     return frames.map((frame) => {
       if (this.options.respond) return this.options.respond(frame);
@@ -244,6 +250,7 @@ export class MockVoiceActivityDetector implements VoiceActivityDetector {
     throwIfAborted(options.signal);
     if (this.disposed) throw new LongVidError('MODEL_FAILED', 'mock VAD was disposed', { details: { modelId: this.modelId } });
     const sampleRate = options.sampleRate ?? 16000;
+    checkSampleRate(sampleRate);
     const offset = options.offset ?? 0;
     this.calls.push({ samples: samples.length, sampleRate, offset });
     const end = offset + samples.length / sampleRate;
@@ -295,6 +302,7 @@ export class MockSpeechRecognizer implements SpeechRecognizer {
   async doTranscribe(samples: Float32Array, options: TranscribeCallOptions = {}): Promise<Transcript> {
     throwIfAborted(options.signal);
     const sampleRate = options.sampleRate ?? 16000;
+    checkSampleRate(sampleRate);
     const offset = options.offset ?? 0;
     this.calls.push({ samples: samples.length, sampleRate, offset });
     const end = offset + samples.length / sampleRate;
@@ -302,3 +310,5 @@ export class MockSpeechRecognizer implements SpeechRecognizer {
     return { text: segments.map((segment) => segment.text).join(' '), segments };
   }
 }
+
+export { describeOcrModel, describeTextEmbedder, describeSpeechRecognizer } from './perception-suites';
