@@ -41,6 +41,7 @@ export { RULE_CONFIDENCE, ruleConfidence } from './backends/rule-confidence';
 export type { RuleBasis } from './backends/rule-confidence';
 export { LlmPlanner, LlmReflector, PLANNER_PROMPT, REFLECTOR_PROMPT } from './backends/llm-agents';
 export { createChatModel } from './llm/chat-model';
+export type { VideoModelOptions } from './llm/chat-model';
 export { toolUsesFrames } from './spec/tools';
 export type { LlmAgentOptions, LlmPlannerOptions, LlmReflectorOptions } from './backends/llm-agents';
 export { invokeStructured, cachedReply, extractJson, replyJsonSchema, responseFormatFor, responseFormatRejected, MAX_MODEL_ANSWER_CHARS, MAX_MODEL_TEXT_CHARS } from './llm/structured';

@@ -14,8 +14,8 @@ import { captionClips, writeNarrative, type NarrativeEntry } from './captions';
 import type { ClipCaptioner } from './captioner';
 import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import { withIngestLock } from './ingest-lock';
-import { groupOcrReadings } from './observations';
-import { SUBTITLE_CONFIDENCE, subtitleObservation } from './observations';
+import { groupOcrReadings, SUBTITLE_CONFIDENCE, subtitleObservation } from './observations';
+import type { LocalTools } from './local-tools';
 
 /** Longest frame side, pixels, of keyframes read at ingestion. */
 export const INGEST_MAX_SIDE = 640;
@@ -30,23 +30,15 @@ function prefixKeys(prefix: string, values: Record<string, number>): Record<stri
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}${key}`, value]));
 }
 
-/** Options of {@link ingestVideo}. */
-export interface IngestOptions {
+/**
+ * Options of {@link ingestVideo}: the settings, the local tools ({@link LocalTools}: ffmpeg, OCR,
+ * embedder; the detector's keyframe detections become tracks, object observations and entities;
+ * voice activity becomes `speech` observations; with `perceptionPool`, worker threads holding the
+ * same OCR model and detector — same `modelId`s — analyse the keyframes, one batch per worker at
+ * once, started only when the video is actually ingested) and the rest below.
+ */
+export interface IngestOptions extends LocalTools {
   settings: Settings;
-  binaries: FfmpegBinaries;
-  ocr: OcrModel;
-  embedder: TextEmbedder;
-  /** Object detector: keyframe detections become tracks, object observations and entities. */
-  detector?: ObjectDetector;
-  /** Voice-activity detector: speech segments become `speech` observations. */
-  voiceActivity?: VoiceActivityDetector;
-  /**
-   * Starts (or returns) worker threads that hold the same OCR model and detector as `ocr` and
-   * `detector` (same `modelId`s); keyframes are then analysed by the workers, one batch per worker
-   * at once. Called only when the video is actually ingested. Absent: `ocr` and `detector` run on
-   * this thread.
-   */
-  perceptionPool?: () => Promise<PerceptionPool>;
   /** A subtitle sidecar (.srt/.vtt); its lines become observations of the clips they overlap. */
   subtitlesPath?: string;
   onProgress?: OnProgress;

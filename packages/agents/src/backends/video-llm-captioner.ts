@@ -1,11 +1,10 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import type { ModelCall, Observation, Resolution, VideoInfo } from '@longvid/core';
+import type { ModelCall, Observation, Resolution } from '@longvid/core';
 import { spanLength } from '@longvid/core';
 import type { CaptionRequest, CaptionResult, ClipCaptioner, NarrateRequest } from '@longvid/ingest';
-import type { FfmpegBinaries } from '@longvid/video';
 import { extractFrames, scaledSize } from '@longvid/video';
 import { z } from 'zod';
+import type { VideoModelOptions } from '../llm/chat-model';
 import { formatSeconds, framesToParts, type ImageDetail } from '../llm/media-parts';
 import type { ModelCallCache } from '../llm/model-call-cache';
 import type { TransportOptions } from '../llm/model-transport';
@@ -26,20 +25,7 @@ const captionReplySchema = z.object({
 const narrativeReplySchema = z.object({ summary: z.string().min(1).max(MAX_MODEL_TEXT_CHARS) });
 
 /** Options of {@link VideoLlmCaptioner}. */
-export interface VideoLlmCaptionerOptions {
-  /** A LangChain chat model for a vision model. */
-  model: BaseChatModel;
-  /** Model name for ids, cost records and cache keys. */
-  modelName: string;
-  endpoint?: string;
-  videoPath: string;
-  /** What ffprobe said about the video (its size is used). */
-  video: VideoInfo;
-  binaries: FfmpegBinaries;
-  /** Identity of the video in cache keys (its content hash). */
-  videoKey: string;
-  /** Cache directory for frames and encoded JPEGs. */
-  cacheDir: string;
+export interface VideoLlmCaptionerOptions extends VideoModelOptions {
   /** Frames per second sampled in each clip (default 0.5); at least one frame per clip. */
   fps?: number;
   /** Most frames per clip, one call (default 8). */

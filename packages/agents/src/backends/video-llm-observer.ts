@@ -1,14 +1,13 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import type { ModelCall, ObservationKind, Span, VideoInfo } from '@longvid/core';
+import type { ModelCall, ObservationKind, Span } from '@longvid/core';
 import { spanLength } from '@longvid/core';
 import type { MemoryStore } from '@longvid/memory';
-import type { FfmpegBinaries } from '@longvid/video';
 import { extractFrames, scaledSize } from '@longvid/video';
 import { z } from 'zod';
 import type { ObserveRequest, ObserveResult, ObserverBackbone } from '../spec/interfaces';
 import { planSampling, RESOLUTION_MAX_SIDE } from '../spec/sampling';
 import { toolUsesFrames } from '../spec/tools';
+import type { VideoModelOptions } from '../llm/chat-model';
 import { clipPart, cutClip, formatSeconds, framesToParts, type ContentPart, type ImageDetail, type VideoTransport } from '../llm/media-parts';
 import type { ModelCallCache } from '../llm/model-call-cache';
 import type { TransportOptions } from '../llm/model-transport';
@@ -52,21 +51,7 @@ export function clampReportedSpan(start: number, end: number, bounds: Span, pad:
 }
 
 /** Options of {@link VideoLlmObserver}. */
-export interface VideoLlmObserverOptions {
-  /** A LangChain chat model for a vision model; normally `createChatModel(settings, observerModel)`. */
-  model: BaseChatModel;
-  /** Model name for ids, cost records and cache keys. */
-  modelName: string;
-  /** Endpoint for error messages. */
-  endpoint?: string;
-  videoPath: string;
-  /** What ffprobe said about the video (duration and size are used). */
-  video: VideoInfo;
-  binaries: FfmpegBinaries;
-  /** Identity of the video in cache keys (its content hash). */
-  videoKey: string;
-  /** Cache directory: frames, encoded JPEGs, clips. */
-  cacheDir: string;
+export interface VideoLlmObserverOptions extends VideoModelOptions {
   /** `frames` (default): timestamped image parts; `video`: the clip as one `video_url` part. */
   mode?: 'frames' | 'video';
   /** How a clip is sent in `video` mode (default `data-url`). */

@@ -1,5 +1,7 @@
 import { ChatOpenAI } from '@langchain/openai';
-import type { Settings } from '@longvid/core';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { Settings, VideoInfo } from '@longvid/core';
+import type { FfmpegBinaries } from '@longvid/video';
 import { LongVidError } from '@longvid/core';
 
 /**
@@ -21,4 +23,22 @@ export function createChatModel(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 
     timeout: settings.timeoutMs,
     configuration: { baseURL: settings.baseUrl },
   });
+}
+
+/** What a video-LLM backend (observer, captioner) is given: the model, the video and where to cache. */
+export interface VideoModelOptions {
+  /** A LangChain chat model for a vision model; normally `createChatModel(settings, observerModel)`. */
+  model: BaseChatModel;
+  /** Model name for ids, cost records and cache keys. */
+  modelName: string;
+  /** Endpoint for error messages. */
+  endpoint?: string;
+  videoPath: string;
+  /** What ffprobe said about the video (duration and size are used). */
+  video: VideoInfo;
+  binaries: FfmpegBinaries;
+  /** Identity of the video in cache keys (its content hash). */
+  videoKey: string;
+  /** Cache directory: frames, encoded JPEGs, clips. */
+  cacheDir: string;
 }
