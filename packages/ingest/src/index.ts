@@ -8,7 +8,7 @@
  */
 export { ingestVideo, eventText, INGEST_MAX_SIDE, SHOT_THRESHOLD, PIPELINE_VERSION, SEGMENT_SECONDS } from './pipeline';
 export type { IngestOptions, IngestResult } from './pipeline';
-export { createLocalTools, releaseLocalModels } from './local-tools';
+export { createLocalTools, createSpeechRecognizer, createTextEmbedder, releaseLocalModels } from './local-tools';
 export type { LocalTools } from './local-tools';
 export type { ClipCaptioner, CaptionRequest, CaptionResult, NarrateRequest } from './captioner';
 export { captionClips, writeNarrative } from './captions';

@@ -1,6 +1,6 @@
 import type { Settings } from '@longvid/core';
-import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
-import { createObjectDetector, createOcrModel, createPerceptionPool, createVoiceActivityDetector, HashingEmbedder } from '@longvid/perception';
+import type { ObjectDetector, OcrModel, PerceptionPool, SpeechRecognizer, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
+import { createObjectDetector, createOcrModel, createOpenAIEmbedder, createPerceptionPool, createPocketsphinxRecognizer, createVoiceActivityDetector, HashingEmbedder, OpenAITranscriptionRecognizer } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
 import { resolveFfmpeg } from '@longvid/video';
 
@@ -78,4 +78,29 @@ export async function createLocalTools(settings: Settings): Promise<LocalTools> 
       ? () => once(`pool:${workers}:${settings.ocrModelDir ?? '(default)'}:${detectorPath ?? ''}:${settings.detectorLabelsPath ?? ''}`, () => createPerceptionPool({ workers, ocr: { modelDir: settings.ocrModelDir }, detector: detectorOptions }))
       : undefined;
   return { binaries, ocr: await ocr, embedder: new HashingEmbedder(), detector: await detector, voiceActivity: await voiceActivity, perceptionPool };
+}
+
+/**
+ * The text embedder the settings choose: the endpoint's `embeddingModel` at `baseUrl`
+ * (`createOpenAIEmbedder`, which asks the endpoint once for the vector length) when both are set and
+ * `offline` is not, else the local hashing embedder. Not yet used by {@link createLocalTools} (the
+ * ingestion wiring of endpoint embeddings is separate work).
+ * @throws LongVidError `BAD_SETTING`, and the endpoint errors of the first embedding call.
+ */
+export async function createTextEmbedder(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'embeddingModel'>, options: { offline?: boolean } = {}): Promise<TextEmbedder> {
+  if (options.offline || !settings.baseUrl || !settings.embeddingModel) return new HashingEmbedder();
+  return createOpenAIEmbedder({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, model: settings.embeddingModel });
+}
+
+/**
+ * The speech recognizer the settings choose: `/audio/transcriptions` of `transcriptionModel` at
+ * `baseUrl` when both are set and `offline` is not; else pocketsphinx when it is installed on the
+ * search path; else none (speech stays voice activity only).
+ * @throws LongVidError `BAD_SETTING` for a bad endpoint setting.
+ */
+export async function createSpeechRecognizer(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'transcriptionModel' | 'timeoutMs' | 'maxRetries' | 'searchPath'>, options: { offline?: boolean } = {}): Promise<SpeechRecognizer | undefined> {
+  if (!options.offline && settings.baseUrl && settings.transcriptionModel) {
+    return new OpenAITranscriptionRecognizer({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, model: settings.transcriptionModel, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries });
+  }
+  return createPocketsphinxRecognizer({ searchPath: settings.searchPath }).catch(() => undefined);
 }
