@@ -18,6 +18,6 @@ export { EntityIndex } from './entities';
 export type { Entity, EntityTrack, EntityTrackInput, EntityAppearance, EntityCount, EntityIndexOptions, EntityFilter } from './entities';
 export { LABEL_SYNONYMS, singular, labelsMentioned, parseEntityQuestion } from './entity-labels';
 export type { LabelMention, EntityQuestion } from './entity-labels';
-export { buildNarrative, assembleSummary } from './narrative';
-export type { NarrativeEntry, NarrativeGroup, NarrativeSummarizer, BuildNarrativeOptions } from './narrative';
+export { buildNarrative, assembleSummary, describeObservations, parseNarrativeQuestion } from './narrative';
+export type { NarrativeEntry, NarrativeGroup, NarrativeSummarizer, BuildNarrativeOptions, NarrativeQuestion } from './narrative';
 export { foldConfusables, foldCharacter, isUpperCaseText } from './lexical-text';

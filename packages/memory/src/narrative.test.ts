@@ -1,5 +1,5 @@
 import type { Observation, Span } from '@longvid/core';
-import { assembleSummary, buildNarrative } from './narrative';
+import { assembleSummary, buildNarrative, describeObservations, parseNarrativeQuestion } from './narrative';
 import type { NarrativeGroup } from './narrative';
 import type { MemoryEvent } from './types';
 
@@ -81,5 +81,26 @@ describe('buildNarrative', () => {
 
   it('says when a group has nothing recorded', () => {
     expect(assembleSummary([{ id: 0, clipIndex: 0, span: { start: 61, end: 70 }, observations: [], text: '' }])).toBe('01:01–01:10: nothing recorded');
+  });
+});
+
+describe('describeObservations', () => {
+  it('says what was seen, read and said, leaving out speech without words', () => {
+    const observations: Observation[] = [
+      { kind: 'speech', span: { start: 59.6, end: 66.3 }, text: 'someone speaks', confidence: 0.9, tool: 'vad' },
+      { kind: 'speech', span: { start: 71.1, end: 73.9 }, text: 'The package is in the blue van.', confidence: 0.8, tool: 'openai-transcription:whisper-1' },
+      { kind: 'caption', span: { start: 67.1, end: 77.14 }, text: 'two children with basketballs in a school gym', confidence: 0.8, tool: 'caption:vlm' },
+      object({ start: 67.1, end: 77.14 }, 'person'),
+    ];
+    expect(describeObservations(observations)).toBe('two children with basketballs in a school gym; seen: person; said: "The package is in the blue van."');
+    expect(describeObservations([observations[0]])).toBe('nothing recorded');
+  });
+});
+
+describe('parseNarrativeQuestion', () => {
+  it('tells broad questions (what happens, summary, order of events) from questions about a detail', () => {
+    expect(['What happens in the video?', 'Summarize the video.', 'What is this video about?', 'Give an overview of the clip'].map(parseNarrativeQuestion)).toEqual(['summary', 'summary', 'summary', 'summary']);
+    expect(['In what order do the scenes appear?', 'What is the sequence of events?', 'What happens first?'].map(parseNarrativeQuestion)).toEqual(['order', 'order', 'order']);
+    expect(['What is the locker number?', 'What is said about the package?', 'How many bottles are on the table?', 'What happens after the dog appears?'].map(parseNarrativeQuestion)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

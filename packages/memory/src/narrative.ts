@@ -121,12 +121,21 @@ export async function buildNarrative(events: readonly MemoryEvent[], options: Bu
 /**
  * The offline summary of consecutive events, from their observations:
  * `00:00–00:10: seen: blue cup, person; on screen: "LOCKER 318"; said: "The package is in the blue van."`
- * — objects (observation text, most frequent first), on-screen text, speech and subtitles (in time
- * order, each once), captions; `nothing recorded` when there are no observations.
+ * — the span, then {@link describeObservations} of the events' observations.
  */
 export function assembleSummary(events: readonly MemoryEvent[]): string {
   const span = { start: Math.min(...events.map((event) => event.span.start)), end: Math.max(...events.map((event) => event.span.end)) };
-  const observations = events.flatMap((event) => event.observations).sort((a, b) => a.span.start - b.span.start);
+  return `${formatSpan(span)}: ${describeObservations(events.flatMap((event) => event.observations))}`;
+}
+
+/**
+ * What observations say, in one line: captions, objects (observation text, longest seen first),
+ * on-screen text, speech and subtitles (in time order, each once), e.g.
+ * `seen: blue cup, person; on screen: "LOCKER 318"; said: "The package is in the blue van."`;
+ * `nothing recorded` when there are none. Speech without words (voice activity only) is left out.
+ */
+export function describeObservations(observations: readonly Observation[]): string {
+  const ordered = [...observations].sort((a, b) => a.span.start - b.span.start);
   const objects = new Map<string, number>();
   const texts: string[] = [];
   const said: string[] = [];
@@ -135,11 +144,12 @@ export function assembleSummary(events: readonly MemoryEvent[]): string {
     const trimmed = text.trim();
     if (trimmed && !list.includes(trimmed)) list.push(trimmed);
   };
-  for (const observation of observations) {
+  for (const observation of ordered) {
     if (observation.kind === 'object') objects.set(observation.text, (objects.get(observation.text) ?? 0) + Math.max(0, observation.span.end - observation.span.start) + 1e-6);
     else if (observation.kind === 'text') once(texts, observation.text);
-    else if (observation.kind === 'speech' || observation.kind === 'subtitle') once(said, observation.text);
-    else once(captions, observation.text);
+    else if (observation.kind === 'speech' || observation.kind === 'subtitle') {
+      if (observation.tool !== 'vad') once(said, observation.text);
+    } else once(captions, observation.text);
   }
   const parts: string[] = [];
   if (captions.length > 0) parts.push(captions.join(' '));
@@ -149,7 +159,31 @@ export function assembleSummary(events: readonly MemoryEvent[]): string {
   }
   if (texts.length > 0) parts.push(`on screen: ${texts.map((text) => `"${text}"`).join(', ')}`);
   if (said.length > 0) parts.push(`said: ${said.map((text) => `"${text}"`).join(' ')}`);
-  return `${formatSpan(span)}: ${parts.length > 0 ? parts.join('; ') : 'nothing recorded'}`;
+  return parts.length > 0 ? parts.join('; ') : 'nothing recorded';
+}
+
+/** What a broad question asks of the narrative layer: a `summary` of what happens, or the `order` of events. */
+export type NarrativeQuestion = 'summary' | 'order';
+
+const ORDER_PATTERNS = [/\b(?:in (?:what|which) order|order of (?:the )?(?:events|scenes|things))\b/i, /\bsequence of\b/i, /\bchronolog/i, /\bwhat (?:happens|happened|comes|came) (?:first|last)\b/i];
+const SUMMARY_PATTERNS = [
+  /\bwhat (?:happens|happened|is happening|goes on|is going on|takes place)\b(?! (?:after|before|when|while|to|next|then|between|during|at)\b)/i,
+  /\bsummar(?:y|ise|ize)\b/i,
+  /\bwhat is (?:the|this) (?:video|clip|film) about\b/i,
+  /\bdescribe (?:the|this) (?:video|clip|film|story|events)\b/i,
+  /\boverview\b/i,
+];
+
+/**
+ * Whether a question is a broad one that the narrative layer answers (as Deep Video Discovery's
+ * global browsing and GCAgent's narrative memory do): `order` for the order of events ("in what
+ * order", "what happens first"), `summary` for what happens overall ("what happens in the video",
+ * "summarize", "what is the video about"); undefined for a question about a detail.
+ */
+export function parseNarrativeQuestion(question: string): NarrativeQuestion | undefined {
+  if (ORDER_PATTERNS.some((pattern) => pattern.test(question))) return 'order';
+  if (SUMMARY_PATTERNS.some((pattern) => pattern.test(question))) return 'summary';
+  return undefined;
 }
 
 /** Object labels of observations: the `object` observations' text without a leading colour word. */

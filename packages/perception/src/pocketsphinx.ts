@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { LongVidError, throwIfAborted } from '@longvid/core';
@@ -33,6 +33,11 @@ export interface PocketsphinxOptions {
   extraArguments?: string[];
   /** Per-call time limit, milliseconds. Default 120000. */
   timeoutMs?: number;
+  /**
+   * Directory the per-call WAV files are written under (each call makes and removes its own
+   * sub-directory), e.g. `<cacheDir>/tmp`; created when missing. Default the OS temporary directory.
+   */
+  temporaryDirectory?: string;
 }
 
 const INSTALL_HINT = 'install it with `apt-get install --no-install-recommends pocketsphinx pocketsphinx-en-us` (Debian/Ubuntu), or use an OpenAI-compatible transcription endpoint';
@@ -73,7 +78,7 @@ export async function createPocketsphinxRecognizer(options: PocketsphinxOptions 
       hint: INSTALL_HINT,
     });
   }
-  const recognizer = new PocketsphinxRecognizer(command, options.extraArguments ?? [], timeoutMs);
+  const recognizer = new PocketsphinxRecognizer(command, options.extraArguments ?? [], timeoutMs, options.temporaryDirectory);
   try {
     await recognizer.doTranscribe(new Float32Array(4800));
   } catch (error) {
@@ -95,6 +100,7 @@ class PocketsphinxRecognizer implements SpeechRecognizer {
     private readonly command: PocketsphinxCommand,
     private readonly extraArguments: string[],
     private readonly timeoutMs: number,
+    private readonly temporaryDirectory: string | undefined,
   ) {
     this.modelId = `pocketsphinx-${command.flavour}${extraArguments.length ? `:${extraArguments.join(' ')}` : ':default'}`;
   }
@@ -103,7 +109,8 @@ class PocketsphinxRecognizer implements SpeechRecognizer {
     const sampleRate = options.sampleRate ?? 16000;
     checkSampleRate(sampleRate);
     throwIfAborted(options.signal);
-    const directory = await mkdtemp(join(tmpdir(), 'longvid-pocketsphinx-'));
+    if (this.temporaryDirectory) await mkdir(this.temporaryDirectory, { recursive: true });
+    const directory = await mkdtemp(join(this.temporaryDirectory ?? tmpdir(), 'longvid-pocketsphinx-'));
     try {
       const file = join(directory, 'audio.wav');
       await writeFile(file, encodeWav(samples, sampleRate));

@@ -17,8 +17,8 @@ import { HashingEmbedder } from './text-embedder';
 import type { EmbedCallOptions, TextEmbedder } from './text-embedder';
 import type { DetectSpeechOptions, SpeechProbabilities, SpeechSegment, VoiceActivityDetector } from './voice-activity';
 
-export { startScriptedEndpoint, scriptedEmbedding } from './scripted-endpoint';
-export type { EndpointScript, ScriptedEndpoint, ScriptedReply, RecordedEmbeddingRequest, RecordedTranscriptionRequest } from './scripted-endpoint';
+export { startScriptedEndpoint, scriptedEmbedding, scriptedRoutes, scriptedTranscriptions } from './scripted-endpoint';
+export type { EndpointScript, ScriptedEndpoint, ScriptedReply, ScriptedRoutes, RecordedEmbeddingRequest, RecordedTranscriptionRequest, SpokenLine, ScriptedTranscriptionsOptions } from './scripted-endpoint';
 
 /** A line of text that {@link MockOcrModel} "reads" in every frame whose time is in `[start, end)`. */
 export interface ScriptedOcrLine {
