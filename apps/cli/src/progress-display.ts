@@ -7,6 +7,7 @@ const STAGE_LABELS: Record<ProgressStage, string> = {
   probe: 'probing',
   hash: 'hashing',
   keyframes: 'reading the video',
+  transcription: 'transcribing speech',
   captions: 'captioning clips',
   narrative: 'summarising',
   index: 'indexing memory',
@@ -34,6 +35,7 @@ const STAGE_LABELS: Record<ProgressStage, string> = {
 const UNIT_TEXT: Record<ProgressUnit, string> = {
   steps: '',
   'video-seconds': 's of video',
+  'speech-seconds': 's of speech',
   clips: 'clips',
   summaries: 'summaries',
   events: 'events',

@@ -30,7 +30,7 @@ export { ConcurrencyLimiter, invokeWithRetries, classifyFailure, retryAfterMilli
 export type { TransportOptions, TransportResult, FailureKind } from './llm/model-transport';
 export { framesToParts, encodeJpegs, splitJpegStream, cutClip, clipPart, formatSeconds, FRAME_JPEG_QUALITY, FRAME_JPEG_QSCALE } from './llm/media-parts';
 export type { ContentPart, ImageDetail, ClipRequest, VideoTransport } from './llm/media-parts';
-export { runAgentLoop } from './loop';
+export { runAgentLoop, entityEvidence, narrativeEvidence } from './loop';
 export type { AgentLoopOptions, AgentLoopResult } from './loop';
 export type { Planner, Reflector, ObserverBackbone, PlanInput, ReflectInput, ObserveRequest, ObserveResult, QuestionContext } from './spec/interfaces';
 export { RulePlanner, RuleReflector, DESCRIBER_HINT, DETECTOR_HINT } from './backends/rule-based';

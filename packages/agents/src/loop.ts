@@ -1,7 +1,7 @@
 import type { Answer, Evidence, Observation, PlanStep, Reflection } from '@longvid/core';
 import { Budget, clampSpan, LongVidError, mapWithConcurrency, throwIfAborted, Trace } from '@longvid/core';
 import type { MemorySearchHit, MemoryStore } from '@longvid/memory';
-import { parseEntityQuestion } from '@longvid/memory';
+import { parseEntityQuestion, parseNarrativeQuestion } from '@longvid/memory';
 import type { TextEmbedder } from '@longvid/perception';
 import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './spec/interfaces';
 import { framesFor } from './spec/sampling';
@@ -75,6 +75,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   // The schematic layer: for "how many / what colour / when" questions about an object class,
   // recall the matching entities' appearances as evidence (round 0) for the planner to verify.
   for (const item of entityEvidence(memory, options.question, options.choices)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
+  // The narrative layer: for a broad question (what happens, summarize, order of events), every
+  // scene's summary, in time order, as evidence (round 0) the planner and reflector may cite.
+  for (const item of narrativeEvidence(memory, options.question)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
   const observed: PlanInput['observed'] = [];
   let lastReflection: Reflection | undefined;
   let evidenceCount = 1;
@@ -202,4 +205,29 @@ export function entityEvidence(memory: MemoryStore, question: string, choices?: 
       };
     }),
   );
+}
+
+/** Confidence of narrative evidence written by a summarizer (an LLM that saw the scene). */
+const WRITTEN_NARRATIVE_CONFIDENCE = 0.8;
+/** Confidence of narrative evidence assembled offline from the observations (objects, text, speech: no actions). */
+const ASSEMBLED_NARRATIVE_CONFIDENCE = 0.4;
+
+/**
+ * Evidence from the memory's narrative layer for a broad question (see `parseNarrativeQuestion` of
+ * `@longvid/memory`: what happens, summarize, order of events): one `summary` observation per
+ * narrative entry, in time order, tool `memory:narrative`, attributes `narrative` (the entry's id)
+ * and `source` (`summarizer` or `observations`); confidence {@link WRITTEN_NARRATIVE_CONFIDENCE}
+ * for written summaries, {@link ASSEMBLED_NARRATIVE_CONFIDENCE} for assembled ones. Empty for
+ * other questions or a memory without a narrative.
+ */
+export function narrativeEvidence(memory: MemoryStore, question: string): Observation[] {
+  if (!parseNarrativeQuestion(question)) return [];
+  return memory.narrative().map((entry) => ({
+    kind: 'summary',
+    span: { ...entry.span },
+    text: entry.summary,
+    confidence: entry.source === 'summarizer' ? WRITTEN_NARRATIVE_CONFIDENCE : ASSEMBLED_NARRATIVE_CONFIDENCE,
+    tool: 'memory:narrative',
+    attributes: { narrative: String(entry.id), source: entry.source },
+  }));
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Answer, ModelCall, ObserverTool, OnProgress, Resolution, Settings, TraceEvent, VideoInfo } from '@longvid/core';
 import { Budget, LongVidError, loadSettings, redactSecrets, Trace } from '@longvid/core';
-import type { ClipCaptioner, IngestResult, LocalTools } from '@longvid/ingest';
+import type { ClipCaptioner, IngestBackends, IngestResult, LocalTools } from '@longvid/ingest';
 import { createLocalTools, ingestVideo, releaseLocalModels } from '@longvid/ingest';
 import type { FfmpegBinaries } from '@longvid/video';
 import { resolveFfmpeg } from '@longvid/video';
@@ -108,7 +108,13 @@ export interface AskResult {
   framesUsed: number;
   /** True when no endpoint was used (rule-based planner/reflector, local observer). */
   offline: boolean;
-  backends: { planner: string; reflector: string; observer: string; embedder: string; model?: string; endpoint?: string; observerModel?: string };
+  /**
+   * Every model used, by role: the ingestion's (`ocr`, `detector`, `vad`, `recognizer`, `embedder`,
+   * `captioner`; null where none was used, see `IngestBackends` of `@longvid/ingest`; all null for
+   * the uniform baseline) and the question's (`planner`, `reflector`, `observer`, the chat `model`
+   * and `endpoint`, the observer's `observerModel`).
+   */
+  backends: Record<Exclude<keyof IngestBackends, 'embedder'>, string | null> & { planner: string; reflector: string; observer: string; embedder: string; model?: string; endpoint?: string; observerModel?: string };
   /** LLM HTTP requests (retries included) and tokens while answering (zero offline). */
   usage: { calls: number; inputTokens: number; outputTokens: number };
   /** What answering cost: model calls, cache hits, frames sent, tokens, latency, per role. */
@@ -145,7 +151,7 @@ export interface Session {
   readonly settings: Settings;
   /** True when no endpoint is used (no `baseUrl` and no chat model, or `offline`). */
   readonly offline: boolean;
-  /** The local tools (ffmpeg, OCR, embedder, detector, voice activity), loaded once. */
+  /** The tools (ffmpeg, OCR, embedder, detector, voice activity, speech recognizer), loaded once. */
   tools(): Promise<LocalTools>;
   /**
    * Ingests a video into episodic memory (or loads the stored memory); online (with
@@ -227,7 +233,7 @@ export function createSession(options: SessionOptions = {}): Session {
   };
   let loaded: Promise<LocalTools> | undefined;
   const tools = (): Promise<LocalTools> => {
-    loaded ??= loadTools(settings, options.tools);
+    loaded ??= loadTools(settings, options.tools, !isOffline && Boolean(settings.baseUrl));
     loaded.catch(() => (loaded = undefined));
     return loaded;
   };
@@ -265,6 +271,7 @@ export function createSession(options: SessionOptions = {}): Session {
       signal: ingestOptions.signal,
       captioner: captionerFor(videoPath, local.binaries, ledger.record),
       captionConcurrency: settings.concurrency,
+      transcriptionConcurrency: settings.concurrency,
     });
     return { ...result, cost: ledger.summary() };
   };
@@ -369,6 +376,7 @@ export function createSession(options: SessionOptions = {}): Session {
       framesUsed: result.framesUsed,
       offline: model === undefined,
       backends: {
+        ...ingested.backends,
         planner: planner.plannerId,
         reflector: reflector.reflectorId,
         observer: observer.observerId,
@@ -421,14 +429,15 @@ export function createSession(options: SessionOptions = {}): Session {
   };
 }
 
-async function loadTools(settings: Settings, given: Partial<LocalTools> | undefined): Promise<LocalTools> {
-  const needed = given?.binaries && given.ocr && given.embedder ? undefined : await createLocalTools(settings);
+async function loadTools(settings: Settings, given: Partial<LocalTools> | undefined, online: boolean): Promise<LocalTools> {
+  const needed = given?.binaries && given.ocr && given.embedder ? undefined : await createLocalTools(settings, online);
   return {
     binaries: given?.binaries ?? needed!.binaries,
     ocr: given?.ocr ?? needed!.ocr,
     embedder: given?.embedder ?? needed!.embedder,
     detector: given && 'detector' in given ? given.detector : needed?.detector,
     voiceActivity: given && 'voiceActivity' in given ? given.voiceActivity : needed?.voiceActivity,
+    recognizer: given && 'recognizer' in given ? given.recognizer : needed?.recognizer,
     // The pool holds the default models: used only when the caller replaced neither of them.
     perceptionPool: given && 'perceptionPool' in given ? given.perceptionPool : given?.ocr || (given && 'detector' in given) ? undefined : needed?.perceptionPool,
   };

@@ -12,6 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Plan, Reflection, Span } from '@longvid/core';
+import { parseNarrativeQuestion } from '@longvid/memory';
+import { scriptedRoutes, type EndpointScript, type RecordedEmbeddingRequest, type RecordedTranscriptionRequest } from '@longvid/perception/testing';
 import type { ObserveRequest, ObserveResult, ObserverBackbone, PlanInput, Planner, ReflectInput, Reflector } from './spec/interfaces';
 import { choiceMatch, extractAnswer, keywordCoverage, keywords } from './backends/text';
 import { readFencedTexts, unfenceVideoText } from './llm/video-text';
@@ -43,6 +45,12 @@ export interface ScriptedServerOptions {
    * without structured-output support does.
    */
   responseFormat?: 'accept' | 'reject';
+  /**
+   * Also serve `POST /v1/embeddings` and `POST /v1/audio/transcriptions` from this script (the
+   * routes of `@longvid/perception/testing`'s scripted endpoint), so one base URL answers every
+   * model an online ingestion calls. Absent: those routes answer 404.
+   */
+  endpoint?: EndpointScript;
 }
 
 /** Why the scripted server refuses a `response_format` in `accept` mode, or undefined when it is well formed. */
@@ -61,8 +69,12 @@ function responseFormatProblem(format: unknown): string | undefined {
 export interface ScriptedOpenAIServer {
   /** Base URL to give the client, ending in `/v1`. */
   baseUrl: string;
-  /** Every request received, in order. */
+  /** Every chat-completions request received, in order. */
   requests: RecordedChatRequest[];
+  /** Every `/embeddings` request, in order (empty without {@link ScriptedServerOptions.endpoint}). */
+  embeddingRequests: RecordedEmbeddingRequest[];
+  /** Every `/audio/transcriptions` request, in order (empty without {@link ScriptedServerOptions.endpoint}). */
+  transcriptionRequests: RecordedTranscriptionRequest[];
   /** Most requests that were being answered at the same time. */
   readonly maxConcurrent: number;
   close(): Promise<void>;
@@ -156,7 +168,8 @@ export function scriptedPromptTokens(request: RecordedChatRequest): number {
 
 /**
  * Starts a local HTTP server on 127.0.0.1 that answers `POST /v1/chat/completions` from a
- * script, in the OpenAI chat-completions response format with `usage` token counts (prompt
+ * script (and, with {@link ScriptedServerOptions.endpoint}, `/v1/embeddings` and
+ * `/v1/audio/transcriptions`), in the OpenAI chat-completions response format with `usage` token counts (prompt
  * tokens from {@link scriptedPromptTokens}, completion tokens = characters/4 of the reply).
  * Scripted HTTP errors are sent with their status, body and headers; delayed replies are sent
  * after the delay (unless the client gave up first). A request's `response_format` is checked or
@@ -168,10 +181,12 @@ export async function startScriptedOpenAIServer(script: ChatScript, options: Scr
   const began = Date.now();
   let inFlight = 0;
   let maxConcurrent = 0;
+  const routes = scriptedRoutes(options.endpoint);
   const server: Server = createServer((req, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (options.endpoint && routes.handle(req, Buffer.concat(chunks), res)) return;
       const raw = Buffer.concat(chunks).toString('utf8');
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
@@ -236,6 +251,8 @@ export async function startScriptedOpenAIServer(script: ChatScript, options: Scr
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests: routes.embeddingRequests,
+    transcriptionRequests: routes.transcriptionRequests,
     get maxConcurrent() {
       return maxConcurrent;
     },
@@ -353,7 +370,9 @@ function answerFrom(question: string, choices: string[], text: string): { answer
  *   matching evidence at 4 fps, high resolution; with nothing matching, skims the recalled events.
  * - reflector: answers from observed evidence (round ≥ 1) that shares words with the question, with
  *   `reflectorConfidence(round)`; otherwise asks for another round, or in the last round guesses.
- * - narrative: joins the clips' captions.
+ *   A broad question (what happens, summarize, order of events) with the narrative's scene
+ *   summaries in the evidence is answered from them, citing each (and the planner plans nothing).
+ * - narrative: joins what the scene's clips show and say.
  */
 export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): ChatScript {
   const facts = options.facts ?? DEV_LONG_VISIBLE_FACTS;
@@ -405,6 +424,8 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
     }
     if (role === 'planner') {
       const { question, choices } = questionOf(text);
+      // A broad question the narrative's scene summaries answer: nothing to look at.
+      if (parseNarrativeQuestion(question) && /^- \w+ \[[\d.]+–[\d.]+ s\] \(memory:narrative, /m.test(text)) return JSON.stringify({ steps: [] });
       const terms = keywords([question, ...choices].join(' '));
       const round = Number(line(/Round (\d+);/, text)?.[1] ?? 1);
       const watch = system.includes('"watch"') ? 'watch' : 'ocr';
@@ -444,7 +465,11 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
       const { question, choices } = questionOf(text);
       const terms = keywords(question);
       const mustAnswer = system.includes('This is the last round');
-      const evidence = [...text.matchAll(/^- (\w+) \[([\d.]+)–([\d.]+) s\] \(([^,]+), confidence [\d.]+, round (\d+)\) (.*)$/gm)].map((m) => ({ id: m[1], round: Number(m[5]), text: unfenceVideoText(m[6]) }));
+      const evidence = [...text.matchAll(/^- (\w+) \[([\d.]+)–([\d.]+) s\] \(([^,]+), confidence [\d.]+, round (\d+)\) (.*)$/gm)].map((m) => ({ id: m[1], tool: m[4], round: Number(m[5]), text: unfenceVideoText(m[6]) }));
+      const scenes = evidence.filter((e) => e.tool === 'memory:narrative');
+      if (parseNarrativeQuestion(question) && scenes.length > 0 && choices.length === 0) {
+        return JSON.stringify({ sufficient: true, answer: scenes.map((e) => e.text).join(' '), choiceIndex: null, confidence: 0.85, evidenceIds: scenes.map((e) => e.id), reason: 'the scene summaries say what happens', missing: '' });
+      }
       const relevant = evidence.filter((e) => keywordCoverage(terms, e.text) > 0).sort((a, b) => b.round - a.round);
       const round = Number(line(/^Round (\d+)/m, text)?.[1] ?? 1);
       for (const e of relevant.filter((x) => x.round >= 1)) {

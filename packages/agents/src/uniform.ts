@@ -124,7 +124,7 @@ export async function uniformBaseline(videoPath: string, question: string, optio
     rounds: 1,
     framesUsed: frames.length,
     offline: false,
-    backends: { planner: `uniform:${options.frames}`, reflector: `uniform:${modelName}`, observer: `uniform:${modelName}`, embedder: 'none', model: modelName, endpoint: settings.baseUrl && redactSecrets(settings.baseUrl), observerModel: modelName },
+    backends: { ocr: null, detector: null, vad: null, recognizer: null, captioner: null, planner: `uniform:${options.frames}`, reflector: `uniform:${modelName}`, observer: `uniform:${modelName}`, embedder: 'none', model: modelName, endpoint: settings.baseUrl && redactSecrets(settings.baseUrl), observerModel: modelName },
     usage: { calls: cost.requests, inputTokens: cost.inputTokens, outputTokens: cost.outputTokens },
     cost,
     ingestCost: { ...emptyCostTotals(), byRole: {} },

@@ -2,7 +2,7 @@
  * Every stage a long job reports, with the unit of its `done`/`total` (a closed union: a new stage
  * is added here, and the CLI must then label it — its label table is typed by this list).
  * - ingestion (`@longvid/ingest`): `probe`, `hash` (steps), `keyframes` (seconds of video decoded
- *   and analysed), `captions` (clips), `narrative` (summaries), `index` (events), and the notices
+ *   and analysed), `transcription` (seconds of speech transcribed), `captions` (clips), `narrative` (summaries), `index` (events), and the notices
  *   (an event whose `message` says it all) `wait` (another process holds the video), `checkpoint`
  *   (a checkpoint failed its integrity check), `rebuild` (memory is rebuilt);
  * - `@longvid/video`: `decode`, `shots` (seconds of video); `@longvid/perception`: `detection`
@@ -16,6 +16,7 @@ export const PROGRESS_UNITS = {
   probe: 'steps',
   hash: 'steps',
   keyframes: 'video-seconds',
+  transcription: 'speech-seconds',
   captions: 'clips',
   narrative: 'summaries',
   index: 'events',

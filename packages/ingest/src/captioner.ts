@@ -16,17 +16,19 @@ export interface CaptionResult {
   framesUsed: number;
 }
 
-/** One stretch of consecutive captioned clips to summarise. */
+/** One scene (a narrative group of consecutive events) to summarise. */
 export interface NarrateRequest {
-  /** The stretch, seconds. */
+  /** The scene, seconds. */
   span: Span;
-  /** The captions of its clips, in order. */
+  /** What each of its clips shows and says (captions, objects, on-screen text, words spoken), in order. */
   clips: { span: Span; text: string }[];
+  /** The previous scene's summary, for continuity; absent for the first. */
+  previous?: string;
 }
 
 /**
- * Describes clips at ingestion (the memory's captions) and writes the narrative layer (short
- * summaries of consecutive clips). Implementation: a video LLM at an OpenAI-compatible endpoint
+ * Describes clips at ingestion (the memory's captions) and writes the narrative layer's summaries
+ * (one per scene, as the summarizer of `buildNarrative` in `@longvid/memory`). Implementation: a video LLM at an OpenAI-compatible endpoint
  * (`VideoLlmCaptioner` of `@longvid/agents`, made by the session); the mock is `MockCaptioner` of
  * `@longvid/ingest/testing`. Versioned like the Vercel AI SDK's `LanguageModelV2`.
  * `doCaption` and `doNarrate` may throw LongVidError `ABORTED`, `ENDPOINT_UNREACHABLE`,
@@ -37,6 +39,6 @@ export interface ClipCaptioner {
   /** Identifies the model and prompt versions; part of the memory's cache key. */
   readonly captionerId: string;
   doCaption(request: CaptionRequest, options?: { signal?: AbortSignal }): Promise<CaptionResult>;
-  /** @returns the summary text of the stretch. */
+  /** @returns the summary text of the scene. */
   doNarrate(request: NarrateRequest, options?: { signal?: AbortSignal }): Promise<string>;
 }

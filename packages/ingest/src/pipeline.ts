@@ -4,18 +4,19 @@ import type { Clip, Observation, OnProgress, Settings, VideoInfo } from '@longvi
 import { rm } from 'node:fs/promises';
 import { ensureWritableDirectory, LongVidError, progress, type Span, spanOverlap } from '@longvid/core';
 import { z } from 'zod';
-import { buildNarrative, EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore } from '@longvid/memory';
-import type { ObjectDetector, OcrModel, PerceptionPool, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
-import { keyframeDetections, trackObjects, trackObservations } from '@longvid/perception';
+import { buildNarrative, describeObservations, EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore, type NarrativeSummarizer } from '@longvid/memory';
+import type { VoiceActivityDetector } from '@longvid/perception';
+import { keyframeDetections, speechObservations, trackObjects, trackObservations } from '@longvid/perception';
 import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
 import { extractAudio, makeClips, probeVideo, readSubtitles, shotsFromScores, videoContentHash } from '@longvid/video';
 import { type KeyframeAnalyzer, scanKeyframes } from './keyframe-scan';
-import { captionClips, writeNarrative, type NarrativeEntry } from './captions';
+import { captionClips } from './captions';
 import type { ClipCaptioner } from './captioner';
 import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import { withIngestLock } from './ingest-lock';
 import { groupOcrReadings, SUBTITLE_CONFIDENCE, subtitleObservation } from './observations';
 import type { LocalTools } from './local-tools';
+import { transcribeSpeech } from './transcripts';
 
 /** Longest frame side, pixels, of keyframes read at ingestion. */
 export const INGEST_MAX_SIDE = 640;
@@ -33,21 +34,28 @@ function prefixKeys(prefix: string, values: Record<string, number>): Record<stri
 /**
  * Options of {@link ingestVideo}: the settings, the local tools ({@link LocalTools}: ffmpeg, OCR,
  * embedder; the detector's keyframe detections become tracks, object observations and entities;
- * voice activity becomes `speech` observations; with `perceptionPool`, worker threads holding the
+ * voice activity becomes `speech` observations, whose words the `recognizer` (an OpenAI-compatible
+ * `/audio/transcriptions` endpoint, or pocketsphinx) transcribes — {@link transcribeSpeech},
+ * checkpointed per chunk — a segment a subtitle line covers being left to the subtitle, the
+ * recognizer's `modelId` part of the memory's key (without it speech is `someone speaks`); with
+ * `perceptionPool`, worker threads holding the
  * same OCR model and detector — same `modelId`s — analyse the keyframes, one batch per worker at
  * once, started only when the video is actually ingested) and the rest below.
  */
 export interface IngestOptions extends LocalTools {
   settings: Settings;
+  /** Speech chunks transcribed at once (default 1). */
+  transcriptionConcurrency?: number;
   /** A subtitle sidecar (.srt/.vtt); its lines become observations of the clips they overlap. */
   subtitlesPath?: string;
   onProgress?: OnProgress;
   signal?: AbortSignal;
   /**
    * Makes the video-LLM captioner for this video (given its path, probe and content hash). Clips
-   * are then captioned and the narrative layer written ({@link captionClips},
-   * {@link writeNarrative}) after the local perception; the captioner's id is part of the memory's
-   * key. Absent offline: memory then holds the local observations only.
+   * are then captioned ({@link captionClips}) after the local perception, and the narrative layer's
+   * summaries are written by the captioner's `doNarrate` ({@link narrativeSummarizer}); the
+   * captioner's id is part of the memory's key. Absent offline: memory then holds the local
+   * observations only and the narrative is assembled from them.
    */
   captioner?: (video: { path: string; info: VideoInfo; videoHash: string }) => ClipCaptioner;
   /** Clips captioned at once (default 2). */
@@ -68,6 +76,24 @@ export interface IngestResult {
   /** Wall time the original ingestion took, seconds (from the stored manifest when reused). */
   ingestSeconds: number;
   subtitles: SubtitleLine[];
+  /** The models that built this memory (part of its key), by role; null where none was used. */
+  backends: IngestBackends;
+}
+
+/** The models an ingestion used, by role (ids as the models report them); null where none was used. */
+export interface IngestBackends {
+  /** OCR model, e.g. `ppocr-v4:...`. */
+  ocr: string;
+  /** Object detector, or null without `detectorModelPath`. */
+  detector: string | null;
+  /** Voice-activity detector, or null when the video has no audio or none was given. */
+  vad: string | null;
+  /** Speech recognizer, or null when speech was not transcribed. */
+  recognizer: string | null;
+  /** Text embedder of the events. */
+  embedder: string;
+  /** Video-LLM captioner (it writes the narrative summaries too), or null offline. */
+  captioner: string | null;
 }
 
 function shortHash(value: unknown): string {
@@ -151,8 +177,10 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const videoHash = await videoContentHash(path);
   const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, detector: detector?.modelId ?? null, maxSide: INGEST_MAX_SIDE };
   const captioner = options.captioner?.({ path, info, videoHash });
-  const params = { ...visualParams, speech: info.hasAudio && voiceActivity ? voiceActivity.modelId : null, embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash({ subtitles, confidence: SUBTITLE_CONFIDENCE }) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
+  const transcribes = info.hasAudio && voiceActivity && options.recognizer ? options.recognizer : undefined;
+  const params = { ...visualParams, speech: info.hasAudio && voiceActivity ? voiceActivity.modelId : null, ...(transcribes ? { transcription: transcribes.modelId } : {}), embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash({ subtitles, confidence: SUBTITLE_CONFIDENCE }) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
   const directory = memoryDirectory(settings.cacheDir, videoHash, params);
+  const backends: IngestBackends = { ocr: ocr.modelId, detector: detector?.modelId ?? null, vad: params.speech, recognizer: transcribes?.modelId ?? null, embedder: embedder.embedderId, captioner: captioner?.captionerId ?? null };
 
   const reuse = async (): Promise<IngestResult> => {
     const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
@@ -165,6 +193,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       seconds: (performance.now() - started) / 1000,
       ingestSeconds: memory.manifest.stats?.ingestSeconds ?? 0,
       subtitles,
+      backends,
     };
   };
   if (EpisodicMemory.exists(directory)) {
@@ -282,18 +311,35 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     // Speech: voice activity over the audio track, checkpointed.
     const speech = await (speechTask ?? findSpeech());
     Object.assign(scan.stageSeconds, speechSeconds);
+    // Transcripts: the speech segments' words, checkpointed per chunk; subtitles win where they cover speech.
+    let transcribed: Observation[] = [];
+    if (transcribes && speech.length > 0) {
+      stageStarted = performance.now();
+      const segments = await transcribeSpeech(path, speech, info.duration, {
+        binaries,
+        recognizer: transcribes,
+        checkpointDirectory: join(checkpoints, `transcripts-${shortHash(transcribes.modelId)}`),
+        checkpointInputs: { videoHash, recognizer: transcribes.modelId },
+        concurrency: options.transcriptionConcurrency,
+        onProgress,
+        signal,
+      });
+      transcribed = speechObservations({ text: segments.map((segment) => segment.text).join(' '), segments }, subtitles.map((line) => line.span), transcribes.modelId);
+      scan.stageSeconds.transcription = (performance.now() - stageStarted) / 1000;
+    }
     clips.forEach((clip, index) => {
       const inside = (span: { start: number; end: number }) => spanOverlap(span, clip.span) > 0;
       perClip[index].push(...objectObservations.filter((o) => inside(o.span)));
-      perClip[index].push(...speech.filter(inside).map((span): Observation => ({ kind: 'speech', span, text: 'someone speaks', confidence: 0.9, tool: 'vad' })));
+      perClip[index].push(...transcribed.filter((o) => inside(o.span)));
+      // Speech the recognizer gave no words for (or that a subtitle covers) stays "someone speaks".
+      const voiced = speech.filter((span) => inside(span) && !transcribed.some((o) => spanOverlap(o.span, span) > 0));
+      perClip[index].push(...voiced.map((span): Observation => ({ kind: 'speech', span, text: 'someone speaks', confidence: 0.9, tool: 'vad' })));
     });
 
-    let narrative: NarrativeEntry[] = [];
     if (captioner) {
       const captionOptions = { checkpointDir: join(checkpoints, `captions-${shortHash(captioner.captionerId)}`), concurrency: options.captionConcurrency, onProgress, signal };
       const captions = await captionClips(clips, captioner, captionOptions);
       captions.forEach((observations, index) => perClip[index].push(...observations));
-      narrative = await writeNarrative(clips, captions, captioner, captionOptions);
     }
 
     let memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
@@ -311,21 +357,40 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     onProgress?.(progress('index', 0, clips.length));
     stageStarted = performance.now();
     const texts = eventObservations.map(eventText);
-    const embeddings = await embedder.doEmbed([...texts, ...narrative.map((entry) => entry.text)].map((t) => t || '(no observations)'), { signal });
+    const embeddings = await embedder.doEmbed(texts.map((t) => t || '(no observations)'), { signal });
     clips.forEach((clip, index) => {
       memory.addEvent({ clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embeddings[index]);
     });
-    narrative.forEach((entry, index) => {
-      const summary: Observation = { kind: 'summary', span: entry.span, text: entry.text, confidence: 1, tool: 'narrative' };
-      memory.addEvent({ clipIndex: entry.clipIndex, span: entry.span, observations: [summary], text: entry.text }, embeddings[texts.length + index]);
-    });
     if (tracks.length > 0) memory.setTracks(tracks);
-    if (!captioner) memory.setNarrative(await buildNarrative(memory.events(), { signal }));
+    // The narrative layer, one mechanism: online the captioner writes each scene's summary, offline the observations' draft is it.
+    const summarize = captioner ? narrativeSummarizer(captioner, join(checkpoints, `narrative-${shortHash(captioner.captionerId)}`), { videoHash, captioner: captioner.captionerId }) : undefined;
+    memory.setNarrative(await buildNarrative(memory.events(), { summarize, signal, onProgress }));
     scan.stageSeconds.index = (performance.now() - stageStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
-    memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
+    memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, transcriptSegments: transcribed.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
     await memory.save();
     onProgress?.(progress('index', clips.length, clips.length));
-    return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles };
+    return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles, backends };
   }
+}
+
+/**
+ * A {@link NarrativeSummarizer} for `buildNarrative` of `@longvid/memory` that has `captioner` write
+ * each scene's summary (its `doNarrate`) from what each of the scene's events says
+ * (`describeObservations`: captions, objects, on-screen text, words spoken) and the previous
+ * summary. Each summary is checkpointed with integrity under `checkpointDirectory` (keyed by the
+ * group's position; its inputs are `inputs` and the request), so an interrupted ingestion resumes
+ * without asking again and a checkpoint made from other inputs is asked again.
+ */
+export function narrativeSummarizer(captioner: ClipCaptioner, checkpointDirectory: string, inputs: unknown): NarrativeSummarizer {
+  return async (group, { signal }) => {
+    const request = { span: group.span, clips: group.events.map((event) => ({ span: event.span, text: describeObservations(event.observations) })), previous: group.previous };
+    const file = join(checkpointDirectory, `summary-${String(group.index).padStart(5, '0')}.json`);
+    const made = checkpointInputs({ inputs, request });
+    const saved = readCheckpoint(file, z.object({ summary: z.string() }), made);
+    if (saved.status === 'ok') return saved.value.summary;
+    const summary = await captioner.doNarrate(request, { signal });
+    await writeCheckpoint(file, { summary }, made);
+    return summary;
+  };
 }

@@ -67,6 +67,13 @@ function evidenceDigest(evidence: ReflectInput['evidence']): string {
     .join('\n');
 }
 
+/** A note for the prompts when the evidence holds the narrative layer's scene summaries; empty otherwise. */
+function narrativeNote(evidence: ReflectInput['evidence']): string {
+  return evidence.some((e) => e.tool === 'memory:narrative')
+    ? 'The evidence with tool memory:narrative is the narrative layer of memory: summaries of the scenes of the whole video, in time order. A question about what happens, a summary or the order of events can be answered from them; cite their ids.'
+    : '';
+}
+
 function choicesDigest(choices: string[] | undefined): string {
   return choices?.length ? `\nOptions:\n${choices.map((c, i) => `${i}. ${c}`).join('\n')}` : '';
 }
@@ -107,6 +114,7 @@ export class LlmPlanner implements Planner {
       `Video duration: ${input.duration.toFixed(1)} s. Round ${input.round}; rounds left: ${input.roundsLeft}; frames left: ${input.framesLeft}.`,
       `Memory recalls:\n${memoryDigest(input)}`,
       `Evidence so far:\n${evidenceDigest(input.evidence)}`,
+      narrativeNote(input.evidence),
       `Already observed: ${input.observed.map((o) => `${o.tool} ${o.span.start.toFixed(1)}–${o.span.end.toFixed(1)} s @${Number(o.fps.toFixed(3))} fps`).join('; ') || 'nothing'}`,
       input.lastReflection ? `The reflector said: ${JSON.stringify(input.lastReflection.reason.slice(0, 600))} (sufficient: ${input.lastReflection.sufficient}, confidence ${input.lastReflection.confidence.toFixed(2)})` : '',
     ]
@@ -168,7 +176,9 @@ export class LlmReflector implements Reflector {
         ? 'This is the last round: you must give your best answer now (never an empty "answer"), with a confidence that says how sure you are.'
         : 'If the evidence is not enough, set "sufficient" to false and say what is missing in "missing".',
     });
-    const user = [`Question: ${input.question}${choicesDigest(input.choices)}`, ...(input.questionType ? [questionTypeHint(input.questionType)] : []), `Round ${input.round}${input.mustAnswer ? ' (the last)' : ''}.`, `Evidence:\n${evidenceDigest(input.evidence)}`].join('\n\n');
+    const user = [`Question: ${input.question}${choicesDigest(input.choices)}`, ...(input.questionType ? [questionTypeHint(input.questionType)] : []), `Round ${input.round}${input.mustAnswer ? ' (the last)' : ''}.`, `Evidence:\n${evidenceDigest(input.evidence)}`, narrativeNote(input.evidence)]
+      .filter(Boolean)
+      .join('\n\n');
     const count = input.choices?.length ?? 0;
     const schema = reflectionSchema
       .refine((r) => r.choiceIndex === undefined || r.choiceIndex === null || (r.choiceIndex >= 0 && r.choiceIndex < count), {

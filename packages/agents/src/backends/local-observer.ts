@@ -31,7 +31,8 @@ export interface LocalObserverOptions {
  * requested fps and resolution (capped by `maxFrames`) and reads on-screen text with the local
  * PP-OCRv4 model; `detect` samples frames the same way and runs the object detector (one piece
  * of evidence per object class and run of frames it is seen in, with how many were seen at once
- * and their dominant colour as attributes); `subtitles` reads sidecar lines; `memory` reads what
+ * and their dominant colour as attributes); `subtitles` reads sidecar lines and the speech transcribed
+ * at ingestion (`speech` observations with words); `memory` reads what
  * ingestion stored. Returns time-stamped evidence; readings of the same text in consecutive
  * frames are one piece of evidence spanning those frames.
  */
@@ -47,7 +48,19 @@ export class LocalObserver implements ObserverBackbone {
     const { span } = request;
     if (request.tool === 'subtitles') {
       const lines = (this.options.subtitles ?? []).filter((line) => spanOverlap(line.span, span) > 0);
-      return { evidence: lines.map(subtitleObservation), framesUsed: 0 };
+      const subtitles: Observation[] = lines.map(subtitleObservation);
+      // Speech the ingestion transcribed (voice activity alone says no words).
+      const seen = new Set<string>();
+      const transcripts = (this.options.memory?.eventsInSpan(span) ?? [])
+        .flatMap((event) => event.observations)
+        .filter((o) => o.kind === 'speech' && o.tool !== 'vad' && spanOverlap(o.span, span) > 0)
+        .filter((o) => {
+          const key = `${o.span.start}:${o.span.end}:${o.text}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+      return { evidence: [...subtitles, ...transcripts].sort((a, b) => a.span.start - b.span.start), framesUsed: 0 };
     }
     if (request.tool === 'memory') {
       const events = this.options.memory?.eventsInSpan(span) ?? [];

@@ -1,6 +1,6 @@
 import type { Evidence, Plan, PlanStep, Reflection, Span } from '@longvid/core';
 import { clampSpan, formatSpan, mergeSpans, spanLength, spanOverlap } from '@longvid/core';
-import { labelsMentioned, parseEntityQuestion } from '@longvid/memory';
+import { labelsMentioned, parseEntityQuestion, parseNarrativeQuestion } from '@longvid/memory';
 import type { PlanInput, Planner, QuestionContext, ReflectInput, Reflector } from '../spec/interfaces';
 import { fitFrameBudget, framesFor } from '../spec/sampling';
 import { toolUsesFrames } from '../spec/tools';
@@ -41,7 +41,8 @@ function alreadyObserved(span: Span, fps: number, observed: PlanInput['observed'
  * memory already holds observations that share words with the question (OCR text → `ocr`,
  * subtitle lines → `subtitles`), best first; (2) only when there is no such place left, scans
  * the best memory hits at `scanFps`; (3) then re-observes the places where evidence matched at
- * double fps and high resolution. Every step
+ * double fps and high resolution. A broad question (what happens, summarize, order of events)
+ * that written narrative summaries already answer gets no steps. Every step
  * fits the remaining frame budget. Same inputs and outputs as the LLM planner.
  * Follows the plan–observe–reflect pattern of Active Video Perception (arXiv 2512.05774).
  */
@@ -61,6 +62,8 @@ export class RulePlanner implements Planner {
   }
 
   async doPlan(input: PlanInput): Promise<Plan> {
+    // A broad question that written narrative summaries answer needs no frames.
+    if (writtenNarrative(input).length > 0) return { round: input.round, steps: [] };
     const type = typeOf(input);
     // Offline, a scene question has nothing to look for: the reflector says so at once.
     if (needsDescriber(input, type)) return { round: input.round, steps: [] };
@@ -190,6 +193,8 @@ export class RuleReflector implements Reflector {
   readonly reflectorId = 'rule-based';
 
   async doReflect(input: ReflectInput): Promise<Reflection> {
+    const fromNarrative = reflectOnNarrative(input);
+    if (fromNarrative) return fromNarrative;
     const type = typeOf(input);
     if (needsDescriber(input, type)) {
       const answer = `cannot tell offline: this question needs a scene describer; ${DESCRIBER_HINT}`;
@@ -310,6 +315,36 @@ function readSpeech(input: ReflectInput): Reflection {
 /** Object evidence from the detector that shows a class was there: a confident box, or boxes in 2+ frames. */
 function showsObject(e: Evidence): boolean {
   return Number(e.attributes?.maxScore ?? e.confidence) >= 0.5 || Number(e.attributes?.frames ?? 1) >= 2;
+}
+
+/**
+ * The narrative evidence (tool `memory:narrative`) written by a summarizer that saw the scenes, in
+ * time order, when the question is a broad one (what happens, summarize, order of events); empty
+ * otherwise. Summaries assembled offline from the observations list objects, text and speech, not
+ * what happens, so they are not taken as an answer.
+ */
+function writtenNarrative(input: { question: string; evidence: Evidence[] }): Evidence[] {
+  if (!parseNarrativeQuestion(input.question)) return [];
+  return input.evidence.filter((e) => e.tool === 'memory:narrative' && e.attributes?.source === 'summarizer').sort((a, b) => a.span.start - b.span.start);
+}
+
+/**
+ * The reflector's answer to a broad free-form question from the written narrative: the scenes'
+ * summaries in time order, citing each; undefined for other questions, multiple choice, or when
+ * there is no written narrative.
+ */
+function reflectOnNarrative(input: ReflectInput): Reflection | undefined {
+  const narrative = writtenNarrative(input);
+  if (narrative.length === 0 || input.choices?.length) return undefined;
+  const confidence = narrative.reduce((sum, e) => sum + e.confidence, 0) / narrative.length;
+  return {
+    round: input.round,
+    sufficient: true,
+    answer: narrative.map((e) => e.text.trim()).join(' '),
+    confidence,
+    evidenceIds: narrative.map((e) => e.id),
+    reason: `the narrative's ${narrative.length} scene summaries say what happens, in order`,
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ import { fenceVideoText } from '../llm/video-text';
 import { planSampling, RESOLUTION_MAX_SIDE } from '../spec/sampling';
 
 /** Prompt files of the captioner. */
-export const CAPTION_PROMPTS = { caption: 'caption.v1', narrative: 'narrative.v1' } as const;
+export const CAPTION_PROMPTS = { caption: 'caption.v1', narrative: 'narrative.v2' } as const;
 
 const captionReplySchema = z.object({
   caption: z.string().min(1).max(MAX_MODEL_TEXT_CHARS),
@@ -43,8 +43,9 @@ export interface VideoLlmCaptionerOptions extends VideoModelOptions {
 /**
  * Captions clips with a video LLM at an OpenAI-compatible endpoint (prompt
  * `prompts/caption.v1.md`: frames of the clip as timestamped image parts → a caption, the
- * on-screen text and a confidence), and writes the narrative layer from the captions of
- * consecutive clips (prompt `prompts/narrative.v1.md`). Replies are zod-validated and retried
+ * on-screen text and a confidence), and writes the narrative layer's summary of a scene from what
+ * its clips show and say (prompt `prompts/narrative.v2.md`; the summarizer `buildNarrative` of
+ * `@longvid/memory` calls at ingestion). Replies are zod-validated and retried
  * when malformed; calls are recorded for cost accounting and cached on disk.
  */
 export class VideoLlmCaptioner implements ClipCaptioner {
@@ -98,7 +99,9 @@ export class VideoLlmCaptioner implements ClipCaptioner {
 
   async doNarrate(request: NarrateRequest, callOptions: { signal?: AbortSignal } = {}): Promise<string> {
     const system = renderPrompt(CAPTION_PROMPTS.narrative, {});
-    const user = `Clips from ${formatSeconds(request.span.start)} to ${formatSeconds(request.span.end)}:\n${request.clips.map((clip) => `- [${clip.span.start.toFixed(1)}–${clip.span.end.toFixed(1)} s] ${fenceVideoText(clip.text, 'caption', clip.span)}`).join('\n')}`;
+    const clips = request.clips.map((clip) => `- [${clip.span.start.toFixed(1)}–${clip.span.end.toFixed(1)} s] ${fenceVideoText(clip.text, 'clip', clip.span)}`).join('\n');
+    const before = request.previous ? `Before this: ${fenceVideoText(request.previous, 'narrative')}\n\n` : '';
+    const user = `${before}Clips from ${formatSeconds(request.span.start)} to ${formatSeconds(request.span.end)}:\n${clips}`;
     const reply = await invokeStructured(this.options.model, [new SystemMessage(system), new HumanMessage(user)], narrativeReplySchema, {
       maxRetries: this.options.maxRetries,
       signal: callOptions.signal,

@@ -11,6 +11,7 @@ export type PromptName =
   | 'observer-video.v1'
   | 'caption.v1'
   | 'narrative.v1'
+  | 'narrative.v2'
   | 'baseline.v1';
 
 const cache = new Map<string, string>();

@@ -42,7 +42,7 @@ export const TOOL_CATALOGUE: { readonly [Name in ObserverTool]: ToolSpec<Name> }
   subtitles: {
     name: 'subtitles',
     usesFrames: false,
-    description: '"subtitles": read the subtitle lines of a region (costs no frames).',
+    description: '"subtitles": read the subtitle lines and the transcribed speech of a region (costs no frames).',
     input: z.object({ ...span, ...frameless }),
   },
   memory: {
