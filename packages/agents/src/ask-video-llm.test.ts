@@ -70,7 +70,9 @@ describe('askVideo with the video-LLM observer (scripted OpenAI-protocol server)
     // Ingestion captioned every clip with the video LLM; memory holds the captions.
     expect(locker.ingestCost.byRole.caption?.calls).toBeGreaterThanOrEqual(10);
     expect(byRole(server.requests.slice(first), 'caption').length).toBe(locker.ingestCost.byRole.caption?.calls);
-    expect(locker.memory.events).toBeGreaterThan(locker.ingestCost.byRole.caption!.calls);
+    // One event per clip; the narrative layer's scene summaries are written by the video LLM too.
+    expect(locker.memory.events).toBe(locker.ingestCost.byRole.caption!.calls);
+    expect(locker.ingestCost.byRole.narrative?.calls).toBeGreaterThanOrEqual(2);
 
     const plan = locker.trace.find((e): e is Extract<TraceEvent, { type: 'plan' }> => e.type === 'plan')!;
     const watched = plan.plan.steps.filter((s) => s.tool === 'watch');
@@ -103,6 +105,30 @@ describe('askVideo with the video-LLM observer (scripted OpenAI-protocol server)
 
     const choice = await ask(server, 'What time does the train leave?', { choices: ['7:15', '8:45', '7:45', '17:45'] });
     expect(choice.answer).toMatchObject({ choiceIndex: 2, answer: '7:45' });
+  });
+
+  it('answers "What happens in the video?" from the narrative the video LLM wrote at ingestion, citing its scene summaries', async () => {
+    const first = server.requests.length;
+    const result = await ask(server, 'What happens in the video?');
+    const requests = server.requests.slice(first);
+    const narrative = result.answer.evidence;
+    // Every scene summary, in time order, from the start of the video to its end; nothing else.
+    expect(narrative.length).toBeGreaterThanOrEqual(2);
+    expect(narrative.every((e) => e.tool === 'memory:narrative' && e.kind === 'summary' && e.round === 0 && e.attributes?.source === 'summarizer')).toBe(true);
+    expect(narrative.map((e) => e.span.start)).toEqual([...narrative.map((e) => e.span.start)].sort((a, b) => a - b));
+    expect(narrative[0].span.start).toBe(0);
+    expect(narrative.at(-1)!.span.end).toBeCloseTo(result.video.duration, 0);
+    // The summaries say what the video LLM saw in the clips: the first scene and the last.
+    expect(result.answer.answer).toContain('coffee poured from a silver kettle');
+    expect(result.answer.answer).toContain('a baby on a rug');
+    expect(result.answer.sufficient).toBe(true);
+    // The planner saw the narrative and looked at nothing; the reflector cited the summaries' ids.
+    const [planner] = byRole(requests, 'planner');
+    expect(requestUserText(planner)).toContain('(memory:narrative, confidence 0.80, round 0)');
+    expect(result.framesUsed).toBe(0);
+    const [reflector] = byRole(requests, 'reflector');
+    expect(requestUserText(reflector)).toContain('narrative layer of memory');
+    expect(narrative.map((e) => e.id).every((id) => requestUserText(reflector).includes(`- ${id} [`))).toBe(true);
   });
 
   it('asks for another round when the reflector is not confident enough, zooming in at higher fps and resolution', async () => {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -180,8 +181,11 @@ describe('pocketsphinx', () => {
   (installed ? it : it.skip)(`recognizes words of the real talk at 59–67 s of dev_long.mp4, with times inside it${installed ? '' : ' [skipped: pocketsphinx is not installed; apt-get install --no-install-recommends pocketsphinx pocketsphinx-en-us]'}`, async () => {
     const command = await findPocketsphinx({ searchPath });
     if (!command) throw new Error('pocketsphinx is on PATH but not executable');
-    const recognizer = await createPocketsphinxRecognizer({ searchPath });
+    // Its WAV files go under the caller's directory (created when missing) and are removed after each call.
+    const temporaryDirectory = join(mkdtempSync(join(tmpdir(), 'longvid-sphinx-')), 'cache', 'tmp');
+    const recognizer = await createPocketsphinxRecognizer({ searchPath, temporaryDirectory });
     expect(recognizer.modelId).toBe(`pocketsphinx-${command.flavour}:default`);
+    expect(readdirSync(temporaryDirectory)).toEqual([]);
     const audio = await extractAudio(sharedVideo('dev_long.mp4'), testBinaries(), { span: { start: 59.1, end: 67.1 } });
     const transcript = await recognizer.doTranscribe(audio, { offset: 59.1 });
     const words = transcript.text.split(/\s+/).filter(Boolean);

@@ -102,3 +102,35 @@ describe('RuleReflector', () => {
     expect(r.confidence).toBe(0);
   });
 });
+
+describe('rule-based agents on a broad question (what happens, summary, order of events)', () => {
+  const scene = (id: string, start: number, end: number, text: string, source: 'summarizer' | 'observations'): Evidence => ({
+    id,
+    round: 0,
+    span: { start, end },
+    text,
+    kind: 'summary',
+    tool: 'memory:narrative',
+    confidence: source === 'summarizer' ? 0.8 : 0.4,
+    attributes: { narrative: id, source },
+  });
+  const written = [scene('m2', 9.56, 49.43, 'A hand takes water bottles away and puts them back.', 'summarizer'), scene('m1', 0, 9.56, 'Coffee is poured into a blue mug.', 'summarizer')];
+  const assembled = [scene('m1', 0, 9.56, '00:00–00:09: seen: blue cup, person', 'observations'), scene('m2', 9.56, 49.43, '00:09–00:49: seen: bottle; on screen: "LOCKER 318"', 'observations')];
+  const base = { question: 'What happens in the video?', duration: 120, round: 1, memoryHits: [], observed: [], framesLeft: 96, roundsLeft: 3 };
+
+  it('answers from written scene summaries in time order, citing each, and plans no frames for it', async () => {
+    expect((await new RulePlanner().doPlan({ ...base, evidence: written })).steps).toEqual([]);
+    const r = await new RuleReflector().doReflect({ ...base, mustAnswer: false, evidence: written });
+    expect(r).toMatchObject({ sufficient: true, answer: 'Coffee is poured into a blue mug. A hand takes water bottles away and puts them back.', evidenceIds: ['m1', 'm2'] });
+    expect(r.confidence).toBeCloseTo(0.8, 6);
+  });
+
+  it('does not take summaries assembled offline (objects and text, no actions) as what happens, nor written ones for a detail question', async () => {
+    const offline = await new RuleReflector().doReflect({ ...base, mustAnswer: false, evidence: assembled });
+    expect(offline.sufficient).toBe(false);
+    expect(offline.answer).not.toBe(assembled.map((e) => e.text).join(' '));
+    expect((await new RulePlanner().doPlan({ ...base, evidence: assembled, memoryHits: [hit(1, 20, 30, [{ text: 'LOCKER 318', start: 21, end: 24 }])] })).steps.length).toBeGreaterThan(0);
+    const detail = await new RuleReflector().doReflect({ ...base, question: 'What is the locker number?', mustAnswer: false, evidence: written });
+    expect(detail.evidenceIds).toEqual([]);
+  });
+});
