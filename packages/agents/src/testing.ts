@@ -17,6 +17,7 @@ import { scriptedRoutes, type EndpointScript, type RecordedEmbeddingRequest, typ
 import type { ObserveRequest, ObserveResult, ObserverBackbone, PlanInput, Planner, ReflectInput, Reflector } from './spec/interfaces';
 import { choiceMatch, extractAnswer, keywordCoverage, keywords } from './backends/text';
 import { readFencedTexts, unfenceVideoText } from './llm/video-text';
+import { MAX_MODEL_ANSWER_CHARS } from './llm/structured';
 
 /** A chat-completions request as the scripted server received it. */
 export interface RecordedChatRequest {
@@ -372,7 +373,7 @@ function answerFrom(question: string, choices: string[], text: string): { answer
  *   `reflectorConfidence(round)`; otherwise asks for another round, or in the last round guesses.
  *   A broad question (what happens, summarize, order of events) with the narrative's scene
  *   summaries in the evidence is answered from them, citing each (and the planner plans nothing).
- * - narrative: joins what the scene's clips show and say.
+ * - narrative: lists the scenes its clips' captions show, each once, in order.
  */
 export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): ChatScript {
   const facts = options.facts ?? DEV_LONG_VISIBLE_FACTS;
@@ -419,8 +420,10 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
       });
     }
     if (role === 'narrative') {
-      const captions = [...text.matchAll(/^- \[[^\]]+\] (.*)$/gm)].map((m) => unfenceVideoText(m[1]));
-      return JSON.stringify({ summary: captions.join(' Then ') || 'Nothing happens.' });
+      // What each clip shows (its caption, before what was seen, read and said), each scene once.
+      const captions = [...text.matchAll(/^- \[[^\]]+\] (.*)$/gm)].map((m) => unfenceVideoText(m[1]).split(/; (?:seen|on screen|said): /)[0]);
+      const scenes = [...new Set(captions.flatMap((caption) => caption.split('; ')).filter((scene) => scene && scene !== 'nothing recorded' && scene !== 'nothing recognisable'))];
+      return JSON.stringify({ summary: scenes.length ? `${scenes.join(', then ')}.` : 'Nothing happens.' });
     }
     if (role === 'planner') {
       const { question, choices } = questionOf(text);
@@ -468,7 +471,9 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
       const evidence = [...text.matchAll(/^- (\w+) \[([\d.]+)–([\d.]+) s\] \(([^,]+), confidence [\d.]+, round (\d+)\) (.*)$/gm)].map((m) => ({ id: m[1], tool: m[4], round: Number(m[5]), text: unfenceVideoText(m[6]) }));
       const scenes = evidence.filter((e) => e.tool === 'memory:narrative');
       if (parseNarrativeQuestion(question) && scenes.length > 0 && choices.length === 0) {
-        return JSON.stringify({ sufficient: true, answer: scenes.map((e) => e.text).join(' '), choiceIndex: null, confidence: 0.85, evidenceIds: scenes.map((e) => e.id), reason: 'the scene summaries say what happens', missing: '' });
+        // The scenes in order, each once (a scene that spans two summaries is told once), within the answer bound.
+        const told = [...new Set(scenes.flatMap((e) => e.text.replace(/\.$/, '').split(', then ')))].join(', then ');
+        return JSON.stringify({ sufficient: true, answer: `${told}.`.slice(0, MAX_MODEL_ANSWER_CHARS), choiceIndex: null, confidence: 0.85, evidenceIds: scenes.map((e) => e.id), reason: 'the scene summaries say what happens', missing: '' });
       }
       const relevant = evidence.filter((e) => keywordCoverage(terms, e.text) > 0).sort((a, b) => b.round - a.round);
       const round = Number(line(/^Round (\d+)/m, text)?.[1] ?? 1);
