@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ingest } from '@longvid/agents';
-import { loadSettings, spanOverlap, type Span } from '@longvid/core';
+import { loadSettings, spanOverlap, type Observation, type Span } from '@longvid/core';
 import { sharedDataDir } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { runCli } from './cli';
@@ -19,6 +19,8 @@ const env = {
   LONGVID_CACHE_DIR: mkdtempSync(join(tmpdir(), 'longvid-objects-')),
   LONGVID_DETECTOR_MODEL: join(models, 'yolov8n_quant.onnx'),
   LONGVID_DETECTOR_LABELS: join(models, 'labels.json'),
+  // The search path for pocketsphinx (settings `searchPath`).
+  PATH: process.env.PATH ?? '',
 };
 
 async function ask(question: string) {
@@ -31,13 +33,20 @@ async function ask(question: string) {
   return askJsonSchema.parse(JSON.parse(out));
 }
 
+/** Whether the Debian pocketsphinx command is on PATH (CI installs it: `.ci/run`). */
+const pocketsphinx = (process.env.PATH ?? '').split(delimiter).some((directory) => directory && ['pocketsphinx_continuous', 'pocketsphinx'].some((name) => existsSync(join(directory, name))));
+
 describe('objects, colours and speech on dev_long.mp4 (offline)', () => {
   let speech: Span[] = [];
+  let spoken: Observation[] = [];
+  let recognizer: string | null = null;
 
   beforeAll(async () => {
     const { settings } = loadSettings({ env });
     const result = await ingest(video, { resolvedSettings: settings });
-    speech = result.memory.events().flatMap((event) => event.observations.filter((o) => o.kind === 'speech').map((o) => o.span));
+    spoken = result.memory.events().flatMap((event) => event.observations.filter((o) => o.kind === 'speech'));
+    speech = spoken.map((o) => o.span);
+    recognizer = result.backends.recognizer;
     expect(result.memory.entities().some((entity) => entity.label === 'dog')).toBe(true);
   });
 
@@ -50,6 +59,19 @@ describe('objects, colours and speech on dev_long.mp4 (offline)', () => {
       const outside = span.end - span.start - spanOverlap(span, talk) - spanOverlap(span, sentence);
       expect(outside).toBeLessThanOrEqual(1);
     }
+  });
+
+  it(pocketsphinx ? 'transcribes the talk at 59–67 s with pocketsphinx (installed), inside its span' : 'stores speech without words when no recognizer is installed (pocketsphinx is not)', () => {
+    const words = spoken.filter((o) => o.tool !== 'vad');
+    if (!pocketsphinx) {
+      expect(recognizer).toBeNull();
+      expect(words).toEqual([]);
+      return;
+    }
+    expect(recognizer).toMatch(/^pocketsphinx-/);
+    const talk = words.filter((o) => spanOverlap(o.span, { start: 59, end: 67 }) > 0);
+    expect(talk.every((o) => o.tool === recognizer && o.span.start >= 58.5 && o.span.end <= 67.5)).toBe(true);
+    expect(talk.flatMap((o) => o.text.split(/\s+/)).length).toBeGreaterThanOrEqual(5);
   });
 
   it('answers when a dog appears with a span overlapping 49.4–59.1 s', async () => {
