@@ -24,18 +24,12 @@ const SENTENCE = { span: { start: 71, end: 74 }, text: 'The package is in the bl
 
 describe('longvid ask with transcription and embedding models at the endpoint', () => {
   let server: ScriptedOpenAIServer;
-  let env: Record<string, string>;
-  const cli = cliHarness({
-    get env() {
-      return env;
-    },
-    cwd: workDir,
-  });
+  let cli: ReturnType<typeof cliHarness>;
 
   beforeAll(async () => {
     const audio = await extractAudio(video, resolveFfmpeg({}), { sampleRate: 16000 });
     server = await startScriptedOpenAIServer(scriptedVideoModel(), { endpoint: { transcriptions: scriptedTranscriptions({ audio, lines: [SENTENCE] }) } });
-    env = {
+    const env = {
       LONGVID_CACHE_DIR: join(workDir, 'cache'),
       LONGVID_BASE_URL: server.baseUrl,
       LONGVID_MODEL: 'scripted-vlm',
@@ -44,6 +38,7 @@ describe('longvid ask with transcription and embedding models at the endpoint', 
       // Clip captions are not what this test is about (they have their own tests).
       LONGVID_INGEST_CAPTIONS: 'false',
     };
+    cli = cliHarness({ env, cwd: workDir });
   });
   afterAll(() => server.close());
 
