@@ -47,3 +47,26 @@ export function endpointError(error: unknown, endpoint: string, modelSetting = '
   }
   return new LongVidError('ENDPOINT_ERROR', `${endpoint} failed: ${message}`, { details: { endpoint }, cause: error });
 }
+
+/**
+ * Checks the settings of an OpenAI-compatible model endpoint before any call.
+ * @param what The endpoint's purpose in messages (`embeddings`, `transcription`).
+ * @param baseUrl Must be an http(s) URL.
+ * @param model Must be non-empty; `setting`/`environment` name where it is set, `example` a value.
+ * @throws LongVidError `BAD_SETTING` naming the setting to fix.
+ */
+export function checkEndpointSettings(what: string, baseUrl: string | undefined, model: string | undefined, modelSetting: { setting: string; environment: string; example: string }): void {
+  if (!/^https?:\/\//i.test(baseUrl ?? '')) {
+    throw new LongVidError('BAD_SETTING', `the ${what} endpoint base URL must be an http(s) URL, got ${JSON.stringify(baseUrl)}`, {
+      details: { baseUrl },
+      hint: 'set LONGVID_BASE_URL (--base-url), e.g. http://localhost:8000/v1',
+    });
+  }
+  if (!model) {
+    throw new LongVidError('BAD_SETTING', `no ${what} model is configured`, {
+      details: { setting: modelSetting.setting },
+      hint: `set the setting \`${modelSetting.setting}\` (env ${modelSetting.environment}), e.g. ${modelSetting.example}`,
+    });
+  }
+}
+

@@ -4,7 +4,7 @@
  */
 import { OpenAIEmbeddings } from '@langchain/openai';
 import { LongVidError, SETTING_ENV_NAMES, throwIfAborted } from '@longvid/core';
-import { endpointError } from './endpoint-errors';
+import { checkEndpointSettings, endpointError } from './endpoint-errors';
 import type { EmbedCallOptions, TextEmbedder } from './text-embedder';
 
 /** Options of {@link createOpenAIEmbedder}. */
@@ -64,18 +64,7 @@ export class OpenAIEmbedder implements TextEmbedder {
     private readonly options: OpenAIEmbedderOptions,
     dimensions: number | undefined,
   ) {
-    if (!/^https?:\/\//i.test(options.baseUrl ?? '')) {
-      throw new LongVidError('BAD_SETTING', `the embeddings endpoint base URL must be an http(s) URL, got ${JSON.stringify(options.baseUrl)}`, {
-        details: { baseUrl: options.baseUrl },
-        hint: 'set LONGVID_BASE_URL (--base-url), e.g. http://localhost:8000/v1',
-      });
-    }
-    if (!options.model) {
-      throw new LongVidError('BAD_SETTING', 'no embedding model is configured', {
-        details: { setting: 'embeddingModel' },
-        hint: `set the setting \`embeddingModel\` (env ${EMBEDDING_MODEL_ENV}), e.g. text-embedding-3-small`,
-      });
-    }
+    checkEndpointSettings('embeddings', options.baseUrl, options.model, { setting: 'embeddingModel', environment: EMBEDDING_MODEL_ENV, example: 'text-embedding-3-small' });
     if (dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions < 1)) {
       throw new LongVidError('BAD_INPUT', `dimensions must be a positive integer, got ${dimensions}`, { details: { dimensions } });
     }

@@ -6,7 +6,7 @@
  */
 import { LongVidError, SETTING_ENV_NAMES, throwIfAborted } from '@longvid/core';
 import { z } from 'zod';
-import { endpointError } from './endpoint-errors';
+import { checkEndpointSettings, endpointError } from './endpoint-errors';
 import { checkSampleRate, encodeWav } from './speech-recognition';
 import type { SpeechRecognizer, Transcript, TranscribeCallOptions, TranscriptSegment } from './speech-recognition';
 
@@ -62,18 +62,7 @@ export class OpenAITranscriptionRecognizer implements SpeechRecognizer {
 
   /** @throws LongVidError `BAD_SETTING` when `baseUrl` is not an http(s) URL or `model` is empty. */
   constructor(private readonly options: OpenAITranscriptionOptions) {
-    if (!/^https?:\/\//i.test(options.baseUrl ?? '')) {
-      throw new LongVidError('BAD_SETTING', `the transcription endpoint base URL must be an http(s) URL, got ${JSON.stringify(options.baseUrl)}`, {
-        details: { baseUrl: options.baseUrl },
-        hint: 'set LONGVID_BASE_URL (--base-url), e.g. http://localhost:8000/v1',
-      });
-    }
-    if (!options.model) {
-      throw new LongVidError('BAD_SETTING', 'no transcription model is configured', {
-        details: { setting: 'transcriptionModel' },
-        hint: `set the setting \`transcriptionModel\` (env ${TRANSCRIPTION_MODEL_ENV}), e.g. whisper-1`,
-      });
-    }
+    checkEndpointSettings('transcription', options.baseUrl, options.model, { setting: 'transcriptionModel', environment: TRANSCRIPTION_MODEL_ENV, example: 'whisper-1' });
     this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/audio/transcriptions`;
     this.modelId = `openai-transcription:${options.model}`;
   }
