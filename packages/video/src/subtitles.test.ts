@@ -63,6 +63,14 @@ describe('readSubtitles', () => {
     expect(parseSubtitles('', 'empty.srt')).toEqual([]);
   });
 
+  it('drops terminal escape sequences and control characters from cue text (raw or as entities)', () => {
+    const srt = '1\n00:00:01,000 --> 00:00:02,000\n\u001b[31mSAM\u001b[0m 0\u001b]0;pwned\u0007 left\u0000\n\n2\n00:00:03,000 --> 00:00:04,000\n&#27;[2Jclear &#x9b;here\u0085\n\n3\n00:00:05,000 --> 00:00:06,000\n\u001b[2J\n';
+    expect(parseSubtitles(srt, 'evil.srt')).toEqual([
+      { span: { start: 1, end: 2 }, text: 'SAM 0 left' },
+      { span: { start: 3, end: 4 }, text: 'clear here' },
+    ]);
+  });
+
   it('throws SUBTITLES_INVALID naming the file and the first bad line', async () => {
     const path = join(directory, 'broken.srt');
     writeFileSync(path, '1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:03,000 --> soon\nbroken\n');

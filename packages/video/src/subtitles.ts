@@ -9,7 +9,7 @@ import { requireFile } from './video-errors';
 export interface SubtitleLine {
   /** When it is shown, seconds. */
   span: Span;
-  /** Its text: markup (`<i>`, `<v Name>`, `{\an8}`) removed, entities decoded, lines joined by a space. */
+  /** Its text: markup (`<i>`, `<v Name>`, `{\an8}`), terminal escape sequences and control characters removed, entities decoded, lines joined by a space. */
   text: string;
 }
 
@@ -32,6 +32,12 @@ function parseTimestamp(value: string): number | undefined {
   return Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(`0.${fraction}`) : 0);
 }
 
+/**
+ * Terminal escape sequences (ECMA-48 CSI and OSC, other two-character ESC sequences) and the
+ * remaining C0/C1 control characters: never text a viewer sees, so they are dropped from cues.
+ */
+const CONTROL = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
 function cleanText(lines: string[]): string {
   return lines
     .map((line) =>
@@ -43,6 +49,7 @@ function cleanText(lines: string[]): string {
           if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
           return ENTITIES[name.toLowerCase()] ?? entity;
         })
+        .replace(CONTROL, '')
         .replace(/\s+/g, ' ')
         .trim(),
     )
