@@ -162,7 +162,7 @@ export interface Session {
   /**
    * Answers a question: ingest (or load) memory, then the plan–observe–reflect loop with the
    * session's agents, or those the options give (instances or factories).
-   * @throws LongVidError `BAD_INPUT` (empty question, fewer than two choices), ingestion errors,
+   * @throws LongVidError `BAD_INPUT` (empty question, fewer than two choices, a choice given twice), ingestion errors,
    *   endpoint errors, `MALFORMED_LLM_REPLY`, `ABORTED`.
    */
   ask(videoPath: string, question: string, options?: SessionAskOptions): Promise<AskResult>;
@@ -171,7 +171,7 @@ export interface Session {
    * `frames` frames sampled uniformly over the whole video. Online: sent once to the video LLM,
    * which answers directly (no memory). Offline: one round of the loop whose planner reads the N
    * frames with the local observer and whose reflector sees only what they showed.
-   * @throws LongVidError `BAD_INPUT` (frames below 1, fewer than two choices), as {@link ask}.
+   * @throws LongVidError `BAD_INPUT` (frames below 1, fewer than two choices, a choice given twice), as {@link ask}.
    */
   askUniform(videoPath: string, question: string, options: SessionUniformOptions): Promise<AskResult | UniformAskResult>;
   /** Releases the local models and worker threads (see `releaseLocalModels`); idempotent. */
@@ -197,6 +197,12 @@ function validateQuestion(question: string, choices: string[] | undefined): void
   if (!question.trim()) throw new LongVidError('BAD_INPUT', 'the question is empty', { hint: 'ask a question, e.g. "What is the locker number?"' });
   if (choices && choices.length < 2) {
     throw new LongVidError('BAD_INPUT', 'multiple choice needs at least two options', { details: { choices }, hint: 'pass --choices "A|B|C|D"' });
+  }
+  const seen = new Set<string>();
+  for (const choice of choices ?? []) {
+    const key = choice.trim().toLowerCase();
+    if (seen.has(key)) throw new LongVidError('BAD_INPUT', `the option ${JSON.stringify(choice)} is given twice`, { details: { choices }, hint: 'give each option once' });
+    seen.add(key);
   }
 }
 
