@@ -451,7 +451,7 @@ export function scriptedVideoModel(options: ScriptedVideoModelOptions = {}): Cha
           .sort((a, b) => a.recall.end - a.recall.start - (b.recall.end - b.recall.start));
         for (const { recall, matching } of matchingRecalls) {
           if (steps.some((s) => s.start >= recall.start && s.end <= recall.end)) continue;
-          const tool = matching.every((p) => p.startsWith('subtitles:')) ? 'subtitles' : watch;
+          const tool = matching.every((p) => p.startsWith('subtitles:') || p.startsWith('speech:')) ? 'subtitles' : watch;
           const step = { start: recall.start, end: recall.end, fps: 1, resolution: 'medium', tool, reason: `memory recalls "${matching[0].slice(0, 60)}" here` };
           if (!done(step.tool, step.start, step.end, step.fps)) steps.push(step);
         }

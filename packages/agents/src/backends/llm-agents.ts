@@ -53,7 +53,7 @@ export interface LlmAgentOptions {
 
 function memoryDigest(input: PlanInput): string {
   const hits = input.memoryHits.slice(0, 8).map((hit) => {
-    const parts = hit.event.observations.slice(0, 12).map((o) => fenceVideoText(o.text, o.kind === 'subtitle' || o.kind === 'speech' ? 'subtitles' : o.tool, o.span));
+    const parts = hit.event.observations.slice(0, 12).map((o) => fenceVideoText(o.text, o.kind === 'subtitle' ? 'subtitles' : o.kind === 'speech' ? 'speech' : o.tool, o.span));
     const text = parts.length ? parts.join(' ') : hit.event.text ? fenceVideoText(hit.event.text, 'memory', hit.event.span) : '(nothing recorded)';
     return `- [${hit.event.span.start.toFixed(1)}–${hit.event.span.end.toFixed(1)} s] ${text}`;
   });
