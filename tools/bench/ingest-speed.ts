@@ -91,7 +91,7 @@ async function main(): Promise<void> {
         return (used.user + used.system) / 1e6;
       })(),
       keyframes: stats.keyframes,
-      events: result.memory.events().length,
+      events: (await result.memory.events()).length,
       stages,
       settings: { ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, ingestWorkers: settings.ingestWorkers, detector: settings.detectorModelPath ?? null },
     };

@@ -49,11 +49,13 @@ async function measure(size: number, queries: number, embedder: HashingEmbedder)
     for (let offset = 0; offset < size; offset += batch) {
       const texts = Array.from({ length: Math.min(batch, size - offset) }, () => eventText(random));
       const vectors = await embedder.doEmbed(texts);
-      texts.forEach((text, i) => {
-        const id = offset + i;
-        all.set(vectors[i], id * embedder.dimensions);
-        memory.addEvent({ clipIndex: id, span: { start: id * 10, end: id * 10 + 10 }, observations: [{ kind: 'text', span: { start: id * 10, end: id * 10 + 5 }, text, confidence: 1, tool: 'ocr' }], text }, vectors[i]);
-      });
+      await memory.addEvents(
+        texts.map((text, i) => {
+          const id = offset + i;
+          all.set(vectors[i], id * embedder.dimensions);
+          return { event: { clipIndex: id, span: { start: id * 10, end: id * 10 + 10 }, observations: [{ kind: 'text', span: { start: id * 10, end: id * 10 + 5 }, text, confidence: 1, tool: 'ocr' }], text }, embedding: vectors[i] };
+        }),
+      );
       if ((offset / batch) % 50 === 0) process.stderr.write(`  ${size}: ${offset + texts.length} events, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
     }
     const buildSeconds = (performance.now() - started) / 1000;
@@ -66,10 +68,10 @@ async function measure(size: number, queries: number, embedder: HashingEmbedder)
       const text = eventText(queryRandom).split(' | ').slice(0, 2).join(' ');
       const [vector] = await embedder.doEmbed([text]);
       let t = performance.now();
-      const hits = memory.searchVector(vector, 10);
+      const hits = await memory.searchVector(vector, 10);
       vectorTimes.push(performance.now() - t);
       t = performance.now();
-      memory.searchHybrid(text, vector, 10);
+      await memory.searchHybrid(text, vector, 10);
       hybridTimes.push(performance.now() - t);
       // Exact top-10 by brute-force cosine (vectors are unit length).
       const scores = new Float32Array(size);

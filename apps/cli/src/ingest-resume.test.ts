@@ -46,8 +46,8 @@ describe('longvid ingest after SIGKILL', () => {
     expect(resumed.memory.manifest.stats?.resumedSegments).toBe(1);
     const fresh = await ingest(video, { resolvedSettings: settings(mkdtempSync(join(tmpdir(), 'longvid-fresh-'))) });
     expect(fresh.memory.manifest.stats?.resumedSegments).toBe(0);
-    const shape = (events: ReturnType<typeof fresh.memory.events>) => events.map((e) => ({ span: e.span, text: e.text, observations: e.observations }));
-    expect(shape(resumed.memory.events())).toEqual(shape(fresh.memory.events()));
-    expect(resumed.memory.events().some((e) => e.text.includes('LOCKER 318'))).toBe(true);
+    const shape = (events: Awaited<ReturnType<typeof fresh.memory.events>>) => events.map((e) => ({ span: e.span, text: e.text, observations: e.observations }));
+    expect(shape(await resumed.memory.events())).toEqual(shape(await fresh.memory.events()));
+    expect((await resumed.memory.events()).some((e) => e.text.includes('LOCKER 318'))).toBe(true);
   });
 });

@@ -129,9 +129,9 @@ export const ingestJsonSchema = z.object({
   ingestSeconds: z.number(),
 });
 
-/** Converts an {@link IngestResult} to the `--json` shape of `longvid ingest`. */
-export function toIngestJson(result: IngestResult): z.infer<typeof ingestJsonSchema> {
-  const events = result.memory.events();
+/** Converts an {@link IngestResult} to the `--json` shape of `longvid ingest`; resolves to it (the events are read from the memory store). */
+export async function toIngestJson(result: IngestResult): Promise<z.infer<typeof ingestJsonSchema>> {
+  const events = await result.memory.events();
   return {
     schemaVersion: 1,
     video: { path: result.info.path, duration: result.info.duration, width: result.info.width, height: result.info.height, fps: result.info.fps, hasAudio: result.info.hasAudio, contentHash: result.videoHash },

@@ -44,10 +44,10 @@ describe('objects, colours and speech on dev_long.mp4 (offline)', () => {
   beforeAll(async () => {
     const { settings } = loadSettings({ env });
     const result = await ingest(video, { resolvedSettings: settings });
-    spoken = result.memory.events().flatMap((event) => event.observations.filter((o) => o.kind === 'speech'));
+    spoken = (await result.memory.events()).flatMap((event) => event.observations.filter((o) => o.kind === 'speech'));
     speech = spoken.map((o) => o.span);
     recognizer = result.backends.recognizer;
-    expect(result.memory.entities().some((entity) => entity.label === 'dog')).toBe(true);
+    expect((await result.memory.entities()).some((entity) => entity.label === 'dog')).toBe(true);
   });
 
   it('finds speech in 59–67 s and 71–74 s and nowhere longer than 1 s outside them', () => {

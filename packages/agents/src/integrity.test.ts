@@ -17,7 +17,7 @@ const { settings } = loadSettings({ env: {}, overrides: { cacheDir, ingestWorker
 async function run(): Promise<{ events: string[]; progress: ProgressEvent[]; reused: boolean; directory: string }> {
   const progress: ProgressEvent[] = [];
   const result = await ingest(video, { resolvedSettings: settings, onProgress: (event) => progress.push(event), offline: true });
-  return { events: result.memory.events().map((event) => event.text), progress, reused: result.reused, directory: result.memoryDirectory };
+  return { events: (await result.memory.events()).map((event) => event.text), progress, reused: result.reused, directory: result.memoryDirectory };
 }
 
 const checkpointDir = () => join(cacheDir, 'checkpoints', readdirSync(join(cacheDir, 'checkpoints'))[0]);

@@ -10,9 +10,7 @@ describe('runAgentLoop', () => {
   async function memoryWith(texts: string[]) {
     const memory = new MockMemoryStore({ embedderId: embedder.embedderId, dimensions: embedder.dimensions });
     const vectors = await embedder.doEmbed(texts);
-    texts.forEach((text, i) =>
-      memory.addEvent({ clipIndex: i, span: { start: i * 10, end: i * 10 + 10 }, text, observations: [{ kind: 'text', span: { start: i * 10, end: i * 10 + 4 }, text, confidence: 0.9, tool: 'ocr' }] }, vectors[i]),
-    );
+    await memory.addEvents(texts.map((text, i) => ({ event: { clipIndex: i, span: { start: i * 10, end: i * 10 + 10 }, text, observations: [{ kind: 'text', span: { start: i * 10, end: i * 10 + 4 }, text, confidence: 0.9, tool: 'ocr' }] }, embedding: vectors[i] })));
     return memory;
   }
 

@@ -1,6 +1,6 @@
 import type { Answer, Evidence, Observation, PlanStep, Reflection } from '@longvid/core';
 import { Budget, clampSpan, LongVidError, mapWithConcurrency, throwIfAborted, Trace } from '@longvid/core';
-import type { MemorySearchHit, MemoryStore } from '@longvid/memory';
+import type { Entity, MemorySearchHit, MemoryStore } from '@longvid/memory';
 import { parseEntityQuestion, parseNarrativeQuestion } from '@longvid/memory';
 import type { TextEmbedder } from '@longvid/perception';
 import type { ObserverBackbone, ObserveResult, PlanInput, Planner, QuestionContext, Reflector } from './spec/interfaces';
@@ -58,11 +58,11 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   const { memory, embedder, planner, reflector, observer, budget, signal } = options;
   const trace = options.trace ?? new Trace();
   // The question is classified once; every agent reads this type.
-  const questionType = options.questionType ?? classifyQuestion(options.question, options.choices, [...new Set(memory.entities().map((entity) => entity.label))]);
+  const questionType = options.questionType ?? classifyQuestion(options.question, options.choices, [...new Set((await memory.entities()).map((entity) => entity.label))]);
   const context: QuestionContext = { question: options.question, choices: options.choices, duration: options.duration, questionType, hasDetector: options.hasDetector, hasDescriber: options.hasDescriber };
   const query = [options.question, ...(options.choices ?? [])].join(' ');
   const [queryEmbedding] = await embedder.doEmbed([query], { signal });
-  const memoryHits: MemorySearchHit[] = withOcrRobustRecall(memory, options.question, memory.searchHybrid(query, queryEmbedding, options.recall ?? 8));
+  const memoryHits: MemorySearchHit[] = await withOcrRobustRecall(memory, options.question, await memory.searchHybrid(query, queryEmbedding, options.recall ?? 8));
   trace.add({ type: 'memory', hits: memoryHits.map((hit) => ({ eventId: hit.event.id, span: hit.event.span, score: hit.score, text: hit.event.text })) });
 
   const evidence: Evidence[] = [];
@@ -74,10 +74,10 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   }
   // The schematic layer: for "how many / what colour / when" questions about an object class,
   // recall the matching entities' appearances as evidence (round 0) for the planner to verify.
-  for (const item of entityEvidence(memory, options.question, options.choices)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
+  for (const item of await entityEvidence(memory, options.question, options.choices)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
   // The narrative layer: for a broad question (what happens, summarize, order of events), every
   // scene's summary, in time order, as evidence (round 0) the planner and reflector may cite.
-  for (const item of narrativeEvidence(memory, options.question)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
+  for (const item of await narrativeEvidence(memory, options.question)) evidence.push({ ...item, id: `m${nextId++}`, round: 0 });
   const observed: PlanInput['observed'] = [];
   let lastReflection: Reflection | undefined;
   let evidenceCount = 1;
@@ -162,14 +162,14 @@ const OCR_ROBUST_RECALL = 4;
  * when read through OCR confusions and missing spaces (`R00M 11O` for "room", `GATEC0DE` for "gate
  * code"), which the memory's lexical index, matching exact tokens, misses. Those come first (best
  * coverage first, at most {@link OCR_ROBUST_RECALL} not already hit), scored like the best hit.
+ * Resolves to the hits; rejects with what the store's `events()` rejects with.
  */
-export function withOcrRobustRecall(memory: MemoryStore, question: string, hits: MemorySearchHit[]): MemorySearchHit[] {
+export async function withOcrRobustRecall(memory: MemoryStore, question: string, hits: MemorySearchHit[]): Promise<MemorySearchHit[]> {
   const terms = keywords(question);
   if (terms.length === 0) return hits;
   const known = new Set(hits.map((hit) => hit.event.id));
   const top = hits[0]?.score ?? 1;
-  const found = memory
-    .events()
+  const found = (await memory.events())
     .filter((event) => !known.has(event.id))
     .map((event) => ({ event, coverage: Math.max(0, ...event.observations.filter((o) => o.kind === 'text').map((o) => keywordCoverage(terms, o.text))) }))
     .filter((item) => item.coverage >= 0.5)
@@ -183,15 +183,16 @@ export function withOcrRobustRecall(memory: MemoryStore, question: string, hits:
  * Evidence from the memory's entity layer for a question about an object class (presence, count,
  * colour or when; see `parseEntityQuestion` of `@longvid/memory`) or a choice between class names:
  * one `object` observation per appearance span of each matching entity, with attributes `label`,
- * `count` (most present at once) and `colour`.
+ * `count` (most present at once) and `colour`. Resolves to the observations.
  */
-export function entityEvidence(memory: MemoryStore, question: string, choices?: readonly string[]): Observation[] {
-  const labels = [...new Set(memory.entities().map((entity) => entity.label))];
+export async function entityEvidence(memory: MemoryStore, question: string, choices?: readonly string[]): Promise<Observation[]> {
+  const labels = [...new Set((await memory.entities()).map((entity) => entity.label))];
   const queries = choices && choices.length > 0 ? [...choices] : [question];
-  const entities = queries.flatMap((query) => {
+  const entities: Entity[] = [];
+  for (const query of queries) {
     const asked = parseEntityQuestion(query, labels);
-    return asked ? memory.findEntities(query).filter((entity) => asked.labels.includes(entity.label)) : [];
-  });
+    if (asked) entities.push(...(await memory.findEntities(query)).filter((entity) => asked.labels.includes(entity.label)));
+  }
   return entities.flatMap((entity) =>
     entity.spans.map((span): Observation => {
       const colour = entity.attributes?.colour;
@@ -218,11 +219,11 @@ const ASSEMBLED_NARRATIVE_CONFIDENCE = 0.4;
  * narrative entry, in time order, tool `memory:narrative`, attributes `narrative` (the entry's id)
  * and `source` (`summarizer` or `observations`); confidence {@link WRITTEN_NARRATIVE_CONFIDENCE}
  * for written summaries, {@link ASSEMBLED_NARRATIVE_CONFIDENCE} for assembled ones. Empty for
- * other questions or a memory without a narrative.
+ * other questions or a memory without a narrative. Resolves to the observations.
  */
-export function narrativeEvidence(memory: MemoryStore, question: string): Observation[] {
+export async function narrativeEvidence(memory: MemoryStore, question: string): Promise<Observation[]> {
   if (!parseNarrativeQuestion(question)) return [];
-  return memory.narrative().map((entry) => ({
+  return (await memory.narrative()).map((entry) => ({
     kind: 'summary',
     span: { ...entry.span },
     text: entry.summary,

@@ -396,7 +396,7 @@ export function createSession(options: SessionOptions = {}): Session {
       ingestCost: ingested.cost,
       modelCalls: [...ledger.calls],
       video: ingested.info,
-      memory: { directory: ingested.memoryDirectory, reused: ingested.reused, events: ingested.memory.events().length, ingestSeconds: ingested.ingestSeconds },
+      memory: { directory: ingested.memoryDirectory, reused: ingested.reused, events: (await ingested.memory.events()).length, ingestSeconds: ingested.ingestSeconds },
       timings: { ingestSeconds: (answerStarted - started) / 1000, answerSeconds: (finished - answerStarted) / 1000, totalSeconds: (finished - started) / 1000 },
       trace: result.trace.events,
     };

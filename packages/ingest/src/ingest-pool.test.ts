@@ -34,20 +34,20 @@ describe('ingestion with the perception pool', () => {
     await Promise.all([ocr?.dispose(), detector?.dispose(), pool?.dispose()]);
   });
 
-  const stored = (result: IngestResult) => ({
-    events: result.memory.events().map((event) => ({ span: event.span, text: event.text, observations: event.observations })),
-    tracks: result.memory.tracks(),
-    entities: result.memory.entities(),
+  const stored = async (result: IngestResult) => ({
+    events: (await result.memory.events()).map((event) => ({ span: event.span, text: event.text, observations: event.observations })),
+    tracks: await result.memory.tracks(),
+    entities: await result.memory.entities(),
   });
 
   it('stores the same memory as the models on the main thread', async () => {
     const onThread = await ingestVideo(sharedVideo('dev_long.mp4'), { settings: settings(), binaries, ocr, detector, embedder });
     const pooled = await ingestVideo(sharedVideo('dev_long.mp4'), { settings: settings(), binaries, ocr, detector, embedder, perceptionPool: async () => pool });
     expect(pooled.reused).toBe(false);
-    expect(stored(pooled)).toEqual(stored(onThread));
-    const texts = pooled.memory.events().map((event) => event.text).join(' ');
+    expect(await stored(pooled)).toEqual(await stored(onThread));
+    const texts = (await pooled.memory.events()).map((event) => event.text).join(' ');
     expect(texts).toContain('318');
-    expect(pooled.memory.entities().some((entity) => entity.label === 'dog')).toBe(true);
+    expect((await pooled.memory.entities()).some((entity) => entity.label === 'dog')).toBe(true);
   }, 180_000);
 
   it('refuses a pool whose models differ from the ingestion models', async () => {

@@ -343,7 +343,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     }
 
     let memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
-    if (memory.events().length > 0) {
+    if ((await memory.events()).length > 0) {
       // Left by a process killed while saving (we hold the lock, so nobody is writing it): the
       // checkpoints hold the work, so the memory is rebuilt from them.
       onProgress?.(progress('rebuild', 0, 0, `memory at ${directory} was left incomplete; rebuilding it from the checkpoints`));
@@ -358,16 +358,14 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     stageStarted = performance.now();
     const texts = eventObservations.map(eventText);
     const embeddings = await embedder.doEmbed(texts.map((t) => t || '(no observations)'), { signal });
-    clips.forEach((clip, index) => {
-      memory.addEvent({ clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embeddings[index]);
-    });
-    if (tracks.length > 0) memory.setTracks(tracks);
+    await memory.addEvents(clips.map((clip, index) => ({ event: { clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embedding: embeddings[index] })));
+    if (tracks.length > 0) await memory.setTracks(tracks);
     // The narrative layer, one mechanism: online the captioner writes each scene's summary, offline the observations' draft is it.
     const summarize = captioner ? narrativeSummarizer(captioner, join(checkpoints, `narrative-${shortHash(captioner.captionerId)}`), { videoHash, captioner: captioner.captionerId }) : undefined;
-    memory.setNarrative(await buildNarrative(memory.events(), { summarize, signal, onProgress }));
+    await memory.setNarrative(await buildNarrative(await memory.events(), { summarize, signal, onProgress }));
     scan.stageSeconds.index = (performance.now() - stageStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
-    memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, transcriptSegments: transcribed.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
+    await memory.markComplete({ ingestSeconds: seconds, clips: clips.length, shots: shots.length, tracks: tracks.length, speechSegments: speech.length, transcriptSegments: transcribed.length, keyframes: scan.frames.length, resumedSegments: scan.resumedSegments, ...prefixKeys('stageSeconds.', scan.stageSeconds) });
     await memory.save();
     onProgress?.(progress('index', clips.length, clips.length));
     return { info, videoHash, memory, memoryDirectory: directory, reused: false, seconds, ingestSeconds: seconds, subtitles, backends };

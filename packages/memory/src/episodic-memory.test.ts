@@ -39,8 +39,8 @@ function manifestOf(directory: string): { storage: { eventsFile: string; indexFi
 async function savedStore(): Promise<{ directory: string; memory: EpisodicMemory; fixture: MemoryFixture }> {
   const directory = memoryDirectory(temporaryDirectory(), optionsFor().videoHash, optionsFor().params);
   const memory = await EpisodicMemory.open(directory, { ...optionsFor(), video });
-  const fixture = populateMemoryFixture(memory, { dimensions: DIMENSIONS, seed: 11 });
-  memory.markComplete({ ingestSeconds: 3.25 });
+  const fixture = await populateMemoryFixture(memory, { dimensions: DIMENSIONS, seed: 11 });
+  await memory.markComplete({ ingestSeconds: 3.25 });
   await memory.save();
   return { directory, memory, fixture };
 }
@@ -51,36 +51,36 @@ describe('EpisodicMemory persistence', () => {
     expect(EpisodicMemory.exists(directory)).toBe(true);
     const reopened = await EpisodicMemory.open(directory, optionsFor());
 
-    expect(reopened.events()).toEqual(memory.events());
-    expect(reopened.getEvent(fixture.trainId)).toEqual(memory.getEvent(fixture.trainId));
+    expect(await reopened.events()).toEqual(await memory.events());
+    expect(await reopened.getEvent(fixture.trainId)).toEqual(await memory.getEvent(fixture.trainId));
     expect(reopened.manifest).toEqual(memory.manifest);
     expect(reopened.manifest).toMatchObject({ complete: true, stats: { ingestSeconds: 3.25 }, video, params: optionsFor().params });
 
     const random = seededRandom(99);
     for (let query = 0; query < 20; query += 1) {
       const embedding = randomUnitVector(random, DIMENSIONS);
-      expect(reopened.searchVector(embedding, 10)).toEqual(memory.searchVector(embedding, 10));
-      expect(reopened.searchHybrid('locker 7:45 red car', embedding, 10)).toEqual(memory.searchHybrid('locker 7:45 red car', embedding, 10));
+      expect(await reopened.searchVector(embedding, 10)).toEqual(await memory.searchVector(embedding, 10));
+      expect(await reopened.searchHybrid('locker 7:45 red car', embedding, 10)).toEqual(await memory.searchHybrid('locker 7:45 red car', embedding, 10));
       const filter = { span: { start: query * 20, end: query * 20 + 40 } };
-      expect(reopened.searchVector(embedding, 5, filter)).toEqual(memory.searchVector(embedding, 5, filter));
+      expect(await reopened.searchVector(embedding, 5, filter)).toEqual(await memory.searchVector(embedding, 5, filter));
     }
-    expect(reopened.searchLexical('train 7:45', 5)).toEqual(memory.searchLexical('train 7:45', 5));
-    expect(reopened.searchLexical('train 7:45', 5)[0].event.id).toBe(fixture.trainId);
+    expect(await reopened.searchLexical('train 7:45', 5)).toEqual(await memory.searchLexical('train 7:45', 5));
+    expect((await reopened.searchLexical('train 7:45', 5))[0].event.id).toBe(fixture.trainId);
   });
 
   it('keeps events added after reopening, with the next ids, and saves a new generation', async () => {
     const { directory, fixture } = await savedStore();
     const reopened = await EpisodicMemory.open(directory, optionsFor());
     const embedding = randomUnitVector(seededRandom(5), DIMENSIONS);
-    const added = reopened.addEvent({ clipIndex: 500, span: { start: 600, end: 602 }, observations: [], text: 'exit sign' }, embedding);
+    const added = await reopened.addEvent({ clipIndex: 500, span: { start: 600, end: 602 }, observations: [], text: 'exit sign' }, embedding);
     expect(added.id).toBe(fixture.events.size);
     await reopened.save();
     expect(manifestOf(directory).storage.generation).toBe(2);
     expect(readdirSync(directory).sort()).toEqual(['events-2.jsonl', 'manifest.json', 'vectors-2.hnsw']);
     const again = await EpisodicMemory.open(directory, optionsFor());
-    expect(again.events()).toHaveLength(fixture.events.size + 1);
-    expect(again.searchVector(embedding, 1)[0].event.id).toBe(added.id);
-    expect(again.searchLexical('exit', 1)[0].event.id).toBe(added.id);
+    expect(await again.events()).toHaveLength(fixture.events.size + 1);
+    expect((await again.searchVector(embedding, 1))[0].event.id).toBe(added.id);
+    expect((await again.searchLexical('exit', 1))[0].event.id).toBe(added.id);
   });
 
   it('grows the index past its initial capacity', async () => {
@@ -91,32 +91,32 @@ describe('EpisodicMemory persistence', () => {
     for (let clip = 0; clip < 2100; clip += 1) {
       const embedding = randomUnitVector(random, 8);
       embeddings.push(embedding);
-      memory.addEvent({ clipIndex: clip, span: { start: clip, end: clip + 1 }, observations: [], text: `clip ${clip}` }, embedding);
+      await memory.addEvent({ clipIndex: clip, span: { start: clip, end: clip + 1 }, observations: [], text: `clip ${clip}` }, embedding);
     }
     await memory.save();
     const reopened = await EpisodicMemory.open(directory, optionsFor({ dimensions: 8 }));
     for (const id of [0, 1023, 1024, 2099]) {
-      expect(reopened.searchVector(embeddings[id], 1)[0].event.id).toBe(id);
+      expect((await reopened.searchVector(embeddings[id], 1))[0].event.id).toBe(id);
     }
-    expect(reopened.searchVector(embeddings[7], 3000)).toHaveLength(2100);
+    expect(await reopened.searchVector(embeddings[7], 3000)).toHaveLength(2100);
   });
 
   it('serialises concurrent saves; each persists at least the events added before it was called', async () => {
     const directory = join(temporaryDirectory(), 'concurrent');
     const memory = await EpisodicMemory.open(directory, optionsFor());
     const random = seededRandom(8);
-    const add = (clip: number): void => {
-      memory.addEvent({ clipIndex: clip, span: { start: clip, end: clip + 1 }, observations: [], text: `clip ${clip}` }, randomUnitVector(random, DIMENSIONS));
+    const add = async (clip: number): Promise<void> => {
+      await memory.addEvent({ clipIndex: clip, span: { start: clip, end: clip + 1 }, observations: [], text: `clip ${clip}` }, randomUnitVector(random, DIMENSIONS));
     };
-    const saved = async (): Promise<number> => (await EpisodicMemory.open(directory, optionsFor())).events().length;
-    add(0);
+    const saved = async (): Promise<number> => (await (await EpisodicMemory.open(directory, optionsFor())).events()).length;
+    await add(0);
     const first = memory.save();
-    add(1);
+    await add(1);
     const second = memory.save();
     const third = memory.save();
     await first;
     expect(await saved()).toBeGreaterThanOrEqual(1);
-    add(2);
+    await add(2);
     await second;
     expect(await saved()).toBeGreaterThanOrEqual(2);
     await third;
@@ -134,9 +134,9 @@ describe('EpisodicMemory persistence', () => {
     await memory.save();
     expect(EpisodicMemory.exists(directory)).toBe(false); // saved but not complete
     const reopened = await EpisodicMemory.open(directory, optionsFor());
-    expect(reopened.events()).toEqual([]);
+    expect(await reopened.events()).toEqual([]);
     expect(reopened.manifest.video).toEqual(video);
-    reopened.markComplete();
+    await reopened.markComplete();
     await reopened.save();
     expect(EpisodicMemory.exists(directory)).toBe(true);
   });
@@ -268,14 +268,14 @@ describe('EpisodicMemory crash recovery', () => {
     const memory = await EpisodicMemory.open(directory, optionsFor());
     const random = seededRandom(21);
     const embeddings: Float32Array[] = [];
-    const add = (target: EpisodicMemory, clip: number): void => {
+    const add = async (target: EpisodicMemory, clip: number): Promise<void> => {
       const embedding = randomUnitVector(random, DIMENSIONS);
       embeddings[clip] = embedding;
-      target.addEvent({ clipIndex: clip, span: { start: clip * 2, end: clip * 2 + 2 }, observations: [], text: `clip ${clip} ${clip === 7 ? 'locker 318' : ''}` }, embedding);
+      await target.addEvent({ clipIndex: clip, span: { start: clip * 2, end: clip * 2 + 2 }, observations: [], text: `clip ${clip} ${clip === 7 ? 'locker 318' : ''}` }, embedding);
     };
-    for (let clip = 0; clip < 10; clip += 1) add(memory, clip);
+    for (let clip = 0; clip < 10; clip += 1) await add(memory, clip);
     await memory.save(); // checkpoint, generation 1
-    for (let clip = 10; clip < 15; clip += 1) add(memory, clip);
+    for (let clip = 10; clip < 15; clip += 1) await add(memory, clip);
 
     // The process dies while saving generation 2: the index was written, the events half-way, the manifest not at all.
     const { storage } = manifestOf(directory);
@@ -286,35 +286,35 @@ describe('EpisodicMemory crash recovery', () => {
 
     const resumed = await EpisodicMemory.open(directory, optionsFor());
     expect(resumed.manifest.complete).toBe(false);
-    expect(resumed.events().map((event) => event.clipIndex)).toEqual([...Array(10).keys()]);
-    expect(resumed.searchLexical('locker', 1)[0].event.clipIndex).toBe(7);
+    expect((await resumed.events()).map((event) => event.clipIndex)).toEqual([...Array(10).keys()]);
+    expect((await resumed.searchLexical('locker', 1))[0].event.clipIndex).toBe(7);
     // Ingestion resumes after the last clip held.
-    const next = Math.max(...resumed.events().map((event) => event.clipIndex)) + 1;
-    for (let clip = next; clip < 15; clip += 1) add(resumed, clip);
-    resumed.markComplete({ clips: 15 });
+    const next = Math.max(...(await resumed.events()).map((event) => event.clipIndex)) + 1;
+    for (let clip = next; clip < 15; clip += 1) await add(resumed, clip);
+    await resumed.markComplete({ clips: 15 });
     await resumed.save();
 
     expect(EpisodicMemory.exists(directory)).toBe(true);
     expect(readdirSync(directory).sort()).toEqual(['events-2.jsonl', 'manifest.json', 'vectors-2.hnsw']);
     const final = await EpisodicMemory.open(directory, optionsFor());
-    expect(final.events()).toHaveLength(15);
-    for (const clip of [0, 9, 10, 14]) expect(final.searchVector(embeddings[clip], 1)[0].event.clipIndex).toBe(clip);
+    expect(await final.events()).toHaveLength(15);
+    for (const clip of [0, 9, 10, 14]) expect((await final.searchVector(embeddings[clip], 1))[0].event.clipIndex).toBe(clip);
   });
 
   it('keeps a complete store complete when a later save dies before its manifest', async () => {
     const { directory, memory, fixture } = await savedStore();
-    memory.addEvent({ clipIndex: 999, span: { start: 900, end: 901 }, observations: [], text: 'late' }, mixVectors(randomUnitVector(seededRandom(1), DIMENSIONS), 1, randomUnitVector(seededRandom(2), DIMENSIONS), 1));
+    await memory.addEvent({ clipIndex: 999, span: { start: 900, end: 901 }, observations: [], text: 'late' }, mixVectors(randomUnitVector(seededRandom(1), DIMENSIONS), 1, randomUnitVector(seededRandom(2), DIMENSIONS), 1));
     writeFileSync(join(directory, 'vectors-2.hnsw'), 'partial');
     writeFileSync(join(directory, 'events-2.jsonl'), 'partial');
     expect(EpisodicMemory.exists(directory)).toBe(true);
     const reopened = await EpisodicMemory.open(directory, optionsFor());
-    expect(reopened.events()).toHaveLength(fixture.events.size);
+    expect(await reopened.events()).toHaveLength(fixture.events.size);
   });
 
   it('opens an empty store where only temporary files were left', async () => {
     const directory = join(temporaryDirectory(), 'killed-early');
     const memory = await EpisodicMemory.open(directory, optionsFor());
-    memory.addEvent({ clipIndex: 0, span: { start: 0, end: 1 }, observations: [], text: 'a' }, randomUnitVector(seededRandom(4), DIMENSIONS));
+    await memory.addEvent({ clipIndex: 0, span: { start: 0, end: 1 }, observations: [], text: 'a' }, randomUnitVector(seededRandom(4), DIMENSIONS));
     await memory.save();
     // Simulate a directory whose first save never reached its manifest.
     const other = join(temporaryDirectory(), 'killed-early');
@@ -323,11 +323,11 @@ describe('EpisodicMemory crash recovery', () => {
     writeFileSync(join(other, 'events-1.jsonl'), readFileSync(join(directory, 'events-1.jsonl')));
     expect(EpisodicMemory.exists(other)).toBe(false);
     const reopened = await EpisodicMemory.open(other, optionsFor());
-    expect(reopened.events()).toEqual([]);
-    reopened.markComplete();
+    expect(await reopened.events()).toEqual([]);
+    await reopened.markComplete();
     await reopened.save();
     expect(readdirSync(other).sort()).toEqual(['events-1.jsonl', 'manifest.json', 'vectors-1.hnsw']);
-    expect((await EpisodicMemory.open(other, optionsFor())).events()).toEqual([]);
+    expect(await (await EpisodicMemory.open(other, optionsFor())).events()).toEqual([]);
   });
 });
 
@@ -335,8 +335,8 @@ describe('EpisodicMemory entity and narrative layers on disk', () => {
   /** A saved, complete store with the fixture events, the dev_long-shaped tracks and a narrative. */
   async function layeredStore(): Promise<{ directory: string; memory: EpisodicMemory; fixture: MemoryFixture }> {
     const { directory, memory, fixture } = await savedStore();
-    memory.setTracks(devLongTracks(), { mergeGapSeconds: 0.5, synonyms: { dog: ['puppy', 'hound'] } });
-    memory.setNarrative(await buildNarrative(memory.events(), { maxEvents: 20 }));
+    await memory.setTracks(devLongTracks(), { mergeGapSeconds: 0.5, synonyms: { dog: ['puppy', 'hound'] } });
+    await memory.setNarrative(await buildNarrative(await memory.events(), { maxEvents: 20 }));
     await memory.save();
     return { directory, memory, fixture };
   }
@@ -347,18 +347,18 @@ describe('EpisodicMemory entity and narrative layers on disk', () => {
     expect(storage).toMatchObject({ generation: 2, entitiesFile: 'entities-2.json', narrativeFile: 'narrative-2.json' });
     expect(readdirSync(directory).sort()).toEqual(['entities-2.json', 'events-2.jsonl', 'manifest.json', 'narrative-2.json', 'vectors-2.hnsw']);
     const reopened = await EpisodicMemory.open(directory, optionsFor());
-    expect(reopened.tracks()).toEqual(memory.tracks());
-    expect(reopened.entities()).toEqual(memory.entities());
-    expect(reopened.narrative()).toEqual(memory.narrative());
-    expect(reopened.narrative().length).toBeGreaterThan(5);
-    expect(reopened.entityAppearances('puppies')).toEqual(memory.entityAppearances('puppies'));
-    expect(reopened.countEntities('How many bottles are on the table?')).toMatchObject({ count: 3 });
+    expect(await reopened.tracks()).toEqual(await memory.tracks());
+    expect(await reopened.entities()).toEqual(await memory.entities());
+    expect(await reopened.narrative()).toEqual(await memory.narrative());
+    expect((await reopened.narrative()).length).toBeGreaterThan(5);
+    expect(await reopened.entityAppearances('puppies')).toEqual(await memory.entityAppearances('puppies'));
+    expect(await reopened.countEntities('How many bottles are on the table?')).toMatchObject({ count: 3 });
     // The options were persisted: a dog seen at 50–52 and 54–60 s stays two spans with a 0.5-s merge gap.
-    expect(reopened.entityAppearances('hounds').spans).toHaveLength(2);
+    expect((await reopened.entityAppearances('hounds')).spans).toHaveLength(2);
     // The entities file is readable JSON for other tools.
     const file = JSON.parse(readFileSync(join(directory, 'entities-2.json'), 'utf8'));
     expect(file).toMatchObject({ version: 1, options: { mergeGapSeconds: 0.5 } });
-    expect(file.entities).toEqual(memory.entities());
+    expect(file.entities).toEqual(await memory.entities());
   });
 
   it('opens stores saved without the layers (as before they existed) with empty layers, and writes no layer files for them', async () => {
@@ -367,18 +367,18 @@ describe('EpisodicMemory entity and narrative layers on disk', () => {
     expect(manifest.formatVersion).toBe(1);
     expect(Object.keys(manifest.storage).sort()).toEqual(['eventCount', 'eventsFile', 'eventsSha256', 'generation', 'indexBytes', 'indexFile', 'indexSha256']);
     const reopened = await EpisodicMemory.open(directory, optionsFor());
-    expect(reopened.entities()).toEqual([]);
-    expect(reopened.narrative()).toEqual([]);
-    expect(reopened.countEntities('dogs')).toMatchObject({ count: 0 });
+    expect(await reopened.entities()).toEqual([]);
+    expect(await reopened.narrative()).toEqual([]);
+    expect(await reopened.countEntities('dogs')).toMatchObject({ count: 0 });
   });
 
   it('drops the layer files of older generations, and of layers cleared since', async () => {
     const { directory, memory } = await layeredStore();
-    memory.setTracks([]);
-    memory.setNarrative([]);
+    await memory.setTracks([]);
+    await memory.setNarrative([]);
     await memory.save();
     expect(readdirSync(directory).sort()).toEqual(['events-3.jsonl', 'manifest.json', 'vectors-3.hnsw']);
-    expect((await EpisodicMemory.open(directory, optionsFor())).entities()).toEqual([]);
+    expect(await (await EpisodicMemory.open(directory, optionsFor())).entities()).toEqual([]);
   });
 
   it('reports an edited, missing or invalid layer file as MEMORY_CORRUPT naming it', async () => {
@@ -424,14 +424,14 @@ describe('EpisodicMemory entity and narrative layers on disk', () => {
 
   it('keeps the previous layers when a save dies before its manifest', async () => {
     const { directory, memory } = await layeredStore();
-    const before = memory.entities();
-    memory.setTracks([{ id: 0, label: 'zebra', spans: [{ start: 0, end: 1 }], meanScore: 0.9 }]);
+    const before = await memory.entities();
+    await memory.setTracks([{ id: 0, label: 'zebra', spans: [{ start: 0, end: 1 }], meanScore: 0.9 }]);
     writeFileSync(join(directory, 'entities-3.json'), 'partial');
     writeFileSync(join(directory, 'entities-3.json.tmp-1-x'), 'partial');
     const reopened = await EpisodicMemory.open(directory, optionsFor());
-    expect(reopened.entities()).toEqual(before);
+    expect(await reopened.entities()).toEqual(before);
     await memory.save();
     expect(readdirSync(directory).filter((name) => name.startsWith('entities'))).toEqual(['entities-3.json']);
-    expect((await EpisodicMemory.open(directory, optionsFor())).entities().map((entity) => entity.label)).toEqual(['zebra']);
+    expect((await (await EpisodicMemory.open(directory, optionsFor())).entities()).map((entity) => entity.label)).toEqual(['zebra']);
   });
 });

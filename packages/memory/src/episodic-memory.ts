@@ -68,8 +68,8 @@ function corruptHint(directory: string): string {
  * ```ts
  * const directory = memoryDirectory(settings.cacheDir, videoHash, params);
  * const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId, dimensions });
- * memory.addEvent({ clipIndex, span, observations, text }, await embedder.embed(text));
- * memory.markComplete({ ingestSeconds });
+ * await memory.addEvent({ clipIndex, span, observations, text }, await embedder.embed(text));
+ * await memory.markComplete({ ingestSeconds });
  * await memory.save();
  * ```
  */

@@ -76,30 +76,31 @@ function ocrEvent(clipIndex: number, span: Span, text: string): Omit<MemoryEvent
  * Adds the fixture to `store`: `fillers` caption events (clip `i` at `[2.5 i, 2.5 i + 2.5)` s, words
  * from a small vocabulary without `locker`, `train` or numbers) and, after the first half of them (so
  * out of time order), {@link MemoryFixture.lockerId}, {@link MemoryFixture.trainId} and
- * {@link MemoryFixture.lockerSignId}. All embeddings are random unit vectors from `seed`.
+ * {@link MemoryFixture.lockerSignId}, one `addEvent` at a time. All embeddings are random unit vectors
+ * from `seed`. Resolves to what was added.
  */
-export function populateMemoryFixture(store: MemoryStore, options: { dimensions: number; seed?: number; fillers?: number }): MemoryFixture {
+export async function populateMemoryFixture(store: MemoryStore, options: { dimensions: number; seed?: number; fillers?: number }): Promise<MemoryFixture> {
   const random = seededRandom(options.seed ?? 42);
   const fillers = options.fillers ?? 200;
   const fixture: MemoryFixture = { embeddings: new Map(), events: new Map(), lockerId: -1, trainId: -1, lockerSignId: -1, fillerIds: [] };
-  const add = (event: Omit<MemoryEvent, 'id'>): number => {
+  const add = async (event: Omit<MemoryEvent, 'id'>): Promise<number> => {
     const embedding = randomUnitVector(random, options.dimensions);
-    const stored = store.addEvent(event, embedding);
+    const stored = await store.addEvent(event, embedding);
     fixture.embeddings.set(stored.id, embedding);
     fixture.events.set(stored.id, stored);
     return stored.id;
   };
   for (let clipIndex = 0; clipIndex < fillers; clipIndex += 1) {
     if (clipIndex === Math.floor(fillers / 2)) {
-      fixture.lockerId = add(ocrEvent(8, { start: 21, end: 24 }, 'LOCKER 318'));
-      fixture.trainId = add(ocrEvent(35, { start: 88.5, end: 91.5 }, 'TRAIN LEAVES AT 7:45'));
-      fixture.lockerSignId = add(ocrEvent(120, { start: 300, end: 302 }, 'LOCKER'));
+      fixture.lockerId = await add(ocrEvent(8, { start: 21, end: 24 }, 'LOCKER 318'));
+      fixture.trainId = await add(ocrEvent(35, { start: 88.5, end: 91.5 }, 'TRAIN LEAVES AT 7:45'));
+      fixture.lockerSignId = await add(ocrEvent(120, { start: 300, end: 302 }, 'LOCKER'));
     }
     const span = { start: clipIndex * FIXTURE_CLIP_SECONDS, end: (clipIndex + 1) * FIXTURE_CLIP_SECONDS };
     const wordCount = 3 + Math.floor(random() * 3);
     const text = Array.from({ length: wordCount }, () => FILLER_WORDS[Math.floor(random() * FILLER_WORDS.length)]).join(' ');
     const observation: Observation = { kind: 'caption', span, text, confidence: 0.5, tool: 'fixture' };
-    fixture.fillerIds.push(add({ clipIndex, span, observations: [observation], text }));
+    fixture.fillerIds.push(await add({ clipIndex, span, observations: [observation], text }));
   }
   return fixture;
 }

@@ -72,10 +72,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Shared implementation of {@link MemoryStore}; subclasses provide vectors and persistence. */
+/**
+ * Shared implementation of {@link MemoryStore}; subclasses provide vectors and persistence. The
+ * work is synchronous (in process); the methods are `async` only to follow the interface, so a
+ * validation error is a rejection, never a synchronous throw.
+ */
 export abstract class MemoryStoreBase implements MemoryStore {
   /** Version of the {@link MemoryStore} interface implemented. */
-  readonly specificationVersion = 'v1' as const;
+  readonly specificationVersion = 'v2' as const;
   /** The live manifest; {@link MemoryStoreBase.manifest} hands out copies. */
   protected manifestState: MemoryManifest;
   /** Events by id. */
@@ -114,19 +118,35 @@ export abstract class MemoryStoreBase implements MemoryStore {
   abstract save(): Promise<void>;
 
   /** {@inheritDoc MemoryStore.addEvent} */
-  addEvent(event: Omit<MemoryEvent, 'id'>, embedding: Float32Array): MemoryEvent {
-    checkEmbedding(embedding, this.manifestState.dimensions, 'event embedding');
-    const parsed = eventInputSchema.safeParse(event);
-    if (!parsed.success) {
-      throw new LongVidError('BAD_INPUT', `invalid memory event: ${describeZodError(parsed.error)}`, {
-        details: { span: (event as Partial<MemoryEvent> | undefined)?.span, clipIndex: (event as Partial<MemoryEvent> | undefined)?.clipIndex },
-        hint: 'events need a finite span with end >= start, a clip index >= 0, observations and text',
-      });
-    }
-    const stored: MemoryEvent = { id: this.byId.length, ...parsed.data };
-    this.addVector(stored.id, embedding);
-    this.insertEvent(stored);
-    this.manifestState.updatedAt = new Date().toISOString();
+  async addEvent(event: Omit<MemoryEvent, 'id'>, embedding: Float32Array): Promise<MemoryEvent> {
+    return this.storeEvents([{ event, embedding }])[0];
+  }
+
+  /** {@inheritDoc MemoryStore.addEvents} */
+  async addEvents(events: readonly { event: Omit<MemoryEvent, 'id'>; embedding: Float32Array }[]): Promise<MemoryEvent[]> {
+    return this.storeEvents(events);
+  }
+
+  /** Checks every item, then stores them all (none when one is invalid); returns the stored events. */
+  private storeEvents(items: readonly { event: Omit<MemoryEvent, 'id'>; embedding: Float32Array }[]): MemoryEvent[] {
+    const checked = items.map(({ event, embedding }) => {
+      checkEmbedding(embedding, this.manifestState.dimensions, 'event embedding');
+      const parsed = eventInputSchema.safeParse(event);
+      if (!parsed.success) {
+        throw new LongVidError('BAD_INPUT', `invalid memory event: ${describeZodError(parsed.error)}`, {
+          details: { span: (event as Partial<MemoryEvent> | undefined)?.span, clipIndex: (event as Partial<MemoryEvent> | undefined)?.clipIndex },
+          hint: 'events need a finite span with end >= start, a clip index >= 0, observations and text',
+        });
+      }
+      return { event: parsed.data, embedding };
+    });
+    const stored = checked.map(({ event, embedding }) => {
+      const added: MemoryEvent = { id: this.byId.length, ...event };
+      this.addVector(added.id, embedding);
+      this.insertEvent(added);
+      return added;
+    });
+    if (stored.length > 0) this.manifestState.updatedAt = new Date().toISOString();
     return stored;
   }
 
@@ -157,17 +177,17 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.events} */
-  events(): MemoryEvent[] {
+  async events(): Promise<MemoryEvent[]> {
     return [...this.byTime];
   }
 
   /** {@inheritDoc MemoryStore.getEvent} */
-  getEvent(id: number): MemoryEvent | undefined {
+  async getEvent(id: number): Promise<MemoryEvent | undefined> {
     return Number.isInteger(id) && id >= 0 ? this.byId[id] : undefined;
   }
 
   /** {@inheritDoc MemoryStore.eventsInSpan} */
-  eventsInSpan(span: Span): MemoryEvent[] {
+  async eventsInSpan(span: Span): Promise<MemoryEvent[]> {
     return this.findInSpan(span);
   }
 
@@ -182,7 +202,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.searchVector} */
-  searchVector(embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+  async searchVector(embedding: Float32Array, k: number, filter?: MemoryFilter): Promise<MemorySearchHit[]> {
     checkEmbedding(embedding, this.manifestState.dimensions, 'query embedding');
     checkK(k);
     const allowed = this.allowedIds(filter);
@@ -195,7 +215,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.searchLexical} */
-  searchLexical(query: string, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+  async searchLexical(query: string, k: number, filter?: MemoryFilter): Promise<MemorySearchHit[]> {
     checkK(k);
     const allowed = this.allowedIds(filter);
     if (allowed === null) return [];
@@ -203,7 +223,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.searchHybrid} */
-  searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+  async searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): Promise<MemorySearchHit[]> {
     checkEmbedding(embedding, this.manifestState.dimensions, 'query embedding');
     checkK(k);
     const allowed = this.allowedIds(filter);
@@ -226,7 +246,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.setTracks} */
-  setTracks(tracks: readonly EntityTrackInput[], options: EntityIndexOptions = {}): Entity[] {
+  async setTracks(tracks: readonly EntityTrackInput[], options: EntityIndexOptions = {}): Promise<Entity[]> {
     const mergeGapSeconds = options.mergeGapSeconds ?? 1;
     const synonyms = options.synonyms ? Object.fromEntries(Object.entries(options.synonyms).map(([label, words]) => [label, [...words]])) : undefined;
     this.entityIndex = new EntityIndex(tracks, { mergeGapSeconds, synonyms });
@@ -236,37 +256,37 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.tracks} */
-  tracks(): EntityTrack[] {
+  async tracks(): Promise<EntityTrack[]> {
     return this.entityIndex.tracks();
   }
 
   /** {@inheritDoc MemoryStore.entities} */
-  entities(): Entity[] {
+  async entities(): Promise<Entity[]> {
     return this.entityIndex.entities();
   }
 
   /** {@inheritDoc MemoryStore.entitiesInSpan} */
-  entitiesInSpan(span: Span): Entity[] {
+  async entitiesInSpan(span: Span): Promise<Entity[]> {
     return this.entityIndex.entitiesInSpan(this.checkSpan(span));
   }
 
   /** {@inheritDoc MemoryStore.findEntities} */
-  findEntities(query: string, filter?: MemoryFilter): Entity[] {
+  async findEntities(query: string, filter?: MemoryFilter): Promise<Entity[]> {
     return this.entityIndex.find(query, this.checkFilter(filter));
   }
 
   /** {@inheritDoc MemoryStore.entityAppearances} */
-  entityAppearances(query: string, filter?: MemoryFilter): EntityAppearance {
+  async entityAppearances(query: string, filter?: MemoryFilter): Promise<EntityAppearance> {
     return this.entityIndex.appearances(query, this.checkFilter(filter));
   }
 
   /** {@inheritDoc MemoryStore.countEntities} */
-  countEntities(query: string, filter?: MemoryFilter): EntityCount {
+  async countEntities(query: string, filter?: MemoryFilter): Promise<EntityCount> {
     return this.entityIndex.count(query, this.checkFilter(filter));
   }
 
   /** {@inheritDoc MemoryStore.setNarrative} */
-  setNarrative(entries: readonly NarrativeEntry[]): void {
+  async setNarrative(entries: readonly NarrativeEntry[]): Promise<void> {
     const checked = entries.map((entry, position) => {
       const parsed = narrativeEntrySchema.safeParse(entry);
       if (!parsed.success) {
@@ -289,7 +309,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.narrative} */
-  narrative(filter?: MemoryFilter): NarrativeEntry[] {
+  async narrative(filter?: MemoryFilter): Promise<NarrativeEntry[]> {
     const span = this.checkFilter(filter).span;
     return this.narrativeEntries
       .filter((entry) => !span || spansOverlap(entry.span, span))
@@ -297,7 +317,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.markComplete} */
-  markComplete(stats?: Record<string, number>): void {
+  async markComplete(stats?: Record<string, number>): Promise<void> {
     if (stats !== undefined) {
       for (const [key, value] of Object.entries(stats)) {
         if (typeof value !== 'number' || !Number.isFinite(value)) {

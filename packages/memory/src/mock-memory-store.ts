@@ -8,6 +8,7 @@ import type { MemoryEvent, MemoryFilter, MemorySearchHit } from './types';
 /** Names of the {@link MemoryStore} methods a {@link MockMemoryStore} records. */
 export type MemoryStoreMethod =
   | 'addEvent'
+  | 'addEvents'
   | 'events'
   | 'getEvent'
   | 'eventsInSpan'
@@ -110,95 +111,100 @@ export class MockMemoryStore extends MemoryStoreBase {
     return neighbours.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, k);
   }
 
-  override addEvent(event: Omit<MemoryEvent, 'id'>, embedding: Float32Array): MemoryEvent {
+  override async addEvent(event: Omit<MemoryEvent, 'id'>, embedding: Float32Array): Promise<MemoryEvent> {
     this.record('addEvent', [event, embedding]);
     return super.addEvent(event, embedding);
   }
 
-  override events(): MemoryEvent[] {
+  override async addEvents(events: readonly { event: Omit<MemoryEvent, 'id'>; embedding: Float32Array }[]): Promise<MemoryEvent[]> {
+    this.record('addEvents', [events.map(({ event, embedding }) => ({ event, embedding: new Float32Array(embedding) }))]);
+    return super.addEvents(events);
+  }
+
+  override async events(): Promise<MemoryEvent[]> {
     this.record('events', []);
     return super.events();
   }
 
-  override getEvent(id: number): MemoryEvent | undefined {
+  override async getEvent(id: number): Promise<MemoryEvent | undefined> {
     this.record('getEvent', [id]);
     return super.getEvent(id);
   }
 
-  override eventsInSpan(span: Span): MemoryEvent[] {
+  override async eventsInSpan(span: Span): Promise<MemoryEvent[]> {
     this.record('eventsInSpan', [span]);
     return super.eventsInSpan(span);
   }
 
-  override searchVector(embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+  override async searchVector(embedding: Float32Array, k: number, filter?: MemoryFilter): Promise<MemorySearchHit[]> {
     this.record('searchVector', filter === undefined ? [embedding, k] : [embedding, k, filter]);
     return super.searchVector(embedding, k, filter);
   }
 
-  override searchLexical(query: string, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+  override async searchLexical(query: string, k: number, filter?: MemoryFilter): Promise<MemorySearchHit[]> {
     this.record('searchLexical', filter === undefined ? [query, k] : [query, k, filter]);
     return super.searchLexical(query, k, filter);
   }
 
-  override searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): MemorySearchHit[] {
+  override async searchHybrid(query: string, embedding: Float32Array, k: number, filter?: MemoryFilter): Promise<MemorySearchHit[]> {
     this.record('searchHybrid', filter === undefined ? [query, embedding, k] : [query, embedding, k, filter]);
     return super.searchHybrid(query, embedding, k, filter);
   }
 
-  override setTracks(tracks: readonly EntityTrackInput[], options?: EntityIndexOptions): Entity[] {
+  override async setTracks(tracks: readonly EntityTrackInput[], options?: EntityIndexOptions): Promise<Entity[]> {
     this.record('setTracks', options === undefined ? [tracks] : [tracks, options]);
     return super.setTracks(tracks, options);
   }
 
-  override tracks(): EntityTrack[] {
+  override async tracks(): Promise<EntityTrack[]> {
     this.record('tracks', []);
     return super.tracks();
   }
 
-  override entities(): Entity[] {
+  override async entities(): Promise<Entity[]> {
     this.record('entities', []);
     return super.entities();
   }
 
-  override entitiesInSpan(span: Span): Entity[] {
+  override async entitiesInSpan(span: Span): Promise<Entity[]> {
     this.record('entitiesInSpan', [span]);
     return super.entitiesInSpan(span);
   }
 
-  override findEntities(query: string, filter?: MemoryFilter): Entity[] {
+  override async findEntities(query: string, filter?: MemoryFilter): Promise<Entity[]> {
     this.record('findEntities', filter === undefined ? [query] : [query, filter]);
     return super.findEntities(query, filter);
   }
 
-  override entityAppearances(query: string, filter?: MemoryFilter): EntityAppearance {
+  override async entityAppearances(query: string, filter?: MemoryFilter): Promise<EntityAppearance> {
     this.record('entityAppearances', filter === undefined ? [query] : [query, filter]);
     return super.entityAppearances(query, filter);
   }
 
-  override countEntities(query: string, filter?: MemoryFilter): EntityCount {
+  override async countEntities(query: string, filter?: MemoryFilter): Promise<EntityCount> {
     this.record('countEntities', filter === undefined ? [query] : [query, filter]);
     return super.countEntities(query, filter);
   }
 
-  override setNarrative(entries: readonly NarrativeEntry[]): void {
+  override async setNarrative(entries: readonly NarrativeEntry[]): Promise<void> {
     this.record('setNarrative', [entries]);
-    super.setNarrative(entries);
+    await super.setNarrative(entries);
   }
 
-  override narrative(filter?: MemoryFilter): NarrativeEntry[] {
+  override async narrative(filter?: MemoryFilter): Promise<NarrativeEntry[]> {
     this.record('narrative', filter === undefined ? [] : [filter]);
     return super.narrative(filter);
   }
 
-  override markComplete(stats?: Record<string, number>): void {
+  override async markComplete(stats?: Record<string, number>): Promise<void> {
     this.record('markComplete', stats === undefined ? [] : [stats]);
-    super.markComplete(stats);
+    await super.markComplete(stats);
   }
 
   /** Records the call and counts it; writes nothing. */
-  save(): Promise<void> {
+  async save(): Promise<void> {
     this.record('save', []);
     this.saveCount += 1;
-    return Promise.resolve();
+    await Promise.resolve();
   }
 }

@@ -32,7 +32,7 @@ export const registerIngest: RegisterCommand = (program, { io, write, fail, sign
         const cwd = io.cwd ?? process.cwd();
         const result = await createSession({ resolvedSettings: settings }).ingest(resolve(cwd, video), { subtitlesPath: options.subtitles && resolve(cwd, options.subtitles), onProgress: progress.onProgress, signal });
         progress.stop();
-        const json = toIngestJson(result);
+        const json = await toIngestJson(result);
         write(
           options.json
             ? `${JSON.stringify(json, null, 2)}\n`

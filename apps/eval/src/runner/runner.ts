@@ -309,7 +309,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunS
       duration: ingested.info.duration,
       framesAtIngestion: ingestionFrameCount(ingested.memory.manifest.stats, ingested.info.duration, settings.ingestFps),
       ingestSeconds: ingested.ingestSeconds,
-      events: ingested.memory.events().length,
+      events: (await ingested.memory.events()).length,
       memoryDirectory: ingested.memoryDirectory,
     };
     await atomicWriteFile(join(outDir, RUN_FILES.videos), `${JSON.stringify(videos, null, 2)}\n`);

@@ -51,7 +51,7 @@ export class LocalObserver implements ObserverBackbone {
       const subtitles: Observation[] = lines.map(subtitleObservation);
       // Speech the ingestion transcribed (voice activity alone says no words).
       const seen = new Set<string>();
-      const transcripts = (this.options.memory?.eventsInSpan(span) ?? [])
+      const transcripts = ((await this.options.memory?.eventsInSpan(span)) ?? [])
         .flatMap((event) => event.observations)
         .filter((o) => o.kind === 'speech' && o.tool !== 'vad' && spanOverlap(o.span, span) > 0)
         .filter((o) => {
@@ -63,7 +63,7 @@ export class LocalObserver implements ObserverBackbone {
       return { evidence: [...subtitles, ...transcripts].sort((a, b) => a.span.start - b.span.start), framesUsed: 0 };
     }
     if (request.tool === 'memory') {
-      const events = this.options.memory?.eventsInSpan(span) ?? [];
+      const events = (await this.options.memory?.eventsInSpan(span)) ?? [];
       const observations: Observation[] = events.flatMap((event) => event.observations.filter((o) => spanOverlap(o.span, span) > 0));
       return { evidence: observations.map((o) => ({ ...o, tool: `memory:${o.tool}` })), framesUsed: 0 };
     }

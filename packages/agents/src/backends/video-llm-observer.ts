@@ -74,8 +74,8 @@ export interface VideoLlmObserverOptions extends VideoModelOptions {
   onCall?: (call: ModelCall) => void;
 }
 
-function memoryContext(memory: MemoryStore | undefined, span: Span): string {
-  const events = memory?.eventsInSpan(span) ?? [];
+async function memoryContext(memory: MemoryStore | undefined, span: Span): Promise<string> {
+  const events = (await memory?.eventsInSpan(span)) ?? [];
   if (events.length === 0) return '(nothing)';
   return events
     .slice(0, 10)
@@ -120,7 +120,7 @@ export class VideoLlmObserver implements ObserverBackbone {
     const size = scaledSize(this.options.video.width, this.options.video.height, maxSide);
     const detail = this.options.imageDetail ?? 'auto';
     const prompt = OBSERVER_PROMPTS[this.mode];
-    const context = memoryContext(this.options.memory, request.span);
+    const context = await memoryContext(this.options.memory, request.span);
     const keyOf = (index: number): unknown => ({
       role: 'observer',
       model: this.options.modelName,
