@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Budget, LongVidError, atomicWriteFile, formatSpan, loadSettings, mergeSpans, temporalIoU } from './index';
+import { Budget, LongVidError, atomicWriteFile, formatSpan, loadSettings, mergeSpans, redactUrlPassword, temporalIoU } from './index';
 
 describe('loadSettings', () => {
   it('resolves option over env over config file over default', () => {
@@ -50,6 +50,31 @@ describe('loadSettings', () => {
     }
     expect(LongVidError.is(error) && error.code).toBe('BAD_SETTING');
     expect((error as LongVidError).hint).toContain('LONGVID_STRUCTURED_OUTPUT');
+  });
+
+  it('reads memoryUrl from LONGVID_MEMORY_URL or the config file, and rejects what is not a PostgreSQL URL without showing its password', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'longvid-settings-'));
+    expect(loadSettings({ cwd, env: {} }).settings.memoryUrl).toBeUndefined();
+    const fromEnv = loadSettings({ cwd, env: { LONGVID_MEMORY_URL: 'postgres://longvid:secret@db:5432/longvid' } });
+    expect(fromEnv.settings.memoryUrl).toBe('postgres://longvid:secret@db:5432/longvid');
+    expect(fromEnv.sources.memoryUrl).toBe('env');
+    writeFileSync(join(cwd, 'longvid.config.json'), JSON.stringify({ memoryUrl: 'postgresql:///longvid?host=/var/run/postgresql' }));
+    expect(loadSettings({ cwd, env: {} }).settings.memoryUrl).toBe('postgresql:///longvid?host=/var/run/postgresql');
+    for (const bad of ['mysql://longvid:secret@db/longvid', 'db.example:5432', 'postgres:db']) {
+      let error: unknown;
+      try {
+        loadSettings({ cwd, env: { LONGVID_MEMORY_URL: bad } });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(LongVidError.is(error) && error.code).toBe('BAD_SETTING');
+      expect((error as LongVidError).message).toContain('memoryUrl');
+      expect((error as LongVidError).message).toContain('postgres://');
+      expect((error as LongVidError).message).not.toContain('secret');
+      expect((error as LongVidError).hint).toContain('LONGVID_MEMORY_URL');
+    }
+    expect(redactUrlPassword('postgres://longvid:secret@db:5432/longvid')).toBe('postgres://longvid:***@db:5432/longvid');
+    expect(redactUrlPassword('not a url')).toBe('not a url');
   });
 
   it('reports a config file that is not JSON', () => {

@@ -5,7 +5,7 @@
 export type { Span, VideoInfo, Clip, Box, ObservationKind, Observation, Evidence, ObserverTool, Resolution, PlanStep, Plan, Reflection, Answer, ModelCall, ModelCallRole } from './types';
 export { LongVidError, throwIfAborted } from './errors';
 export type { LongVidErrorCode, LongVidErrorOptions } from './errors';
-export { loadSettings, describeSource, SETTING_ENV_NAMES, STRUCTURED_OUTPUT_MODES } from './settings';
+export { loadSettings, describeSource, isPostgresUrl, redactUrlPassword, SETTING_ENV_NAMES, STRUCTURED_OUTPUT_MODES } from './settings';
 export type { Settings, SettingSource, LoadSettingsOptions, StructuredOutputMode } from './settings';
 export { progress, PROGRESS_UNITS } from './progress';
 export type { ProgressEvent, OnProgress, ProgressStage, ProgressUnit } from './progress';

@@ -81,6 +81,13 @@ export interface Settings {
   embeddingModel?: string;
   /** Speech recognition model at the OpenAI-compatible endpoint's `/audio/transcriptions`, e.g. `whisper-1`. Env `LONGVID_TRANSCRIPTION_MODEL`. Default none (no endpoint speech recognition). */
   transcriptionModel?: string;
+  /**
+   * PostgreSQL database (with the pgvector extension) that holds the memory of every video and the
+   * libraries, shared by every machine that reaches it: a `postgres://` or `postgresql://` URL, e.g.
+   * `postgres://longvid:secret@db.example:5432/longvid`. Env `LONGVID_MEMORY_URL`. Default none: the
+   * embedded memory (files under `cacheDir`).
+   */
+  memoryUrl?: string;
 }
 
 /** The modes of {@link Settings.structuredOutput}. */
@@ -121,6 +128,7 @@ const ENV_NAMES: Record<keyof Settings, string[]> = {
   vadModelPath: ['LONGVID_VAD_MODEL'],
   embeddingModel: ['LONGVID_EMBEDDING_MODEL'],
   transcriptionModel: ['LONGVID_TRANSCRIPTION_MODEL'],
+  memoryUrl: ['LONGVID_MEMORY_URL'],
 };
 
 /** The environment variable names read for each setting, first wins. */
@@ -160,7 +168,14 @@ const settingsSchema = z.object({
   vadModelPath: z.string().min(1).optional(),
   embeddingModel: z.string().min(1).optional(),
   transcriptionModel: z.string().min(1).optional(),
+  memoryUrl: z
+    .string()
+    .refine(isPostgresUrl, { message: 'it must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@localhost:5432/longvid' })
+    .optional(),
 });
+
+/** Settings whose values may hold a password, shown with it masked in error messages. */
+const URL_SETTINGS: ReadonlySet<keyof Settings> = new Set(['memoryUrl', 'baseUrl']);
 
 const DEFAULTS = {
   cacheDir: join(homedir(), '.cache', 'longvid'),
@@ -245,14 +260,44 @@ export function loadSettings(options: LoadSettingsOptions = {}): { settings: Set
     const issue = parsed.error.issues[0];
     const key = String(issue.path[0]) as keyof Settings;
     const where = describeSource(key, sources[key], configPath);
-    throw new LongVidError('BAD_SETTING', `setting ${key} = ${JSON.stringify(raw[key])} is invalid: ${issue.message}`, {
-      details: { setting: key, value: raw[key], source: sources[key] },
+    const value = URL_SETTINGS.has(key) && typeof raw[key] === 'string' ? redactUrlPassword(raw[key]) : raw[key];
+    throw new LongVidError('BAD_SETTING', `setting ${key} = ${JSON.stringify(value)} is invalid: ${issue.message}`, {
+      details: { setting: key, value, source: sources[key] },
       hint: `fix ${where}`,
     });
   }
   const settings = parsed.data as Settings;
   settings.cacheDir = resolve(cwd, settings.cacheDir);
   return { settings, sources };
+}
+
+/**
+ * Whether `value` is a PostgreSQL connection URL: `postgres://` or `postgresql://` (the form `pg` and
+ * libpq accept, e.g. `postgres://user:password@host:5432/database?sslmode=require`, or
+ * `postgres:///longvid?host=/var/run/postgresql` for a Unix socket).
+ */
+export function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && value.startsWith(`${url.protocol}//`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `value` with the password of a URL replaced by `***` (`postgres://user:***@host/db`), for messages
+ * and logs; a value that is not a URL comes back unchanged.
+ */
+export function redactUrlPassword(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password === '') return value;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return value;
+  }
 }
 
 /** Human description of where a setting is set: `--option`, `env LONGVID_X`, the config file. */
