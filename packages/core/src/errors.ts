@@ -21,6 +21,7 @@ export type LongVidErrorCode =
   | 'MEMORY_CORRUPT'
   | 'MEMORY_MISMATCH'
   | 'SUBTITLES_INVALID'
+  | 'DATABASE_UNREACHABLE'
   | 'ABORTED';
 
 /** Options of a {@link LongVidError}. */
