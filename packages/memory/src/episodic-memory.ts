@@ -258,7 +258,12 @@ export class EpisodicMemory extends MemoryStoreBase {
   }
 }
 
-function checkOptions(options: EpisodicMemoryOptions): void {
+/**
+ * Checks the options of a one-video store (non-empty video hash and embedder id, positive integer
+ * dimensions, params object).
+ * @throws LongVidError `BAD_INPUT` naming every problem.
+ */
+export function checkOptions(options: EpisodicMemoryOptions): void {
   const problems: string[] = [];
   if (typeof options.videoHash !== 'string' || options.videoHash.length === 0) problems.push('videoHash must be a non-empty string');
   if (typeof options.embedderId !== 'string' || options.embedderId.length === 0) problems.push('embedderId must be a non-empty string');

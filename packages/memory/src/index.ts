@@ -20,4 +20,19 @@ export { LABEL_SYNONYMS, singular, labelsMentioned, parseEntityQuestion } from '
 export type { LabelMention, EntityQuestion } from './entity-labels';
 export { buildNarrative, assembleSummary, describeObservations, parseNarrativeQuestion } from './narrative';
 export type { NarrativeEntry, NarrativeGroup, NarrativeSummarizer, BuildNarrativeOptions, NarrativeQuestion } from './narrative';
+export type {
+  LibraryVideoStatus,
+  LibraryVideo,
+  LibraryAddResult,
+  LibraryCatalog,
+  LibraryHit,
+  LibraryEntityMatch,
+  LibraryVideoNarrative,
+  LibraryMemory,
+} from './library-types';
 export { foldConfusables, foldCharacter, isUpperCaseText } from './lexical-text';
+export { PostgresMemory, HNSW_MAX_DIMENSIONS } from './postgres/postgres-memory';
+export type { PostgresMemoryOptions } from './postgres/postgres-memory';
+export { migrate, migrateMemory, MEMORY_MIGRATIONS_DIRECTORY } from './postgres/migrate';
+export { createPool } from './postgres/connection';
+export type { DatabaseOption } from './postgres/connection';

@@ -14,7 +14,7 @@ import { describeZodError, eventInputSchema, narrativeEntrySchema, spanSchema } 
 import type { MemoryEvent, MemoryFilter, MemoryManifest, MemorySearchHit, MemoryStore } from './types';
 
 /** How deep each list goes before reciprocal rank fusion (at least `k`). */
-const HYBRID_CANDIDATES = 50;
+export const HYBRID_CANDIDATES = 50;
 
 /** One neighbour of an implementation's vector search. */
 export interface VectorNeighbour {
@@ -22,6 +22,38 @@ export interface VectorNeighbour {
   id: number;
   /** Cosine similarity, in `[-1, 1]`. */
   similarity: number;
+}
+
+/** A hybrid hit before its event is looked up: the id, the fused score and the component scores. */
+export interface FusedHit {
+  /** Event id (or any numeric key of the lists). */
+  id: number;
+  /** Reciprocal rank fusion score. */
+  score: number;
+  /** Cosine similarity, when the item was in the vector list. */
+  vectorScore?: number;
+  /** BM25 score, when the item was in the lexical list. */
+  lexicalScore?: number;
+}
+
+/**
+ * Fuses a vector list and a BM25 list (each best first) by reciprocal rank fusion (constant 60) into
+ * the `k` best, with each item's component scores: the ranking of {@link MemoryStore.searchHybrid},
+ * shared by every store and by library search.
+ */
+export function fuseVectorAndLexical(vector: readonly VectorNeighbour[], lexical: readonly { id: number; score: number }[], k: number): FusedHit[] {
+  const vectorScores = new Map(vector.map(({ id, similarity }) => [id, similarity]));
+  const lexicalScores = new Map(lexical.map(({ id, score }) => [id, score]));
+  return reciprocalRankFusion([vector.map(({ id }) => id), lexical.map(({ id }) => id)])
+    .slice(0, k)
+    .map(({ id, score }) => {
+      const hit: FusedHit = { id, score };
+      const vectorScore = vectorScores.get(id);
+      const lexicalScore = lexicalScores.get(id);
+      if (vectorScore !== undefined) hit.vectorScore = vectorScore;
+      if (lexicalScore !== undefined) hit.lexicalScore = lexicalScore;
+      return hit;
+    });
 }
 
 /**
@@ -111,8 +143,11 @@ export abstract class MemoryStoreBase implements MemoryStore {
   /** Adds the vector of event `id`; the length is already checked. */
   protected abstract addVector(id: number, embedding: Float32Array): void;
 
-  /** The `k` nearest events by cosine similarity among those `allowed` accepts (all when undefined), best first. */
-  protected abstract searchVectors(embedding: Float32Array, k: number, allowed?: (id: number) => boolean): VectorNeighbour[];
+  /**
+   * The `k` nearest events by cosine similarity among those `allowed` accepts (all when undefined),
+   * best first; in process or from a database.
+   */
+  protected abstract searchVectors(embedding: Float32Array, k: number, allowed?: (id: number) => boolean): VectorNeighbour[] | Promise<VectorNeighbour[]>;
 
   /** {@inheritDoc MemoryStore.save} */
   abstract save(): Promise<void>;
@@ -207,7 +242,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
     checkK(k);
     const allowed = this.allowedIds(filter);
     if (allowed === null) return [];
-    return this.vectorNeighbours(embedding, k, allowed).map(({ id, similarity }) => ({
+    return (await this.vectorNeighbours(embedding, k, allowed)).map(({ id, similarity }) => ({
       event: this.byId[id],
       score: similarity,
       vectorScore: similarity,
@@ -229,20 +264,9 @@ export abstract class MemoryStoreBase implements MemoryStore {
     const allowed = this.allowedIds(filter);
     if (allowed === null || k === 0) return [];
     const depth = Math.max(k, HYBRID_CANDIDATES);
-    const vector = this.vectorNeighbours(embedding, depth, allowed);
+    const vector = await this.vectorNeighbours(embedding, depth, allowed);
     const lexical = this.lexical.search(query, depth, allowed);
-    const vectorScores = new Map(vector.map(({ id, similarity }) => [id, similarity]));
-    const lexicalScores = new Map(lexical.map(({ id, score }) => [id, score]));
-    return reciprocalRankFusion([vector.map(({ id }) => id), lexical.map(({ id }) => id)])
-      .slice(0, k)
-      .map(({ id, score }) => {
-        const hit: MemorySearchHit = { event: this.byId[id], score };
-        const vectorScore = vectorScores.get(id);
-        const lexicalScore = lexicalScores.get(id);
-        if (vectorScore !== undefined) hit.vectorScore = vectorScore;
-        if (lexicalScore !== undefined) hit.lexicalScore = lexicalScore;
-        return hit;
-      });
+    return fuseVectorAndLexical(vector, lexical, k).map(({ id, ...scores }) => ({ event: this.byId[id], ...scores }));
   }
 
   /** {@inheritDoc MemoryStore.setTracks} */
@@ -330,7 +354,7 @@ export abstract class MemoryStoreBase implements MemoryStore {
     this.manifestState.updatedAt = new Date().toISOString();
   }
 
-  private vectorNeighbours(embedding: Float32Array, k: number, allowed: ((id: number) => boolean) | undefined): VectorNeighbour[] {
+  private async vectorNeighbours(embedding: Float32Array, k: number, allowed: ((id: number) => boolean) | undefined): Promise<VectorNeighbour[]> {
     if (k === 0 || this.byId.length === 0) return [];
     return this.searchVectors(embedding, Math.min(k, this.byId.length), allowed);
   }
