@@ -113,19 +113,7 @@ export class EpisodicMemory extends MemoryStoreBase {
           cause: error,
         });
       }
-      const now = new Date().toISOString();
-      const manifest: MemoryManifest = {
-        formatVersion: 1,
-        videoHash: options.videoHash,
-        params: JSON.parse(stableStringify(options.params)) as Record<string, unknown>,
-        embedderId: options.embedderId,
-        dimensions: options.dimensions,
-        createdAt: now,
-        updatedAt: now,
-        complete: false,
-      };
-      if (options.video) manifest.video = structuredClone(options.video);
-      return new EpisodicMemory(directory, manifest, VectorIndex.create(options.dimensions), 0);
+      return new EpisodicMemory(directory, newManifest(options), VectorIndex.create(options.dimensions), 0);
     }
 
     const stored = parseManifest(text, manifestPath, directory);
@@ -256,6 +244,23 @@ export class EpisodicMemory extends MemoryStoreBase {
         .map((name) => rm(join(this.directory, name), { force: true }).catch(() => undefined)),
     );
   }
+}
+
+/** The manifest of a new, empty one-video store made with `options` (created and updated now). */
+export function newManifest(options: EpisodicMemoryOptions): MemoryManifest {
+  const now = new Date().toISOString();
+  const manifest: MemoryManifest = {
+    formatVersion: 1,
+    videoHash: options.videoHash,
+    params: JSON.parse(stableStringify(options.params)) as Record<string, unknown>,
+    embedderId: options.embedderId,
+    dimensions: options.dimensions,
+    createdAt: now,
+    updatedAt: now,
+    complete: false,
+  };
+  if (options.video) manifest.video = structuredClone(options.video);
+  return manifest;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Pool, PoolClient } from 'pg';
 import { toSql } from 'pgvector/pg';
 import { LongVidError } from '@longvid/core';
 import { EntityIndex, type Entity, type EntityIndexOptions, type EntityTrackInput } from '../entities';
-import { checkOptions, type EpisodicMemoryOptions } from '../episodic-memory';
+import { checkOptions, newManifest, type EpisodicMemoryOptions } from '../episodic-memory';
 import { stableStringify } from '../memory-directory';
 import { MemoryStoreBase, type VectorNeighbour } from '../memory-store-base';
 import type { NarrativeEntry } from '../narrative';
@@ -198,19 +198,7 @@ export class PostgresMemory extends MemoryStoreBase {
       await ensureEmbeddingIndex(pool, options.dimensions);
       const found = await pool.query<VideoRow>('SELECT manifest, entity_options FROM longvid_videos WHERE video_hash = $1', [options.videoHash]);
       if (found.rows.length === 0) {
-        const now = new Date().toISOString();
-        const manifest: MemoryManifest = {
-          formatVersion: 1,
-          videoHash: options.videoHash,
-          params: JSON.parse(stableStringify(options.params)) as Record<string, unknown>,
-          embedderId: options.embedderId,
-          dimensions: options.dimensions,
-          createdAt: now,
-          updatedAt: now,
-          complete: false,
-        };
-        if (options.video) manifest.video = structuredClone(options.video);
-        return new PostgresMemory(pool, owned, options.url, manifest, 0);
+        return new PostgresMemory(pool, owned, options.url, newManifest(options), 0);
       }
       const manifest = parseManifest(found.rows[0].manifest, options.videoHash);
       checkSameMemory(manifest, options);
