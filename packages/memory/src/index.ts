@@ -31,7 +31,7 @@ export type {
   LibraryMemory,
 } from './library-types';
 export { foldConfusables, foldCharacter, isUpperCaseText } from './lexical-text';
-export { PostgresMemory, HNSW_MAX_DIMENSIONS } from './postgres/postgres-memory';
+export { PostgresMemory, HNSW_MAX_DIMENSIONS, EXACT_SEARCH_LIMIT } from './postgres/postgres-memory';
 export type { PostgresMemoryOptions } from './postgres/postgres-memory';
 export { migrate, migrateMemory, MEMORY_MIGRATIONS_DIRECTORY } from './postgres/migrate';
 export { createPool } from './postgres/connection';

@@ -31,8 +31,8 @@ describeWithPostgres('PostgreSQL library (catalog and memory)', () => {
     await database?.drop();
   });
 
-  async function library(name: string): Promise<{ catalog: PostgresLibraryCatalog; memory: PostgresLibraryMemory }> {
-    const opened = await openPostgresLibrary({ url: database.url, name });
+  async function library(name: string, exactSearchLimit?: number): Promise<{ catalog: PostgresLibraryCatalog; memory: PostgresLibraryMemory }> {
+    const opened = await openPostgresLibrary({ url: database.url, name, exactSearchLimit });
     closers.push(() => opened.memory.close());
     return opened;
   }
@@ -124,6 +124,14 @@ describeWithPostgres('PostgreSQL library (catalog and memory)', () => {
         expect(hits[0].vectorScore).toBeCloseTo(cosineSimilarity(embedding, needleEmbeddings[position]), 4);
         expect(hits[0].lexicalScore).toBeGreaterThan(0);
         for (let at = 1; at < hits.length; at += 1) expect(hits[at].score).toBeLessThanOrEqual(hits[at - 1].score);
+      }
+      // The HNSW index gives the same ranking on this library as exact search.
+      const { memory: indexed } = await library('lectures', 0);
+      for (const needle of needles) {
+        const embedding = randomUnitVector(random, dimensions);
+        const exact = await memory.searchHybrid(needle, embedding, 10);
+        const approximate = await indexed.searchHybrid(needle, embedding, 10);
+        expect(approximate.map((hit) => [hit.videoHash, hit.event.id])).toEqual(exact.map((hit) => [hit.videoHash, hit.event.id]));
       }
       // Every video holds LOCKER 318: the library list names each video's copy.
       const lockers = await memory.searchHybrid('LOCKER 318', randomUnitVector(random, dimensions), 10);

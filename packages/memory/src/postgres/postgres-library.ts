@@ -16,12 +16,14 @@ import { describeZodError, entityTrackSchema, eventSchema, spanSchema } from '..
 import type { MemoryEvent, MemoryStore } from '../types';
 import { databaseError, poolOf, type DatabaseOption } from './connection';
 import { migrateMemory } from './migrate';
-import { nearestEvents, PostgresMemory } from './postgres-memory';
+import { EXACT_SEARCH_LIMIT, nearestEvents, PostgresMemory } from './postgres-memory';
 
 /** Options of {@link openPostgresLibrary}: the database and the library's name. */
 export type PostgresLibraryOptions = DatabaseOption & {
   /** The library (1–64 letters, digits, `.`, `_` or `-`, see `validateLibraryName`). */
   name: string;
+  /** Up to this many candidate events vector search is exact, above it the HNSW index answers; default {@link EXACT_SEARCH_LIMIT}. */
+  exactSearchLimit?: number;
 };
 
 interface LibraryVideoRow {
@@ -194,7 +196,8 @@ interface IndexedEvent {
 
 /**
  * The PostgreSQL {@link LibraryMemory}: the memories of a library's ingested videos in one searchable
- * space. Vector search is one SQL query over every video's events (pgvector, cosine); BM25 runs over
+ * space. Vector search is one SQL query over every video's events (pgvector, cosine; exact up to
+ * {@link EXACT_SEARCH_LIMIT} candidate events, else by the HNSW index); BM25 runs over
  * one index of every video's event texts (the library's term statistics, the project's one tokenizer),
  * kept while the library's ingested videos stay the same; both lists are fused by reciprocal rank
  * fusion, as a one-video store's hybrid search is.
@@ -208,6 +211,7 @@ export class PostgresLibraryMemory implements LibraryMemory {
     private readonly ownsPool: boolean,
     readonly name: string,
     private readonly url?: string,
+    private readonly exactSearchLimit = EXACT_SEARCH_LIMIT,
   ) {
     validateLibraryName(name);
   }
@@ -245,14 +249,18 @@ export class PostgresLibraryMemory implements LibraryMemory {
       const position = new Map(events.map((event, at) => [`${event.videoHash}:${event.id}`, at]));
       const allowed = span ? events.filter((event) => spansOverlap(event.span, span)) : undefined;
       if (allowed?.length === 0) return [];
+      const exact = (allowed ?? events).length <= this.exactSearchLimit;
       const vector = await this.readOnly((client) =>
         allowed
-          ? nearestEvents(client, embedding, depth, 'e.video_hash = ANY($3::text[]) AND (e.video_hash, e.id) IN (SELECT * FROM unnest($4::text[], $5::integer[]))', [
-              hashes,
-              allowed.map((event) => event.videoHash),
-              allowed.map((event) => event.id),
-            ])
-          : nearestEvents(client, embedding, depth, 'e.video_hash = ANY($3::text[])', [hashes]),
+          ? nearestEvents(
+              client,
+              embedding,
+              depth,
+              'e.video_hash = ANY($3::text[]) AND (e.video_hash, e.id) IN (SELECT * FROM unnest($4::text[], $5::integer[]))',
+              [hashes, allowed.map((event) => event.videoHash), allowed.map((event) => event.id)],
+              exact,
+            )
+          : nearestEvents(client, embedding, depth, 'e.video_hash = ANY($3::text[])', [hashes], exact),
       );
       const inSpan = span ? (at: number) => spansOverlap(events[at].span, span) : undefined;
       const fused = fuseVectorAndLexical(
@@ -358,7 +366,7 @@ export class PostgresLibraryMemory implements LibraryMemory {
     if (!(await this.videos()).some((video) => video.videoHash === videoHash)) {
       throw new LongVidError('BAD_INPUT', `library ${this.name} has no ingested video with hash ${videoHash}`, { details: { library: this.name, videoHash }, hint: `see "longvid library status ${this.name}"` });
     }
-    return (await PostgresMemory.openExisting({ pool: this.pool }, videoHash)) as PostgresMemory;
+    return (await PostgresMemory.openExisting({ pool: this.pool }, videoHash, this.exactSearchLimit)) as PostgresMemory;
   }
 
   /** Runs `task` in a read-only transaction (for the search settings it sets locally). */
@@ -440,5 +448,5 @@ export async function openPostgresLibrary(options: PostgresLibraryOptions): Prom
     if (owned) await pool.end().catch(() => undefined);
     throw databaseError(error, options.url);
   }
-  return { catalog: new PostgresLibraryCatalog(pool, options.name, options.url), memory: new PostgresLibraryMemory(pool, owned, options.name, options.url) };
+  return { catalog: new PostgresLibraryCatalog(pool, options.name, options.url), memory: new PostgresLibraryMemory(pool, owned, options.name, options.url, options.exactSearchLimit) };
 }

@@ -12,7 +12,7 @@ describeWithPostgres('PostgresMemory (PostgreSQL + pgvector)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.url, max: 8 });
   });
   afterAll(async () => {
     await Promise.all(opened.map((memory) => memory.close()));
@@ -20,9 +20,10 @@ describeWithPostgres('PostgresMemory (PostgreSQL + pgvector)', () => {
     await database?.drop();
   });
 
-  async function open(options: { videoHash?: string; dimensions?: number; embedderId?: string; params?: Record<string, unknown> } = {}): Promise<PostgresMemory> {
+  async function open(options: { videoHash?: string; dimensions?: number; embedderId?: string; params?: Record<string, unknown>; exactSearchLimit?: number } = {}): Promise<PostgresMemory> {
     const memory = await PostgresMemory.open({
-      url: database.url,
+      pool,
+      exactSearchLimit: options.exactSearchLimit,
       videoHash: options.videoHash ?? `video-${(stores += 1)}`,
       params: options.params ?? { fps: 0.5 },
       embedderId: options.embedderId ?? 'fixture-embedder',
@@ -92,14 +93,15 @@ describeWithPostgres('PostgresMemory (PostgreSQL + pgvector)', () => {
     expect(LongVidError.is(params) && params.code).toBe('MEMORY_MISMATCH');
   });
 
-  it('indexes each embedding length with its own partial HNSW index, which the planner uses', async () => {
+  it('indexes each embedding length with its own partial HNSW index, which an index search uses', async () => {
     const indexes = await pool.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'longvid_events' AND indexname LIKE 'longvid_events_embedding_%' ORDER BY indexname");
     expect(indexes.rows.map((row) => row.indexname)).toEqual(expect.arrayContaining(['longvid_events_embedding_4', 'longvid_events_embedding_48']));
     expect(indexes.rows.find((row) => row.indexname === 'longvid_events_embedding_48')?.indexdef).toMatch(/USING hnsw \(\(\(embedding\)::vector\(48\)\) vector_cosine_ops\) WHERE \(dimensions = 48\)/);
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
+      // As nearestEvents sets it for an index search.
+      await client.query("SELECT set_config('enable_sort', 'off', true)");
       const plan = await client.query<{ 'QUERY PLAN': string }>(
         "EXPLAIN SELECT id FROM longvid_events e WHERE e.dimensions = 48 AND e.video_hash = 'saved' ORDER BY e.embedding::vector(48) <=> $1::vector(48) LIMIT 5",
         [`[${new Array(48).fill(0.1).join(',')}]`],
@@ -111,8 +113,20 @@ describeWithPostgres('PostgresMemory (PostgreSQL + pgvector)', () => {
     }
   });
 
-  // Last: the suite's store keeps its write transaction open (it never saves) until afterAll closes it.
+  it('opens a pool of its own from a URL and ends it on close', async () => {
+    const memory = await PostgresMemory.open({ url: database.url, videoHash: 'by-url', params: {}, embedderId: 'e', dimensions: 4 });
+    await memory.addEvent({ clipIndex: 0, span: { start: 0, end: 1 }, observations: [], text: 'by url' }, new Float32Array([0, 0, 0, 1]));
+    await memory.save();
+    await memory.close();
+    expect((await PostgresMemory.openExisting({ pool }, 'by-url'))?.manifest.embedderId).toBe('e');
+    expect(await PostgresMemory.openExisting({ pool }, 'never-stored')).toBeUndefined();
+  });
+
+  // Last: the suites' stores keep their write transactions open (they never save) until afterAll closes them.
+  // Exact search over the video's events (the default for a video of up to 20,000 events)...
   describeMemoryStore('PostgresMemory', ({ dimensions, embedderId }) => open({ dimensions, embedderId }));
+  // ...and the HNSW index path.
+  describeMemoryStore('PostgresMemory, HNSW index', ({ dimensions, embedderId }) => open({ dimensions, embedderId, exactSearchLimit: 0 }));
 
   it('says which database it cannot reach, without its password', async () => {
     const error = await PostgresMemory.open({ url: 'postgres://longvid:secret@127.0.0.1:1/longvid', videoHash: 'x', params: {}, embedderId: 'e', dimensions: 4 }).catch((caught: unknown) => caught);

@@ -4,7 +4,8 @@
  * Reads are served like {@link EpisodicMemory}'s: the events, the schematic (entity) layer and the
  * narrative are loaded when the store opens and kept in process, so BM25, span filters, entities and
  * the narrative share {@link MemoryStoreBase} with the embedded store (same tokenizer, same ranking).
- * Vector search runs in the database (`<=>`, cosine distance, over an HNSW index per embedding length).
+ * Vector search runs in the database (`<=>`, cosine distance): exact over the video's events up to
+ * {@link EXACT_SEARCH_LIMIT} of them, else over the HNSW index of the embedding length.
  *
  * Writes are one transaction per {@link PostgresMemory.save}: the first write after a save opens a
  * transaction on a connection of its own; events are inserted into it when a vector search needs them
@@ -25,13 +26,25 @@ import { databaseError, poolOf, type DatabaseOption } from './connection';
 import { migrateMemory } from './migrate';
 
 /** Options of {@link PostgresMemory.open}: the database, and what {@link EpisodicMemory.open} takes. */
-export type PostgresMemoryOptions = DatabaseOption & EpisodicMemoryOptions;
+export type PostgresMemoryOptions = DatabaseOption &
+  EpisodicMemoryOptions & {
+    /** Up to this many events vector search is exact, above it the HNSW index answers; default {@link EXACT_SEARCH_LIMIT}. */
+    exactSearchLimit?: number;
+  };
 
 /** Longest embedding pgvector's HNSW index takes for the `vector` type; longer ones are searched exactly. */
 export const HNSW_MAX_DIMENSIONS = 2000;
 
 /** Rows inserted per statement. */
 const INSERT_BATCH = 500;
+
+/** A store's database: the pool, whether the store ends it, the URL (for messages), the search setting. */
+interface Connection {
+  pool: Pool;
+  owned: boolean;
+  url?: string;
+  exactSearchLimit?: number;
+}
 
 interface VideoRow {
   manifest: unknown;
@@ -118,10 +131,21 @@ export async function ensureEmbeddingIndex(pool: Pool, dimensions: number): Prom
 }
 
 /**
- * Cosine nearest neighbours by pgvector, best first, as `{ videoHash, id, similarity }`. Runs in the
- * caller's transaction (it sets `hnsw.ef_search` to at least `k` and strict-order iterative index scans
- * for the rest of it, so that filters do not cut the results short).
- * @param where more SQL conditions over `e` (`longvid_events`), with parameters from `$3` on.
+ * Up to this many candidate events, vector search is exact (every candidate's distance, sorted); above
+ * it, the HNSW index answers. An index scan filtered to a few videos of a large table visits at most
+ * `hnsw.max_scan_tuples` (20,000) entries and could come back short, while exact search over a few
+ * thousand events costs milliseconds.
+ */
+export const EXACT_SEARCH_LIMIT = 20_000;
+
+/**
+ * Cosine nearest neighbours by pgvector (`<=>`), best first, as `{ videoHash, id, similarity }`, among
+ * the events of `embedding`'s length that `where` accepts. `exact`: the candidates are read first
+ * (a materialized CTE) and sorted by distance; otherwise the query orders by the indexed expression,
+ * so the HNSW index of that length answers, with `hnsw.ef_search` at least `k`, strict-order
+ * iterative scans (so that filters do not cut the results short) and `enable_sort` off (so that the
+ * planner takes the index) set for the rest of the caller's transaction.
+ * @param where SQL conditions over `e` (`longvid_events`) with parameters from `$3` on; never built from input.
  */
 export async function nearestEvents(
   client: PoolClient,
@@ -129,15 +153,25 @@ export async function nearestEvents(
   k: number,
   where: string,
   parameters: unknown[],
+  exact: boolean,
 ): Promise<{ videoHash: string; id: number; similarity: number }[]> {
   const dimensions = embedding.length;
   embeddingIndexName(dimensions);
-  await client.query("SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'strict_order', true)", [String(Math.min(1000, Math.max(40, k)))]);
-  const result = await client.query<{ video_hash: string; id: number; distance: number }>(
-    `SELECT e.video_hash, e.id, e.embedding::vector(${dimensions}) <=> $1::vector(${dimensions}) AS distance FROM longvid_events e
-     WHERE e.dimensions = ${dimensions} AND ${where} ORDER BY distance LIMIT $2`,
-    [toSql(Array.from(embedding)), k, ...parameters],
-  );
+  const vector = `vector(${dimensions})`;
+  let sql: string;
+  if (exact) {
+    await client.query("SELECT set_config('enable_sort', 'on', true)");
+    sql = `WITH candidates AS MATERIALIZED (SELECT e.video_hash, e.id, e.embedding FROM longvid_events e WHERE e.dimensions = ${dimensions} AND ${where})
+      SELECT video_hash, id, embedding::${vector} <=> $1::${vector} AS distance FROM candidates ORDER BY distance, video_hash, id LIMIT $2`;
+  } else {
+    // The planner would rather sort a small table than scan the index; the caller chose the index.
+    await client.query("SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'strict_order', true), set_config('enable_sort', 'off', true)", [
+      String(Math.min(1000, Math.max(40, k))),
+    ]);
+    sql = `SELECT e.video_hash, e.id, e.embedding::${vector} <=> $1::${vector} AS distance FROM longvid_events e
+      WHERE e.dimensions = ${dimensions} AND ${where} ORDER BY e.embedding::${vector} <=> $1::${vector} LIMIT $2`;
+  }
+  const result = await client.query<{ video_hash: string; id: number; distance: number }>(sql, [toSql(Array.from(embedding)), k, ...parameters]);
   return result.rows.map((row) => ({ videoHash: row.video_hash, id: row.id, similarity: 1 - row.distance }));
 }
 
@@ -167,14 +201,17 @@ export class PostgresMemory extends MemoryStoreBase {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(
-    private readonly pool: Pool,
-    private readonly ownsPool: boolean,
-    private readonly url: string | undefined,
-    manifest: MemoryManifest,
-    committed: number,
-  ) {
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly url: string | undefined;
+  private readonly exactSearchLimit: number;
+
+  private constructor(connection: Connection, manifest: MemoryManifest, committed: number) {
     super(manifest);
+    this.pool = connection.pool;
+    this.ownsPool = connection.owned;
+    this.url = connection.url;
+    this.exactSearchLimit = connection.exactSearchLimit ?? EXACT_SEARCH_LIMIT;
     this.committed = committed;
     this.inserted = committed;
   }
@@ -198,12 +235,12 @@ export class PostgresMemory extends MemoryStoreBase {
       await ensureEmbeddingIndex(pool, options.dimensions);
       const found = await pool.query<VideoRow>('SELECT manifest, entity_options FROM longvid_videos WHERE video_hash = $1', [options.videoHash]);
       if (found.rows.length === 0) {
-        return new PostgresMemory(pool, owned, options.url, newManifest(options), 0);
+        return new PostgresMemory({ pool, owned, url: options.url, exactSearchLimit: options.exactSearchLimit }, newManifest(options), 0);
       }
       const manifest = parseManifest(found.rows[0].manifest, options.videoHash);
       checkSameMemory(manifest, options);
       if (options.video) manifest.video = structuredClone(options.video);
-      return await PostgresMemory.load(pool, owned, options.url, manifest, found.rows[0].entity_options);
+      return await PostgresMemory.load({ pool, owned, url: options.url, exactSearchLimit: options.exactSearchLimit }, manifest, found.rows[0].entity_options);
     } catch (error) {
       if (owned) await pool.end().catch(() => undefined);
       throw databaseError(error, options.url);
@@ -213,10 +250,11 @@ export class PostgresMemory extends MemoryStoreBase {
   /**
    * Opens the saved memory of a video as it was stored (its own embedder, length and params), e.g. for
    * a library.
+   * @param exactSearchLimit see {@link PostgresMemoryOptions.exactSearchLimit}.
    * @returns undefined when the database holds no memory of `videoHash`.
    * @throws as {@link PostgresMemory.open}.
    */
-  static async openExisting(database: DatabaseOption, videoHash: string): Promise<PostgresMemory | undefined> {
+  static async openExisting(database: DatabaseOption, videoHash: string, exactSearchLimit?: number): Promise<PostgresMemory | undefined> {
     const { pool, owned } = poolOf(database);
     try {
       await migrateMemory(pool);
@@ -227,7 +265,7 @@ export class PostgresMemory extends MemoryStoreBase {
       }
       const manifest = parseManifest(found.rows[0].manifest, videoHash);
       await ensureEmbeddingIndex(pool, manifest.dimensions);
-      return await PostgresMemory.load(pool, owned, database.url, manifest, found.rows[0].entity_options);
+      return await PostgresMemory.load({ pool, owned, url: database.url, exactSearchLimit }, manifest, found.rows[0].entity_options);
     } catch (error) {
       if (owned) await pool.end().catch(() => undefined);
       throw databaseError(error, database.url);
@@ -248,14 +286,15 @@ export class PostgresMemory extends MemoryStoreBase {
     }
   }
 
-  private static async load(pool: Pool, owned: boolean, url: string | undefined, manifest: MemoryManifest, entityOptions: VideoRow['entity_options']): Promise<PostgresMemory> {
+  private static async load(connection: Connection, manifest: MemoryManifest, entityOptions: VideoRow['entity_options']): Promise<PostgresMemory> {
+    const pool = connection.pool;
     const videoHash = manifest.videoHash;
     const [events, tracks, narrative] = await Promise.all([
       pool.query<EventRow>('SELECT id, clip_index, span_start, span_end, observations, text FROM longvid_events WHERE video_hash = $1 ORDER BY id', [videoHash]),
       pool.query<TrackRow>('SELECT id, label, attributes, spans, mean_score FROM longvid_tracks WHERE video_hash = $1 ORDER BY position', [videoHash]),
       pool.query<NarrativeRow>('SELECT id, span_start, span_end, event_ids, summary, source FROM longvid_narrative WHERE video_hash = $1 ORDER BY id', [videoHash]),
     ]);
-    const memory = new PostgresMemory(pool, owned, url, manifest, events.rows.length);
+    const memory = new PostgresMemory(connection, manifest, events.rows.length);
     events.rows.forEach((row, position) => {
       const parsed = eventSchema.safeParse({ id: row.id, clipIndex: row.clip_index, span: { start: row.span_start, end: row.span_end }, observations: row.observations, text: row.text });
       if (!parsed.success) throw corrupt(videoHash, `event ${row.id}: ${describeZodError(parsed.error)}`);
@@ -294,7 +333,8 @@ export class PostgresMemory extends MemoryStoreBase {
         if (inTransaction) await this.insertPending(client);
         else await client.query('BEGIN READ ONLY');
         const where = ids ? 'e.video_hash = $3 AND e.id = ANY($4::integer[])' : 'e.video_hash = $3';
-        const found = await nearestEvents(client, embedding, k, where, ids ? [this.manifestState.videoHash, ids] : [this.manifestState.videoHash]);
+        const candidates = ids ? ids.length : this.size;
+        const found = await nearestEvents(client, embedding, k, where, ids ? [this.manifestState.videoHash, ids] : [this.manifestState.videoHash], candidates <= this.exactSearchLimit);
         if (!inTransaction) await client.query('COMMIT');
         return found.map(({ id, similarity }) => ({ id, similarity }));
       } catch (error) {
