@@ -430,7 +430,8 @@ function checkSpan(span: Span): Span {
 
 /**
  * Opens the library `name` in a PostgreSQL database (applying the package's migrations): its catalog
- * and its memory. The library exists once a video is added to it.
+ * and its memory, on one pool. The library exists once a video is added to it. `memory.close()` ends
+ * the pool when it was made from `url` (the catalog is unusable afterwards).
  * ```ts
  * const { catalog, memory } = await openPostgresLibrary({ url: settings.memoryUrl, name: 'lectures' });
  * await catalog.add([{ path, videoHash }]);
