@@ -96,7 +96,8 @@ function checkK(k: number): void {
   }
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything in it (stored events are immutable); returns it. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);

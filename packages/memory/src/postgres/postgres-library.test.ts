@@ -123,6 +123,7 @@ describeWithPostgres('PostgreSQL library (catalog and memory)', () => {
         expect(hits[0]).toMatchObject({ videoHash: hashOf(names[position]), event: { text: needle, span: { start: 400, end: 402 } } });
         expect(hits[0].vectorScore).toBeCloseTo(cosineSimilarity(embedding, needleEmbeddings[position]), 4);
         expect(hits[0].lexicalScore).toBeGreaterThan(0);
+        expect(Object.isFrozen(hits[0].event.span)).toBe(true);
         for (let at = 1; at < hits.length; at += 1) expect(hits[at].score).toBeLessThanOrEqual(hits[at - 1].score);
       }
       // The HNSW index gives the same ranking on this library as exact search.

@@ -11,7 +11,7 @@ import { EntityIndex } from '../entities';
 import { LexicalIndex } from '../lexical-index';
 import type { LibraryAddResult, LibraryCatalog, LibraryEntityMatch, LibraryHit, LibraryMemory, LibraryVideo, LibraryVideoNarrative } from '../library-types';
 import { validateLibraryName } from '../library/library-name';
-import { checkEmbedding, fuseVectorAndLexical, HYBRID_CANDIDATES, spansOverlap } from '../memory-store-base';
+import { checkEmbedding, deepFreeze, fuseVectorAndLexical, HYBRID_CANDIDATES, spansOverlap } from '../memory-store-base';
 import { describeZodError, entityTrackSchema, eventSchema, spanSchema } from '../schemas';
 import type { MemoryEvent, MemoryStore } from '../types';
 import { databaseError, poolOf, type DatabaseOption } from './connection';
@@ -414,7 +414,7 @@ export class PostgresLibraryMemory implements LibraryMemory {
     for (const row of rows.rows) {
       const parsed = eventSchema.safeParse({ id: row.id, clipIndex: row.clip_index, span: { start: row.span_start, end: row.span_end }, observations: row.observations, text: row.text });
       if (!parsed.success) throw new LongVidError('MEMORY_CORRUPT', `event ${row.id} of video ${row.video_hash} is corrupt: ${describeZodError(parsed.error)}`, { details: { videoHash: row.video_hash } });
-      found.set(`${row.video_hash}:${row.id}`, Object.freeze(parsed.data));
+      found.set(`${row.video_hash}:${row.id}`, deepFreeze(parsed.data));
     }
     return found;
   }
