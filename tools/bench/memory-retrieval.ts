@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '@longvid/core';
-import { EpisodicMemory } from '@longvid/memory';
-import { HashingEmbedder } from '@longvid/perception';
+import { EpisodicMemory, HashingEmbedder } from '@longvid/memory';
 
 const COCO = 'person bicycle car motorcycle airplane bus train truck boat traffic light fire hydrant stop sign parking meter bench bird cat dog horse sheep cow elephant bear zebra giraffe backpack umbrella handbag tie suitcase frisbee skis snowboard ball kite bat glove skateboard surfboard racket bottle glass cup fork knife spoon bowl banana apple sandwich orange broccoli carrot pizza donut cake chair couch plant bed table toilet tv laptop mouse remote keyboard phone microwave oven toaster sink refrigerator book clock vase scissors teddy drier toothbrush'.split(' ');
 const COLOURS = 'red orange yellow green blue purple pink brown black white gray silver'.split(' ');

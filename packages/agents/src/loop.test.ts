@@ -1,6 +1,6 @@
 import { Budget, Trace } from '@longvid/core';
 import { MockMemoryStore } from '@longvid/memory/testing';
-import { HashingEmbedder } from '@longvid/perception';
+import { HashingEmbedder } from '@longvid/memory';
 import { runAgentLoop } from './loop';
 import { MockObserver, MockPlanner, MockReflector } from './testing';
 

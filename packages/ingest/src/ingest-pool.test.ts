@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { LongVidError, loadSettings, type Settings } from '@longvid/core';
 import { sharedDataDir } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
-import { createObjectDetector, createOcrModel, createPerceptionPool, HashingEmbedder, type ObjectDetector, type OcrModel, type PerceptionPool } from '@longvid/perception';
+import { HashingEmbedder } from '@longvid/memory';
+import { createObjectDetector, createOcrModel, createPerceptionPool, type ObjectDetector, type OcrModel, type PerceptionPool } from '@longvid/perception';
 import { resolveFfmpeg } from '@longvid/video';
 import { ingestVideo, type IngestResult } from './pipeline';
 

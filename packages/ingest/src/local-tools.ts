@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Settings } from '@longvid/core';
+import { HashingEmbedder } from '@longvid/memory';
 import type { ObjectDetector, OcrModel, PerceptionPool, SpeechRecognizer, TextEmbedder, VoiceActivityDetector } from '@longvid/perception';
-import { createObjectDetector, createOcrModel, createOpenAIEmbedder, createPerceptionPool, createPocketsphinxRecognizer, createVoiceActivityDetector, findPocketsphinx, HashingEmbedder, OpenAITranscriptionRecognizer } from '@longvid/perception';
+import { createObjectDetector, createOcrModel, createOpenAIEmbedder, createPerceptionPool, createPocketsphinxRecognizer, createVoiceActivityDetector, findPocketsphinx, OpenAITranscriptionRecognizer } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
 import { resolveFfmpeg } from '@longvid/video';
 

@@ -3,14 +3,16 @@
  * (cosine), BM25 over their text, hybrid search by reciprocal rank fusion; a schematic layer of
  * entities (object tracks by class and attributes: when they appear, how many at once) queried by
  * the words of a question; a narrative layer of ordered summaries of groups of events; all persisted
- * crash-safely in a directory keyed by the video's content hash and the ingestion parameters.
+ * crash-safely in a directory keyed by the video's content hash and the ingestion parameters; the
+ * lexical text of every package (the one tokenizer, OCR-robust folding) and the local hashing text
+ * embedder built on it.
  * @packageDocumentation
  */
 export type { MemoryEvent, MemoryManifest, MemorySearchHit, MemoryFilter, MemoryStore } from './types';
 export { EpisodicMemory } from './episodic-memory';
 export type { EpisodicMemoryOptions } from './episodic-memory';
 export { memoryDirectory, stableStringify } from './memory-directory';
-export { tokenize, LexicalIndex } from './lexical-index';
+export { indexTerms, LexicalIndex } from './lexical-index';
 export type { Bm25Options, LexicalMatch } from './lexical-index';
 export { reciprocalRankFusion, RECIPROCAL_RANK_CONSTANT } from './fusion';
 export type { FusedItem } from './fusion';
@@ -30,7 +32,6 @@ export type {
   LibraryVideoNarrative,
   LibraryMemory,
 } from './library-types';
-export { foldConfusables, foldCharacter, isUpperCaseText } from './lexical-text';
 export { PostgresMemory, HNSW_MAX_DIMENSIONS, EXACT_SEARCH_LIMIT } from './postgres/postgres-memory';
 export type { PostgresMemoryOptions } from './postgres/postgres-memory';
 export { migrate, migrateMemory, MEMORY_MIGRATIONS_DIRECTORY } from './postgres/migrate';
@@ -38,3 +39,7 @@ export { createPool } from './postgres/connection';
 export type { DatabaseOption } from './postgres/connection';
 export { openPostgresLibrary, PostgresLibraryCatalog, PostgresLibraryMemory } from './postgres/postgres-library';
 export type { PostgresLibraryOptions } from './postgres/postgres-library';
+export { foldConfusables, foldCharacter, isUpperCaseText, STOP_WORDS, tokenize } from './lexical-text';
+export type { TokenizeOptions } from './lexical-text';
+export { HashingEmbedder, fnv1a } from './hashing-embedder';
+export type { HashingEmbedderOptions, HashingEmbedCallOptions } from './hashing-embedder';

@@ -2,34 +2,18 @@
  * BM25 lexical index over event text (Robertson & Zaragoza 2009, "The Probabilistic Relevance
  * Framework: BM25 and Beyond"), with the non-negative IDF of Lucene.
  */
+import { STOP_WORDS, tokenize, type TokenizeOptions } from './lexical-text';
 
-/** English words too common to say anything about an event; dropped from documents and queries. */
-const STOP_WORDS = new Set([
-  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'did', 'do', 'does', 'for', 'from', 'has', 'have',
-  'in', 'is', 'it', 'its', 'of', 'on', 'or', 'that', 'the', 'their', 'there', 'this', 'to', 'was',
-  'were', 'what', 'when', 'where', 'which', 'who', 'why', 'how', 'with',
-]);
-
-/** Numbers with inner separators (`7:45`, `1:02:03`, `3.5`, `1,000`), else runs of letters and digits. */
-const TOKEN_PATTERN = /\p{N}+(?:[:.,]\p{N}+)+|[\p{L}\p{N}]+/gu;
+/** How BM25 tokenizes documents and queries: stop words dropped, numbers followed by their parts. */
+const INDEX_TERMS: TokenizeOptions = { stopWords: STOP_WORDS, numberParts: true };
 
 /**
- * Splits text into lower-case index terms: runs of letters/digits, and numbers with inner `:`, `.`
- * or `,` kept whole (`7:45`), each followed by its numeric parts (`7`, `45`) so that `7.45` or `7`
- * still match. Stop words (`the`, `at`, `what`...) are dropped. Text is NFKC-normalised first, so
- * full-width digits match ASCII ones.
+ * The index terms of a text: the {@link tokenize} tokens without {@link STOP_WORDS}, each number
+ * with inner `:`, `.` or `,` followed by its parts (`TRAIN LEAVES AT 7:45` → `train`, `leaves`,
+ * `7:45`, `7`, `45`) so that `7` or `7.45` still match.
  */
-export function tokenize(text: string): string[] {
-  const terms: string[] = [];
-  for (const match of text.normalize('NFKC').toLowerCase().matchAll(TOKEN_PATTERN)) {
-    const token = match[0];
-    if (STOP_WORDS.has(token)) continue;
-    terms.push(token);
-    if (/[:.,]/.test(token)) {
-      for (const part of token.split(/[:.,]/)) terms.push(part);
-    }
-  }
-  return terms;
+export function indexTerms(text: string): string[] {
+  return tokenize(text, INDEX_TERMS);
 }
 
 /** BM25 parameters. */
@@ -103,7 +87,7 @@ export class LexicalIndex {
 
   /** Indexes `text` under `id` (ids must be unique). */
   add(id: number, text: string): void {
-    const terms = tokenize(text);
+    const terms = indexTerms(text);
     const document = this.ids.length;
     this.ids.push(id);
     if (document === this.lengths.length) {
@@ -138,7 +122,7 @@ export class LexicalIndex {
     const { scores, lengths, ids, k1, b } = this;
     const touched: number[] = [];
     const refused = allowed ? new Set<number>() : undefined;
-    for (const term of new Set(tokenize(query))) {
+    for (const term of new Set(indexTerms(query))) {
       const posting = this.postings.get(term);
       if (!posting) continue;
       const idf = Math.log(1 + (documentCount - posting.length + 0.5) / (posting.length + 0.5));

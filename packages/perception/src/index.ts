@@ -1,8 +1,9 @@
 /**
  * @longvid/perception — local perception models for LongVid: PP-OCRv4 OCR of frames, YOLO object
  * detection with IoU tracks and dominant colours, Silero voice-activity detection, speech
- * recognition adapters (OpenAI-compatible transcription endpoint, pocketsphinx), and text embedders
- * (a deterministic hashing embedder offline, OpenAI-compatible embeddings). ONNX models run with
+ * recognition adapters (OpenAI-compatible transcription endpoint, pocketsphinx), and the
+ * `TextEmbedder` interface with its OpenAI-compatible embeddings adapter (the offline hashing
+ * embedder is `@longvid/memory`'s, beside its tokenizer). ONNX models run with
  * onnxruntime-node in one module.
  * @packageDocumentation
  */
@@ -31,9 +32,8 @@ export { OpenAITranscriptionRecognizer } from './openai-transcription';
 export type { OpenAITranscriptionOptions } from './openai-transcription';
 export { createPocketsphinxRecognizer, findPocketsphinx, parseContinuousOutput, parseSingleOutput } from './pocketsphinx';
 export type { PocketsphinxCommand, PocketsphinxOptions } from './pocketsphinx';
-export { HashingEmbedder, dotProduct } from './text-embedder';
-export type { TextEmbedder, EmbedCallOptions, HashingEmbedderOptions } from './text-embedder';
+export { dotProduct } from './text-embedder';
+export type { TextEmbedder, EmbedCallOptions } from './text-embedder';
 export { createOpenAIEmbedder, OpenAIEmbedder } from './openai-embedder';
 export type { OpenAIEmbedderOptions } from './openai-embedder';
 export { endpointError } from './endpoint-errors';
-export { tokenize } from './tokenize';

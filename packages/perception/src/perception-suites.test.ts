@@ -10,13 +10,12 @@ import { OpenAITranscriptionRecognizer } from './openai-transcription';
 import { createPerceptionPool, type PerceptionPool } from './perception-pool';
 import { createPocketsphinxRecognizer } from './pocketsphinx';
 import { startScriptedEndpoint, type ScriptedEndpoint } from './scripted-endpoint';
-import { HashingEmbedder } from './text-embedder';
 import { readFrames } from './test-support/ffmpeg-frames';
-import { describeOcrModel, describeSpeechRecognizer, describeTextEmbedder, MockOcrModel, MockSpeechRecognizer, MockTextEmbedder } from './testing';
+import { describeOcrModel, describeSpeechRecognizer, describeTextEmbedder, MockOcrModel, MockSpeechRecognizer } from './testing';
 
 /**
- * Every OcrModel, TextEmbedder and SpeechRecognizer — PP-OCRv4 (on this thread and in a worker),
- * the hashing embedder, the OpenAI-compatible embedder and transcription recognizer (at the local
+ * Every OcrModel, TextEmbedder and SpeechRecognizer of perception — PP-OCRv4 (on this thread and in
+ * a worker), the OpenAI-compatible embedder and transcription recognizer (at the local
  * scripted endpoint), pocketsphinx (when the Debian package is installed) and the mocks — runs its
  * interface's shared suite on real dev_long.mp4 frames (LOCKER 318 at 21–24 s) and audio (the
  * spoken sentence at 71–74 s).
@@ -49,9 +48,7 @@ describeOcrModel(
 );
 describeOcrModel('MockOcrModel', () => new MockOcrModel({ lines: [{ text: 'LOCKER 318', start: 21, end: 24 }] }), frames, { frame: 1, text: 'LOCKER 318' });
 
-describeTextEmbedder('HashingEmbedder', () => new HashingEmbedder());
 describeTextEmbedder('OpenAIEmbedder (scripted endpoint)', () => createOpenAIEmbedder({ baseUrl: endpoint.baseUrl, model: 'scripted-embedding', dimensions: 8 }));
-describeTextEmbedder('MockTextEmbedder', () => new MockTextEmbedder());
 
 describeSpeechRecognizer('OpenAITranscriptionRecognizer (scripted endpoint)', () => new OpenAITranscriptionRecognizer({ baseUrl: endpoint.baseUrl, model: 'whisper-1', maxRetries: 0 }), speech);
 describeSpeechRecognizer('MockSpeechRecognizer', () => new MockSpeechRecognizer({ segments: [{ start: 71.2, end: 73.6, text: 'The package is in the blue van.' }] }), speech);

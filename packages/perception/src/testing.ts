@@ -1,7 +1,8 @@
 /**
  * Test doubles of `@longvid/perception`'s interfaces, for other packages' tests: scripted
- * `OcrModel`, `ObjectDetector`, `VoiceActivityDetector`, `SpeechRecognizer` and `TextEmbedder` that
- * record their calls and need no model files, and a scripted local OpenAI-compatible server
+ * `OcrModel`, `ObjectDetector`, `VoiceActivityDetector` and `SpeechRecognizer` that record their
+ * calls (the `TextEmbedder` mock, `MockTextEmbedder`, is in `@longvid/memory/testing` beside the
+ * hashing embedder it wraps) and need no model files, and a scripted local OpenAI-compatible server
  * (`/v1/embeddings`, `/v1/audio/transcriptions`) for the endpoint adapters.
  * @packageDocumentation
  */
@@ -13,8 +14,6 @@ import type { DetectCallOptions, ObjectDetector } from './object-detector';
 import type { OcrCallOptions, OcrLine, OcrModel } from './ocr-model';
 import type { SpeechRecognizer, Transcript, TranscribeCallOptions } from './speech-recognition';
 import { checkSampleRate } from './speech-recognition';
-import { HashingEmbedder } from './text-embedder';
-import type { EmbedCallOptions, TextEmbedder } from './text-embedder';
 import type { DetectSpeechOptions, SpeechProbabilities, SpeechSegment, VoiceActivityDetector } from './voice-activity';
 
 export { startScriptedEndpoint, scriptedEmbedding, scriptedRoutes, scriptedTranscriptions } from './scripted-endpoint';
@@ -104,39 +103,6 @@ function lowerThirdBox(frame: Frame): Box {
     width: Math.round(frame.width * 0.4),
     height: Math.max(1, Math.round(frame.height * 0.08)),
   };
-}
-
-/** Options of {@link MockTextEmbedder}. */
-export interface MockTextEmbedderOptions {
-  /** Vector length. Default 256. */
-  dimensions?: number;
-  /** Default `mock-hashing-v1-<dimensions>`. */
-  embedderId?: string;
-}
-
-/**
- * {@link TextEmbedder} that wraps a {@link HashingEmbedder} (so similar texts really are close) and
- * records every call's texts.
- */
-export class MockTextEmbedder implements TextEmbedder {
-  readonly specificationVersion = 'v1' as const;
-  readonly embedderId: string;
-  readonly dimensions: number;
-  /** Texts of every call, oldest first. */
-  readonly calls: string[][] = [];
-  private readonly inner: HashingEmbedder;
-
-  constructor(options: MockTextEmbedderOptions = {}) {
-    this.inner = new HashingEmbedder({ dimensions: options.dimensions });
-    this.dimensions = this.inner.dimensions;
-    this.embedderId = options.embedderId ?? `mock-${this.inner.embedderId}`;
-  }
-
-  async doEmbed(texts: string[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
-    throwIfAborted(options.signal);
-    this.calls.push([...texts]);
-    return this.inner.doEmbed(texts, options);
-  }
 }
 
 /** An object that {@link MockObjectDetector} "sees" in every frame whose time is in `[start, end)`. */

@@ -1,4 +1,4 @@
-import { answerType, choiceMatch, extractAnswer, keywordCoverage, keywords, normalizeValue, stem, withoutQuestionWords } from './text';
+import { answerType, choiceMatch, extractAnswer, keywordCoverage, keywords, normalizeValue, stem, withoutQuestionWords, words } from './text';
 
 describe('question text', () => {
   it('finds content keywords and stems inflections alike', () => {
@@ -36,6 +36,13 @@ describe('OCR-robust reading', () => {
     expect(keywordCoverage(keywords('What is the gate code?'), 'GATEC0DE 5521')).toBe(1);
     expect(keywordCoverage(keywords('What is the room number?'), 'R00M 108')).toBe(1);
     expect(keywordCoverage(keywords('What is the gate code?'), 'LOCKER 318')).toBe(0);
+  });
+
+  it("reads words in memory's tokenizer's letter and number pieces, so a number glued to a word by OCR stands alone", () => {
+    expect(words('GATEC0DE5021')).toEqual(['gatec', '0', 'de', '5021']);
+    expect(words('Train leaves at 7:45, platform 3.5')).toEqual(['train', 'leaves', 'at', '7:45', 'platform', '3.5']);
+    expect(choiceMatch('5021', 'GATEC0DE5021')).toBe(1);
+    expect(choiceMatch('5521', 'GATEC0DE5021')).toBe(0);
   });
 
   it('answers with the value in the form asked: digits for a code, letters for a name, h:mm for a time', () => {

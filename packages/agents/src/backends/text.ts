@@ -2,21 +2,25 @@
  * Small text utilities used by the rule-based agents: tokenising, light stemming, OCR-robust
  * matching, and pulling typed answers (times, numbers, names, places) out of evidence text.
  */
-import { foldCharacter, foldConfusables, isUpperCaseText } from '@longvid/memory';
+import { foldCharacter, foldConfusables, isUpperCaseText, STOP_WORDS, tokenize } from '@longvid/memory';
 import { valueForm } from './question-type';
 
-const STOPWORDS = new Set(
-  'a an the of in on at to for with by from and or but is are was were be been being do does did done doing this that these those it its there here what which when where who whom whose why how many much some any video clip scene shown show shows see seen visible appear appears appearing happen happens please tell me you can could would will shall should i we they he she his her their them our on-screen screen written say says said text'.split(
-    ' ',
-  ),
-);
+/** Memory's {@link STOP_WORDS} and the words of a question about a video that are not its content. */
+const STOPWORDS: ReadonlySet<string> = new Set([
+  ...STOP_WORDS,
+  ...'but been being done doing these those here whose many much some any video clip scene shown show shows see seen visible appear appears appearing happen happens please tell me you can could would shall should i we they he she his her them our on-screen screen written say says said text'.split(' '),
+]);
 
 /** Words that tell what kind of answer is wanted; not content to match. */
 const ANSWER_TYPE_WORDS = new Set(['number', 'time', 'colour', 'color', 'name', 'place', 'count', 'word', 'words', 'caption']);
 
-/** Lower-case word and number tokens; keeps times like `7:45` and decimals as one token. */
+/**
+ * Lower-case word and number tokens of memory's {@link tokenize}, in letter and number pieces so a
+ * number glued to a word by OCR stands alone (`GATEC0DE5021` → `gatec`, `0`, `de`, `5021`); times
+ * like `7:45` and decimals stay one token.
+ */
 export function words(text: string): string[] {
-  return text.toLowerCase().match(/\d+(?::\d+)+|\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?/g) ?? [];
+  return tokenize(text, { letterDigitPieces: true });
 }
 
 /** A light stemmer: `leaves`→`leav`, `leave`→`leav`, `numbers`→`number`, `running`→`runn`. */

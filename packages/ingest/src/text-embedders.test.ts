@@ -1,10 +1,15 @@
-import { LongVidError } from '@longvid/core';
-import { createOpenAIEmbedder } from './openai-embedder';
-import type { OpenAIEmbedder } from './openai-embedder';
-import { HashingEmbedder, dotProduct, fnv1a } from './text-embedder';
-import type { TextEmbedder } from './text-embedder';
-import { MockTextEmbedder, startScriptedEndpoint } from './testing';
-import type { ScriptedEndpoint } from './testing';
+import { HashingEmbedder } from '@longvid/memory';
+import { MockTextEmbedder } from '@longvid/memory/testing';
+import { createOpenAIEmbedder, dotProduct, type OpenAIEmbedder, type TextEmbedder } from '@longvid/perception';
+import { describeTextEmbedder, startScriptedEndpoint, type ScriptedEndpoint } from '@longvid/perception/testing';
+
+/**
+ * Every TextEmbedder ingestion may choose (`createTextEmbedder`): memory's hashing embedder and its
+ * mock, and perception's OpenAI-compatible adapter at a scripted endpoint, against the shared
+ * contract and for similarity.
+ */
+describeTextEmbedder('HashingEmbedder', () => new HashingEmbedder());
+describeTextEmbedder('MockTextEmbedder', () => new MockTextEmbedder());
 
 /** A scripted OpenAI-compatible /v1/embeddings server that answers HashingEmbedder vectors (unnormalised ×3), so the contract's similarity checks hold when the adapter passes the vectors through faithfully. */
 let endpoint: ScriptedEndpoint;
@@ -73,44 +78,5 @@ describe.each<[string, () => TextEmbedder]>([
     const controller = new AbortController();
     controller.abort();
     await expect(create().doEmbed(['x'], { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
-  });
-});
-
-describe('HashingEmbedder', () => {
-  it('names its version and size, and honours dimensions', async () => {
-    expect(new HashingEmbedder().embedderId).toBe('hashing-v1-256');
-    const small = new HashingEmbedder({ dimensions: 64 });
-    expect(small.embedderId).toBe('hashing-v1-64');
-    expect((await small.doEmbed(['hello world']))[0]).toHaveLength(64);
-  });
-
-  it('gives the same vector on every machine (pinned values)', () => {
-    expect(fnv1a('')).toBe(0x811c9dc5);
-    expect(fnv1a('a')).toBe(0xe40c292c);
-    expect(fnv1a('foobar')).toBe(0xbf9cf968);
-    const vector = new HashingEmbedder({ dimensions: 16 }).embed('LOCKER 318');
-    expect(Array.from(vector, (value) => Math.round(value * 1e4) / 1e4)).toEqual([
-      0, -0.1912, -0.1912, 0, -0.1912, 0.1912, 0, 0, -0.5462, 0, 0, 0.1912, 0.5462, -0.2731, 0.3823, 0,
-    ]);
-  });
-
-  it('gives a zero vector for a text without tokens', () => {
-    expect(Array.from(new HashingEmbedder().embed(' ?! ')).every((value) => value === 0)).toBe(true);
-  });
-
-  it('rejects bad dimensions with BAD_INPUT', () => {
-    expect(() => new HashingEmbedder({ dimensions: 3 })).toThrow(LongVidError);
-    expect(() => new HashingEmbedder({ dimensions: 100.5 })).toThrow(/dimensions/);
-  });
-});
-
-describe('MockTextEmbedder', () => {
-  it('records the texts of each call and matches HashingEmbedder vectors', async () => {
-    const embedder = new MockTextEmbedder({ dimensions: 32 });
-    expect(embedder.embedderId).toBe('mock-hashing-v1-32');
-    const [vector] = await embedder.doEmbed(['LOCKER 318']);
-    await embedder.doEmbed(['a', 'b']);
-    expect(embedder.calls).toEqual([['LOCKER 318'], ['a', 'b']]);
-    expect(Array.from(vector)).toEqual(Array.from(new HashingEmbedder({ dimensions: 32 }).embed('LOCKER 318')));
   });
 });
