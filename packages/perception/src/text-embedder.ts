@@ -20,7 +20,7 @@ export interface EmbedCallOptions {
 export interface TextEmbedder {
   /** Version of this interface. */
   readonly specificationVersion: 'v1';
-  /** Which embedder, including anything that changes its vectors (e.g. `hashing-v1-256`); a memory index built with one id must not be queried with another. */
+  /** Which embedder, including anything that changes its vectors (e.g. `hashing-v2-256`); a memory index built with one id must not be queried with another. */
   readonly embedderId: string;
   /** Length of every vector. */
   readonly dimensions: number;
