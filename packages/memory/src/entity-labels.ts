@@ -3,6 +3,7 @@
  * names), plural forms, and a small parser of entity questions ("how many X", "when does X appear",
  * "what colour is X").
  */
+import { tokenize } from './lexical-text';
 
 /**
  * Every COCO class name (Lin et al., ECCV 2014; the 80 classes of YOLO COCO detectors) with the other
@@ -131,9 +132,15 @@ export function singular(word: string): string {
   return lower;
 }
 
-/** Lower-case words of a text, each made singular. */
+/**
+ * Lower-case words of a text ({@link tokenize}'s letter pieces; numbers dropped, a possessive's `s`
+ * its own word: `dog's` → `dog`, `s`), each made singular.
+ */
 function singularWords(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z]+/g) ?? []).map(singular);
+  return tokenize(text, { letterDigitPieces: true })
+    .filter((piece) => !/\p{N}/u.test(piece))
+    .flatMap((word) => word.split("'"))
+    .map(singular);
 }
 
 /** A class name found in a text by {@link labelsMentioned}. */
