@@ -81,6 +81,12 @@ export interface Evidence extends Observation {
   id: string;
   /** The agent round that produced it (from 1); 0 for evidence read from memory. */
   round: number;
+  /**
+   * The video of a library the evidence is in (set on every evidence item of a library answer;
+   * absent for a one-video answer): its content hash (SHA-256, hex), the absolute path it was added
+   * from and its file name.
+   */
+  video?: { hash: string; path: string; name: string };
 }
 
 /**
