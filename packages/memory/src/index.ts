@@ -32,6 +32,8 @@ export type {
   LibraryVideoNarrative,
   LibraryMemory,
 } from './library-types';
+export { openEmbeddedLibrary, EmbeddedLibraryCatalog, EmbeddedLibraryMemory, validateLibraryName, libraryFile } from './library';
+export type { EmbeddedLibrary, EmbeddedLibraryVideo } from './library';
 export { PostgresMemory, HNSW_MAX_DIMENSIONS, EXACT_SEARCH_LIMIT } from './postgres/postgres-memory';
 export type { PostgresMemoryOptions } from './postgres/postgres-memory';
 export { migrate, migrateMemory, MEMORY_MIGRATIONS_DIRECTORY } from './postgres/migrate';
