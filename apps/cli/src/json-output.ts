@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 const spanJson = { start: z.number(), end: z.number() };
 
+/** One evidence item of `--json`: its id, span (seconds), what was seen, the tool and the agent round (0: read from memory). */
+export const evidenceJson = z.object({ id: z.string(), ...spanJson, text: z.string(), kind: z.string(), tool: z.string(), confidence: z.number(), round: z.number().int() });
+
 /** Totals of model calls (see `CostTotals` in @longvid/agents); latency in seconds. */
 const costTotalsJson = z.object({
   calls: z.number().int(),
@@ -53,7 +56,7 @@ export const askJsonSchema = z.object({
   conflicts: z.array(z.string()),
   /** How a count was counted, what a `no` examined, or what setting would answer it; null when nothing to add. */
   explanation: z.string().nullable().optional(),
-  evidence: z.array(z.object({ id: z.string(), ...spanJson, text: z.string(), kind: z.string(), tool: z.string(), confidence: z.number(), round: z.number().int() })),
+  evidence: z.array(evidenceJson),
   rounds: z.number().int(),
   framesObserved: z.number().int(),
   offline: z.boolean(),

@@ -12,6 +12,8 @@ export { askVideo, ingest, askUniform } from './ask';
 export { createSession, observerMode } from './session';
 export type { Session, SessionOptions, SessionAskOptions, SessionIngestOptions, SessionUniformOptions, AgentContext, AgentFactory, AskResult, IngestVideoResult } from './session';
 export type { AskOptions, IngestVideoOptions, UniformAskOptions } from './ask';
+export { expandVideoPaths, parseLibraryQuestion, VIDEO_EXTENSIONS } from './library';
+export type { EvidenceVideo, SessionLibrary, LibraryAddOptions, LibraryAddReport, LibraryAskOptions, LibraryAskResult, RankedVideo, LibraryMoment, LibraryOperations, LibraryEntityQuestion } from './library';
 export { BASELINE_PROMPT } from './uniform';
 export type { UniformAskResult } from './uniform';
 export { UniformPlanner, ObservedEvidenceReflector } from './backends/uniform';

@@ -16,6 +16,7 @@ import { createChatModel } from './llm/chat-model';
 import { CostLedger, type CostSummary } from './llm/call-cost';
 import { ModelCallCache } from './llm/model-call-cache';
 import { ConcurrencyLimiter, type TransportOptions } from './llm/model-transport';
+import { createLibraryOperations, type LibraryOperations } from './library/library-session';
 import { runAgentLoop } from './loop';
 import type { ObserverBackbone, Planner, Reflector } from './spec/interfaces';
 import { TOOL_CATALOGUE } from './spec/tools';
@@ -145,9 +146,10 @@ export interface SessionUniformOptions extends SessionIngestOptions {
 
 /**
  * One composition root: settings, local models, the endpoint's chat models, one concurrency
- * limit and one call cache for every question asked through it.
+ * limit and one call cache for every question asked through it, about one video or across a
+ * library of videos ({@link LibraryOperations}: `library`, `addToLibrary`, `askLibrary`, `searchLibrary`).
  */
-export interface Session {
+export interface Session extends LibraryOperations {
   readonly settings: Settings;
   /** True when no endpoint is used (no `baseUrl` and no chat model, or `offline`). */
   readonly offline: boolean;
@@ -402,12 +404,14 @@ export function createSession(options: SessionOptions = {}): Session {
     };
   };
 
+  const askOne = (videoPath: string, question: string, askOptions?: SessionAskOptions): Promise<AskResult> => ask(videoPath, question, askOptions);
   return {
     settings,
     offline: isOffline,
     tools,
     ingest,
-    ask: (videoPath, question, askOptions) => ask(videoPath, question, askOptions),
+    ask: askOne,
+    ...createLibraryOperations({ settings, offline: isOffline, tools, ingest, ask: askOne, validateQuestion }),
     async askUniform(videoPath, question, uniformOptions) {
       if (!Number.isInteger(uniformOptions.frames) || uniformOptions.frames < 1) {
         throw new LongVidError('BAD_INPUT', `--uniform needs a positive number of frames, got ${uniformOptions.frames}`, { details: { frames: uniformOptions.frames }, hint: 'pass e.g. --uniform 32' });

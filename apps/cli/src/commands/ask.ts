@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { createSession, type AskResult, type CostTotals, type UniformAskResult } from '@longvid/agents';
-import type { Resolution, Settings, TraceEvent } from '@longvid/core';
-import { checkWritableFile, fileSystemError, formatSpan, loadSettings, redactSecrets, terminalSafe } from '@longvid/core';
+import { createSession, type AskResult, type CostTotals, type LibraryAskResult, type UniformAskResult } from '@longvid/agents';
+import type { Answer, Resolution, Settings, TraceEvent } from '@longvid/core';
+import { checkWritableFile, fileSystemError, formatSpan, loadSettings, LongVidError, redactSecrets, terminalSafe } from '@longvid/core';
 import { nonNegativeInteger, positiveInteger, type RegisterCommand } from '../command-context';
 import { toAskJson } from '../json-output';
+import { toLibraryAskJson } from '../library-json';
 import { createProgressDisplay } from '../progress-display';
 
 function parseChoices(value: string): string[] {
@@ -24,6 +25,7 @@ function parseChoices(value: string): string[] {
 }
 
 interface AskCommandOptions {
+  library?: string;
   workers?: number;
   choices?: string[];
   subtitles?: string;
@@ -59,9 +61,8 @@ function costLine(label: string, cost: CostTotals): string {
   return `${label}: ${cost.calls} model calls${cost.cachedCalls ? ` (+${cost.cachedCalls} from cache)` : ''}${cost.requests > cost.calls ? `, ${cost.requests} requests` : ''} · ${cost.framesSent} frames sent · ${cost.inputTokens}+${cost.outputTokens} tokens · ${cost.latencySeconds.toFixed(1)} s in calls`;
 }
 
-/** Human-readable answer: the answer, how sure, evidence spans with what was seen, cost, mode. */
-export function formatAnswer(result: AskResult | UniformAskResult, choices?: string[]): string {
-  const a = result.answer;
+/** The lines of an answer: the answer, how sure, options, how, disagreements, and the evidence (a library's with each video's file name before the span). */
+function answerLines(a: Answer, choices?: string[]): string[] {
   const letter = a.choiceIndex !== undefined ? `${String.fromCharCode(65 + a.choiceIndex)}. ` : '';
   const sure = a.confidence >= 0.7 ? 'sure' : a.confidence >= 0.4 ? 'fairly sure' : 'not sure';
   const lines = [`Answer: ${letter}${terminalSafe(a.answer)}`, `How sure: ${sure} (confidence ${a.confidence.toFixed(2)}${a.sufficient ? '' : ', evidence insufficient: best guess at budget end'})`];
@@ -70,8 +71,15 @@ export function formatAnswer(result: AskResult | UniformAskResult, choices?: str
   for (const conflict of a.conflicts ?? []) lines.push(`Sources disagree: ${terminalSafe(conflict)}`);
   lines.push(a.evidence.length ? 'Evidence:' : 'Evidence: none');
   for (const e of a.evidence) {
-    lines.push(`  ${formatSpan(e.span)}  ${e.tool}: "${terminalSafe(e.text)}"  (${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s, confidence ${e.confidence.toFixed(2)})`);
+    const video = e.video ? `${terminalSafe(e.video.name)}  ` : '';
+    lines.push(`  ${video}${formatSpan(e.span)}  ${e.tool}: "${terminalSafe(e.text)}"  (${e.span.start.toFixed(1)}–${e.span.end.toFixed(1)} s, confidence ${e.confidence.toFixed(2)})`);
   }
+  return lines;
+}
+
+/** Human-readable answer: the answer, how sure, evidence spans with what was seen, cost, mode. */
+export function formatAnswer(result: AskResult | UniformAskResult, choices?: string[]): string {
+  const lines = answerLines(result.answer, choices);
   const memory = result.memory ? `memory: ${result.memory.reused ? 'reused' : 'built'} (${result.memory.events} events)` : 'memory: not used';
   lines.push(
     `Rounds: ${result.rounds} · frames observed: ${result.framesUsed} · ${memory} · ${result.memory ? 'ingest' : 'probe'} ${result.timings.ingestSeconds.toFixed(1)} s · answer ${result.timings.answerSeconds.toFixed(1)} s`,
@@ -92,13 +100,28 @@ export function formatAnswer(result: AskResult | UniformAskResult, choices?: str
   return `${lines.join('\n')}\n`;
 }
 
+/** Human-readable answer across a library: the answer with each evidence item's video, the videos read, rounds and frames. */
+export function formatLibraryAnswer(result: LibraryAskResult, choices?: string[]): string {
+  const lines = answerLines(result.answer, choices);
+  const read = result.runs.map((run) => terminalSafe(run.libraryVideo.name));
+  lines.push(
+    result.mode === 'entities'
+      ? `Library: ${result.videos} videos · answered from the entity layer of every video · ${result.timings.totalSeconds.toFixed(1)} s`
+      : `Library: ${result.videos} videos · read ${read.join(', ')} (best ranked of ${result.candidates.length}) · rounds: ${result.rounds} · frames observed: ${result.framesUsed} · rank ${result.timings.rankSeconds.toFixed(1)} s · answer ${result.timings.answerSeconds.toFixed(1)} s`,
+  );
+  lines.push(result.offline ? 'Mode: offline (rule-based planner and reflector, local OCR observer)' : 'Mode: online');
+  return `${lines.join('\n')}\n`;
+}
+
 /** `longvid ask <video> "<question>"`. */
 export const registerAsk: RegisterCommand = (program, { io, write, fail, signal }) => {
   program
     .command('ask')
-    .description('answer a question about a video, with the evidence spans the answer rests on')
-    .argument('<video>', 'video file (any format ffmpeg reads)')
-    .argument('<question>', 'the question, quoted')
+    .description('answer a question about a video, or across a library (--library NAME), with the evidence spans the answer rests on')
+    .usage('[options] <video> <question>\n       longvid ask --library <name> [options] <question>')
+    .argument('<video>', 'video file (any format ffmpeg reads); with --library, the question')
+    .argument('[question]', 'the question, quoted')
+    .option('--library <name>', 'answer across the videos of this library (see "longvid library add"); each evidence item names its video')
     .option('--choices <options>', 'multiple-choice options separated by "|", e.g. "318|381|813"', parseChoices)
     .option('--subtitles <file>', 'subtitle sidecar (.srt or .vtt) whose lines become evidence')
     .option('--json', 'print a JSON object (stable schema, see apps/cli/README.md) instead of text')
@@ -121,11 +144,22 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
     .option('--no-ingest-captions', 'do not caption clips with the video LLM at ingestion (env LONGVID_INGEST_CAPTIONS=false)')
     .addOption(new Option('--workers <n>', 'worker threads for OCR and detection at ingestion, 0 = main thread (env LONGVID_INGEST_WORKERS, default: the cores, at most 4)').argParser(nonNegativeInteger))
     .option('--no-progress', 'do not show ingestion progress on stderr')
-    .action(async (video: string, question: string, options: AskCommandOptions) => {
+    .action(async (first: string, second: string | undefined, options: AskCommandOptions) => {
+      const video = options.library === undefined ? first : undefined;
+      const question = options.library === undefined ? second : first;
       const trace: TraceEvent[] = [];
       const progress = createProgressDisplay(io.stderr, options.progress !== false);
       let traceWritable = false;
       try {
+        if (question === undefined) {
+          throw new LongVidError('BAD_INPUT', 'no question given', { hint: 'run longvid ask VIDEO "QUESTION", or longvid ask --library NAME "QUESTION"' });
+        }
+        if (options.library !== undefined && second !== undefined) {
+          throw new LongVidError('BAD_INPUT', `with --library ${options.library} give only the question, not a video (${JSON.stringify(first)})`, { details: { library: options.library }, hint: `run longvid ask --library ${options.library} "QUESTION"` });
+        }
+        if (options.library !== undefined && (options.subtitles !== undefined || options.uniform !== undefined)) {
+          throw new LongVidError('BAD_INPUT', `--library cannot be combined with ${options.subtitles !== undefined ? '--subtitles' : '--uniform'}`, { details: { library: options.library }, hint: 'ask one video for --subtitles or --uniform; a library uses the memory its videos were added with' });
+        }
         const overrides: Partial<Settings> = {
           cacheDir: options.cacheDir,
           baseUrl: options.baseUrl,
@@ -146,7 +180,6 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
           await checkWritableFile(resolve(io.cwd ?? process.cwd(), options.trace), 'trace file', 'give --trace a file in an existing, writable directory');
           traceWritable = true;
         }
-        const videoPath = resolve(io.cwd ?? process.cwd(), video);
         // One session builds the agents (the eval runner builds its systems through the same).
         const session = createSession({ resolvedSettings: settings, offline: options.offline, callCache: options.cache !== false });
         const asked = {
@@ -156,6 +189,13 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
           onTrace: (event: TraceEvent) => trace.push(event),
           signal,
         };
+        if (options.library !== undefined) {
+          const result = await session.askLibrary(options.library, question, asked);
+          progress.stop();
+          write(options.json ? `${JSON.stringify(toLibraryAskJson(options.library, result, options.choices), null, 2)}\n` : formatLibraryAnswer(result, options.choices));
+          return;
+        }
+        const videoPath = resolve(io.cwd ?? process.cwd(), video!);
         const result =
           options.uniform !== undefined
             ? await session.askUniform(videoPath, question, { ...asked, frames: options.uniform, resolution: options.resolution })
@@ -169,7 +209,7 @@ export const registerAsk: RegisterCommand = (program, { io, write, fail, signal 
         if (options.trace && traceWritable) {
           // Secrets (an endpoint URL with a key, an echoed Authorization header) never reach the file.
           const env = io.env ?? process.env;
-          const text = redactSecrets(`${JSON.stringify({ schemaVersion: 1, video, question, choices: options.choices ?? null, events: trace }, null, 2)}\n`, [env.LONGVID_API_KEY, env.OPENAI_API_KEY]);
+          const text = redactSecrets(`${JSON.stringify({ schemaVersion: 1, video, library: options.library, question, choices: options.choices ?? null, events: trace }, null, 2)}\n`, [env.LONGVID_API_KEY, env.OPENAI_API_KEY]);
           try {
             writeFileSync(resolve(io.cwd ?? process.cwd(), options.trace), text);
           } catch (error) {
