@@ -106,7 +106,7 @@ export function formatLibraryAnswer(result: LibraryAskResult, choices?: string[]
   const read = result.runs.map((run) => terminalSafe(run.libraryVideo.name));
   lines.push(
     result.mode === 'entities'
-      ? `Library: ${result.videos} videos · answered from the entity layer of every video · ${result.timings.totalSeconds.toFixed(1)} s`
+      ? `Library: ${result.videos} videos · answered from the entity layer of every video${result.runs.length ? ` · checked ${result.runs.length} with the detector · frames observed: ${result.framesUsed}` : ''} · ${result.timings.totalSeconds.toFixed(1)} s`
       : `Library: ${result.videos} videos · read ${read.join(', ')} (best ranked of ${result.candidates.length}) · rounds: ${result.rounds} · frames observed: ${result.framesUsed} · rank ${result.timings.rankSeconds.toFixed(1)} s · answer ${result.timings.answerSeconds.toFixed(1)} s`,
   );
   lines.push(result.offline ? 'Mode: offline (rule-based planner and reflector, local OCR observer)' : 'Mode: online');

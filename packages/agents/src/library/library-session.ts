@@ -73,9 +73,9 @@ export interface LibraryAskResult {
   answer: Answer;
   /** The video the answer came from (agent mode). */
   video?: EvidenceVideo;
-  /** Videos ranked for the question, best first (agent mode: at most 10; entity mode: the videos it appears in). */
+  /** Videos ranked for the question, best first (agent mode: at most 10; entity mode: the videos named in the answer). */
   candidates: RankedVideo[];
-  /** The loop's runs, one per video read, in order (empty in entity mode). */
+  /** The loop's runs, one per video read, in order (entity mode: one check per video the memory recalls). */
   runs: (AskResult & { libraryVideo: EvidenceVideo })[];
   /** Ingested videos in the library. */
   videos: number;
@@ -120,8 +120,8 @@ export interface LibraryOperations {
   addToLibrary(name: string, paths: readonly string[], options?: LibraryAddOptions): Promise<LibraryAddReport>;
   /**
    * Answers a question across a library. "In which videos does a dog appear?" / "How many videos
-   * show a bus?" are answered from the entity layer of every video (evidence: each video's
-   * appearance spans). Any other question first ranks the videos (library hybrid search, fused with
+   * show a bus?" are answered from the entity layer of every video, each recalled video confirmed
+   * with the detector by the one-video loop (evidence: the spans the detector saw it in). Any other question first ranks the videos (library hybrid search, fused with
    * entity and narrative matches), then runs the one-video plan–observe–reflect loop on the best
    * video, and on the second only when the first answer is not sure, so a question costs about the
    * same however large the library. Every evidence item names its video.
@@ -242,7 +242,13 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       return report;
     });
 
-  const entityAnswer = async (opened: SessionLibrary, videos: LibraryVideo[], question: string, asked: LibraryEntityQuestion): Promise<{ answer: Answer; candidates: RankedVideo[] }> => {
+  /**
+   * "In which videos / how many videos ...": the videos whose entity layer recalls the class, each
+   * confirmed by the one-video loop asking "Is there a <class>?" (the detector on the recalled spans,
+   * as a one-video question is), so the cost grows with the videos the memory recalls, not the library.
+   * Without a detector in this session, the memory's recall is the answer (not confirmed, less sure).
+   */
+  const entityAnswer = async (opened: SessionLibrary, videos: LibraryVideo[], question: string, asked: LibraryEntityQuestion, options: LibraryAskOptions): Promise<{ answer: Answer; candidates: RankedVideo[]; runs: LibraryAskResult['runs'] }> => {
     const byHash = new Map(videos.map((video) => [video.videoHash, video]));
     let detectors = 0;
     for (const video of videos) if ((await opened.memory.store(video.videoHash)).manifest.params.detector) detectors += 1;
@@ -250,45 +256,57 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       return {
         answer: { question, answer: 'cannot tell without an object detector', confidence: ruleConfidence('no-detector'), evidence: [], sufficient: false, explanation: `the videos of library ${opened.name} were ingested without an object detector; ${DETECTOR_HINT}, then add them again`, basis: 'no-detector' },
         candidates: [],
+        runs: [],
       };
     }
-    const matches = (await opened.memory.findEntities(asked.entity.phrase))
+    const thing = asked.entity.phrase;
+    const recalled = (await opened.memory.findEntities(thing))
       .map((match) => ({ ...match, entities: match.entities.filter((entity) => asked.entity.labels.includes(entity.label)) }))
-      .filter((match) => match.entities.length > 0 && byHash.has(match.videoHash));
+      .filter((match) => match.entities.length > 0 && byHash.has(match.videoHash))
+      .map((match) => ({ match, video: evidenceVideo(byHash.get(match.videoHash)!), score: Math.max(...match.entities.map((entity) => entity.seconds * entity.score)) }));
+    const canConfirm = (await parts.tools()).detector !== undefined;
+    const runs: LibraryAskResult['runs'] = [];
     const evidence: Evidence[] = [];
-    for (const match of matches) {
-      const video = evidenceVideo(byHash.get(match.videoHash)!);
-      for (const entity of match.entities) {
-        const colour = entity.attributes.colour;
-        for (const span of mergeSpans(entity.spans)) {
-          evidence.push({
-            id: `e${evidence.length + 1}`,
-            round: 0,
-            kind: 'object',
-            span: { ...span },
-            text: colour ? `${colour} ${entity.label}` : entity.label,
-            confidence: entity.score,
-            tool: 'memory:entities',
-            attributes: { label: entity.label, count: String(entity.count), ...(colour ? { colour } : {}) },
-            video,
-          });
+    const named: RankedVideo[] = [];
+    const unconfirmed: string[] = [];
+    for (const { match, video, score } of recalled) {
+      throwIfAborted(options.signal);
+      if (canConfirm) {
+        const run = await parts.ask(video.path, `Is there a ${thing}?`, { signal: options.signal, onTrace: options.onTrace, onProgress: options.onProgress, budget: options.budget });
+        runs.push({ ...run, libraryVideo: video });
+        if (run.answer.basis !== 'object-yes') {
+          unconfirmed.push(video.name);
+          continue;
+        }
+        for (const item of run.answer.evidence) evidence.push({ ...item, id: `e${evidence.length + 1}`, video });
+      } else {
+        for (const entity of match.entities) {
+          const colour = entity.attributes.colour;
+          for (const span of mergeSpans(entity.spans)) {
+            evidence.push({ id: `e${evidence.length + 1}`, round: 0, kind: 'object', span: { ...span }, text: colour ? `${colour} ${entity.label}` : entity.label, confidence: entity.score, tool: 'memory:entities', attributes: { label: entity.label, count: String(entity.count), ...(colour ? { colour } : {}) }, video });
+          }
         }
       }
+      named.push({ video, score });
     }
-    const names = matches.map((match) => byHash.get(match.videoHash)!.name);
-    const thing = asked.entity.phrase;
-    const where = names.length ? `${thing} seen in ${names.length} of ${videos.length} videos: ${names.join(', ')}` : `no ${thing} seen in any of the ${videos.length} videos`;
-    const partial = detectors < videos.length ? ` (${videos.length - detectors} of them ingested without an object detector)` : '';
+    const names = named.map((item) => item.video.name);
+    const where = names.length ? `${thing} seen ${canConfirm ? 'by the detector ' : ''}in ${names.length} of ${videos.length} videos: ${names.join(', ')}` : `no ${thing} seen in any of the ${videos.length} videos`;
+    const notes = [
+      ...(canConfirm ? [] : [`recalled by the memory's entities, not confirmed (${DETECTOR_HINT})`]),
+      ...(unconfirmed.length ? [`recalled by the memory but not confirmed by the detector in ${unconfirmed.join(', ')}`] : []),
+      ...(detectors < videos.length ? [`${videos.length - detectors} videos were ingested without an object detector`] : []),
+    ];
+    const basis = names.length ? (canConfirm ? 'object-yes' : 'object-yes-memory') : 'object-no';
     const answer: Answer = {
       question,
       answer: asked.kind === 'count' ? String(names.length) : names.length ? names.join(', ') : 'none',
-      confidence: ruleConfidence(names.length ? 'object-yes-memory' : 'object-no'),
+      confidence: ruleConfidence(basis),
       evidence,
       sufficient: true,
-      explanation: `${where}${partial}`,
-      basis: names.length ? 'object-yes-memory' : 'object-no',
+      explanation: [where, ...notes].join('; '),
+      basis,
     };
-    return { answer, candidates: matches.map((match) => ({ video: evidenceVideo(byHash.get(match.videoHash)!), score: Math.max(...match.entities.map((entity) => entity.seconds * entity.score)) })) };
+    return { answer, candidates: named, runs };
   };
 
   /** Videos ranked for a question: the library search's hits, entity matches and narrative matches, fused by reciprocal rank fusion. */
@@ -323,9 +341,20 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       const videos = await ingestedVideos(opened);
       const entityQuestion = options.choices ? undefined : parseLibraryQuestion(question);
       if (entityQuestion) {
-        const { answer, candidates } = await entityAnswer(opened, videos, question, entityQuestion);
+        const { answer, candidates, runs } = await entityAnswer(opened, videos, question, entityQuestion, options);
         const seconds = (performance.now() - started) / 1000;
-        return { mode: 'entities', answer, candidates, runs: [], videos: videos.length, rounds: 0, framesUsed: 0, offline: parts.offline, timings: { rankSeconds: seconds, answerSeconds: 0, totalSeconds: seconds }, trace: [] };
+        return {
+          mode: 'entities',
+          answer,
+          candidates,
+          runs,
+          videos: videos.length,
+          rounds: runs.reduce((sum, run) => sum + run.rounds, 0),
+          framesUsed: runs.reduce((sum, run) => sum + run.framesUsed, 0),
+          offline: parts.offline,
+          timings: { rankSeconds: 0, answerSeconds: seconds, totalSeconds: seconds },
+          trace: runs.flatMap((run) => run.trace),
+        };
       }
       const ranked = await rankVideos(opened, videos, question, options.signal);
       const rankedAt = performance.now();

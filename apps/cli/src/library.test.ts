@@ -1,0 +1,214 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSettings, sharedDataDir, spanOverlap } from '@longvid/core';
+import { encodeSegment, resolveCaptionFont, seededRandom, TEXT_NEEDLE_TEMPLATES } from '@longvid/eval';
+import { resolveFfmpeg } from '@longvid/video';
+import { libraryAddJsonSchema, libraryAskJsonSchema, librarySearchJsonSchema, libraryStatusJsonSchema } from './library-json';
+import { runLongvid, type ProcessRun } from './test-support/process-harness';
+
+/**
+ * Libraries end to end, through the built `longvid` as a child process, offline with the shared
+ * YOLOv8n detector: the 11 shared videos (../shared/data/videos, MANIFEST.md) plus 10 short
+ * needle clips (shared clips with a burnt-in caption, made with the NIAH generator's `encodeSegment`
+ * and text-needle templates) — 21 videos. `ask --library` finds the needle's video and span,
+ * "In which videos does a dog appear?" names exactly the dog clips (sam2_01_dog.mp4 and
+ * dev_long.mp4 at 49.4–59.1 s, per MANIFEST.md), `search` puts the needle's moment first.
+ *
+ * Each backend runs the same body; PostgreSQL joins the list with its test database harness.
+ */
+interface Backend {
+  name: string;
+  /** Environment for the children (e.g. `LONGVID_MEMORY_URL`), and a clean-up. */
+  setup(): Promise<{ env: Record<string, string>; teardown(): Promise<void> }>;
+}
+const backends: Backend[] = [{ name: 'embedded', setup: async () => ({ env: {}, teardown: async () => undefined }) }];
+
+const shared = sharedDataDir(__dirname)!;
+const videosDir = join(shared, 'data', 'videos');
+const models = join(shared, 'models', 'yolov8n-int8');
+/** Caption templates whose text dev_long.mp4 holds already ("LOCKER 318", "TRAIN LEAVES AT 7:45") are left out, so each needle is in one video. */
+const NEEDLE_TEMPLATES = Object.keys(TEXT_NEEDLE_TEMPLATES).filter((name) => name !== 'locker' && name !== 'train');
+/** Needle clips are made from these shared clips (no dog in any of them; audio is dropped). */
+const NEEDLE_SOURCES = ['askanything_yoga.mp4', 'mmaction2_basketball_gym.mp4', 'sam2_02_cups.mp4', 'sam2_03_blocks.mp4', 'sam2_04_coffee.mp4', 'sam2_bedroom.mp4', 'videollava_baby_countdown_demo3.mp4'];
+/** When a needle's caption is on screen, seconds. */
+const CAPTION = { start: 2, end: 5.5 };
+/** The shared videos with a dog (MANIFEST.md). */
+const DOG_VIDEOS = ['dev_long.mp4', 'sam2_01_dog.mp4'];
+
+interface Needle {
+  file: string;
+  template: string;
+  caption: string;
+  question: string;
+  answer: string;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'longvid-library-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** The needle clips, in `<workDir>/needles`: one per template, each on a shared clip, the caption at {@link CAPTION}. */
+async function makeNeedles(): Promise<Needle[]> {
+  const directory = join(workDir, 'needles');
+  mkdirSync(directory);
+  const { settings } = loadSettings({ env: {} });
+  const binaries = resolveFfmpeg({ ffmpegPath: settings.ffmpegPath, ffprobePath: settings.ffprobePath, searchPath: settings.searchPath });
+  const fontFile = resolveCaptionFont();
+  const random = seededRandom(15);
+  const needles: Needle[] = [];
+  for (const [index, template] of NEEDLE_TEMPLATES.entries()) {
+    const drawn = TEXT_NEEDLE_TEMPLATES[template](random);
+    const file = `needle-${String(index + 1).padStart(2, '0')}-${template}.mp4`;
+    await encodeSegment(binaries, join(videosDir, NEEDLE_SOURCES[index % NEEDLE_SOURCES.length]), join(directory, file), [{ text: drawn.caption, ...CAPTION, fontFile }]);
+    needles.push({ file, template, caption: drawn.caption, question: drawn.question, answer: drawn.answer });
+  }
+  return needles;
+}
+
+describe.each(backends)('a library of 21 videos ($name backend)', (backend) => {
+  let needles: Needle[] = [];
+  let env: Record<string, string | undefined> = {};
+  let teardown = async (): Promise<void> => undefined;
+  const longvid = (argv: string[], timeoutMs = 60_000): Promise<ProcessRun> => runLongvid(argv, { env, cwd: workDir, timeoutMs });
+  const needle = (template: string): Needle => needles.find((item) => item.template === template)!;
+
+  beforeAll(async () => {
+    const set = await backend.setup();
+    teardown = set.teardown;
+    env = {
+      PATH: process.env.PATH,
+      HOME: join(workDir, 'home'),
+      TMPDIR: tmpdir(),
+      LONGVID_CACHE_DIR: join(workDir, `cache-${backend.name}`),
+      LONGVID_DETECTOR_MODEL: join(models, 'yolov8n_quant.onnx'),
+      LONGVID_DETECTOR_LABELS: join(models, 'labels.json'),
+      ...set.env,
+    };
+    needles = needles.length ? needles : await makeNeedles();
+  }, 60_000);
+  afterAll(() => teardown());
+
+  it('adds a folder and a glob by content hash and ingests every video, then finds nothing new', async () => {
+    const run = await longvid(['library', 'add', 'clips', videosDir, 'needles/*.mp4', '--json', '--no-progress'], 170_000);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const added = libraryAddJsonSchema.parse(JSON.parse(run.stdout));
+    // The folder's dev_long.srt is not a video.
+    expect(added.added.map((video) => video.name).sort()).toEqual([...needles.map((item) => item.file), 'askanything_yoga.mp4', 'dev_long.mp4', 'intel_bottle-detection.mp4', 'mmaction2_basketball_gym.mp4', 'sadtalker_WDA_AlexandriaOcasioCortez_000.mp4', 'sam2_01_dog.mp4', 'sam2_02_cups.mp4', 'sam2_03_blocks.mp4', 'sam2_04_coffee.mp4', 'sam2_bedroom.mp4', 'videollava_baby_countdown_demo3.mp4'].sort());
+    expect(added.ingested.length).toBe(21);
+    expect(added.failed).toEqual([]);
+
+    const again = await longvid(['library', 'add', 'clips', videosDir, join(workDir, 'needles'), '--json', '--no-progress']);
+    expect(again.code).toBe(0);
+    const second = libraryAddJsonSchema.parse(JSON.parse(again.stdout));
+    expect([second.added.length, second.changed.length, second.unchanged.length, second.ingested.length]).toEqual([0, 0, 21, 0]);
+  }, 200_000);
+
+  it('answers a text needle with its video and span (JSON), reading at most 2 of the 21 videos', async () => {
+    const door = needle('door');
+    const run = await longvid(['ask', '--library', 'clips', door.question, '--json', '--no-progress']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = libraryAskJsonSchema.parse(JSON.parse(run.stdout));
+    expect(json.answer).toBe(door.answer);
+    expect(json.mode).toBe('agent');
+    expect(json.video?.name).toBe(door.file);
+    expect(json.evidence.length).toBeGreaterThan(0);
+    expect(json.evidence.every((item) => item.video.name === door.file && item.video.path === join(workDir, 'needles', door.file) && /^[0-9a-f]{64}$/.test(item.video.hash))).toBe(true);
+    expect(json.evidence.some((item) => spanOverlap(item, CAPTION) > 0)).toBe(true);
+    expect(json.videos).toBe(21);
+    expect(json.videosRead.length).toBeLessThanOrEqual(2);
+  });
+
+  it('prints the file name before each evidence span in text', async () => {
+    const gate = needle('gate');
+    const run = await longvid(['ask', '--library', 'clips', gate.question, '--no-progress']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Answer: ${gate.answer}\n`);
+    const evidence = run.stdout.split('\n').filter((line) => /^ {2}\S.*\d\d:\d\d–\d\d:\d\d/.test(line));
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const line of evidence) expect(line.startsWith(`  ${gate.file}  00:0`)).toBe(true);
+    expect(run.stdout).toMatch(/^Library: 21 videos · read /m);
+  });
+
+  it('names exactly the dog clips for "In which videos does a dog appear?", with their spans', async () => {
+    const run = await longvid(['ask', '--library', 'clips', 'In which videos does a dog appear?', '--json', '--no-progress']);
+    expect(run.code).toBe(0);
+    const json = libraryAskJsonSchema.parse(JSON.parse(run.stdout));
+    expect(json.mode).toBe('entities');
+    expect(json.answer.split(', ').sort()).toEqual(DOG_VIDEOS);
+    expect([...new Set(json.evidence.map((item) => item.video.name))].sort()).toEqual(DOG_VIDEOS);
+    expect(json.evidence.some((item) => item.video.name === 'dev_long.mp4' && spanOverlap(item, { start: 49.4, end: 59.1 }) > 0)).toBe(true);
+    expect(json.evidence.filter((item) => item.video.name === 'dev_long.mp4').every((item) => spanOverlap(item, { start: 49.4, end: 59.1 }) > 0)).toBe(true);
+
+    const count = await longvid(['ask', '--library', 'clips', 'How many videos show a dog?', '--json', '--no-progress']);
+    expect(libraryAskJsonSchema.parse(JSON.parse(count.stdout)).answer).toBe('2');
+  });
+
+  it("search puts the needle's moment first, and keeps to --limit", async () => {
+    const flight = needle('flight');
+    const run = await longvid(['search', '--library', 'clips', flight.caption.toLowerCase(), '--limit', '3', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = librarySearchJsonSchema.parse(JSON.parse(run.stdout));
+    expect(json.moments.length).toBe(3);
+    expect(json.moments[0].video.name).toBe(flight.file);
+    expect(spanOverlap(json.moments[0], CAPTION)).toBeGreaterThan(0);
+    expect(json.moments[0].text).toContain(flight.answer);
+
+    const text = await longvid(['search', '--library', 'clips', flight.caption.toLowerCase(), '--limit', '1']);
+    expect(text.stdout).toMatch(new RegExp(`^ {2}1\\. ${flight.file.replace(/\./g, '\\.')} {2}00:0\\d–00:\\d\\d {2}".*${flight.answer}`));
+  });
+
+  it('records a file that is not a video as failed with its error, and removes it', async () => {
+    const broken = join(workDir, 'broken.mp4');
+    writeFileSync(broken, 'not a video\n');
+    const run = await longvid(['library', 'add', 'clips', broken, '--no-progress']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Library clips: 1 added, 0 changed, 0 unchanged; 0 ingested, 1 failed\n {2}failed {2}broken\.mp4: /);
+    expect(run.stderr).toBe('longvid: error: 1 of 1 videos failed to ingest (see "longvid library status clips")\n');
+    const status = libraryStatusJsonSchema.parse(JSON.parse((await longvid(['library', 'status', 'clips', '--json'])).stdout));
+    expect(status.counts).toMatchObject({ videos: 22, ingested: 21, failed: 1, pending: 0, ingesting: 0 });
+    expect(status.videos.find((video) => video.name === 'broken.mp4')?.error).toMatch(/broken\.mp4/);
+
+    const removed = await longvid(['library', 'remove', 'clips', 'broken.mp4']);
+    expect(removed.stdout).toBe('Removed broken.mp4 from library clips\n');
+    const missing = await longvid(['library', 'remove', 'clips', 'broken.mp4']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^longvid: error: library clips has no video added from .*broken\.mp4 \(see "longvid library list clips"/);
+    const list = libraryStatusJsonSchema.parse(JSON.parse((await longvid(['library', 'list', 'clips', '--json'])).stdout));
+    expect(list.counts).toMatchObject({ videos: 21, ingested: 21 });
+  });
+
+  it('puts the video being ingested back to pending on SIGINT (exit 130); the next add ingests it', async () => {
+    // A cache of its own: the second video is ingested, not read from the memory the first test built.
+    const own = { ...env, LONGVID_CACHE_DIR: join(workDir, `cache-${backend.name}-cancelled`) };
+    const bottles = join(videosDir, 'intel_bottle-detection.mp4');
+    const cancelled = await runLongvid(['library', 'add', 'cancelled', join(videosDir, 'sam2_bedroom.mp4'), bottles], {
+      env: own,
+      cwd: workDir,
+      interrupt: ({ stderr }) => (stderr.includes('ingesting intel_bottle-detection.mp4 (2 of 2)') ? 'SIGINT' : undefined),
+    });
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.stderr.trim().split('\n').pop()).toMatch(/^longvid: cancelled/);
+    const status = libraryStatusJsonSchema.parse(JSON.parse((await runLongvid(['library', 'status', 'cancelled', '--json'], { env: own })).stdout));
+    expect(status.videos.map((video) => [video.name, video.status])).toEqual([
+      ['sam2_bedroom.mp4', 'ingested'],
+      ['intel_bottle-detection.mp4', 'pending'],
+    ]);
+    const resumed = libraryAddJsonSchema.parse(JSON.parse((await runLongvid(['library', 'add', 'cancelled', bottles, '--json', '--no-progress'], { env: own })).stdout));
+    expect(resumed.ingested.map((video) => video.name)).toEqual(['intel_bottle-detection.mp4']);
+  });
+
+  it('rejects a bad library name and a question with a video, naming the fix (exit 2)', async () => {
+    const badName = await longvid(['library', 'status', '../x']);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toMatch(/^longvid: error: library name "\.\.\/x" is not allowed \(use 1–64 letters/);
+    const both = await longvid(['ask', '--library', 'clips', join(videosDir, 'dev_long.mp4'), 'What is the locker number?']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give only the question/);
+    const empty = await longvid(['search', '--library', 'nothing-here', 'dog']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/library nothing-here has no ingested video .*longvid library add nothing-here/);
+  });
+});
