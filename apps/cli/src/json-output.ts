@@ -1,6 +1,6 @@
 import type { AskResult, CostSummary, CostTotals, UniformAskResult } from '@longvid/agents';
 import type { IngestResult } from '@longvid/ingest';
-import { redactSecrets } from '@longvid/core';
+import { redactSecrets, type Answer, type Evidence } from '@longvid/core';
 import { z } from 'zod';
 
 const spanJson = { start: z.number(), end: z.number() };
@@ -38,13 +38,8 @@ function toCostJson(summary: CostSummary): z.infer<typeof costJson> {
   return { ...toCostTotalsJson(summary), byRole: Object.fromEntries(Object.entries(summary.byRole).map(([role, totals]) => [role, toCostTotalsJson(totals as CostTotals)])) };
 }
 
-/**
- * The stable `--json` schema of `longvid ask` (schemaVersion 1). Times are seconds.
- * Documented in apps/cli/README.md; additive changes keep the version, breaking ones bump it.
- */
-export const askJsonSchema = z.object({
-  schemaVersion: z.literal(1),
-  video: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number(), fps: z.number(), hasAudio: z.boolean() }),
+/** The answer's fields of `--json` (`ask`, `ask --library`): question, choices, answer, how sure, disagreements, explanation. */
+export const answerJsonFields = {
   question: z.string(),
   choices: z.array(z.string()).nullable(),
   answer: z.string(),
@@ -56,6 +51,37 @@ export const askJsonSchema = z.object({
   conflicts: z.array(z.string()),
   /** How a count was counted, what a `no` examined, or what setting would answer it; null when nothing to add. */
   explanation: z.string().nullable().optional(),
+};
+
+/** An answer's fields as `--json` gives them (see {@link answerJsonFields}); evidence in its own shape. */
+export function toAnswerJson(answer: Answer, choices: string[] | undefined): z.infer<z.ZodObject<typeof answerJsonFields>> {
+  const index = answer.choiceIndex;
+  return {
+    question: answer.question,
+    choices: choices ?? null,
+    answer: answer.answer,
+    choiceIndex: index ?? null,
+    choiceLetter: index === undefined ? null : String.fromCharCode(65 + index),
+    confidence: Math.max(0, Math.min(1, answer.confidence)),
+    sufficient: answer.sufficient,
+    conflicts: answer.conflicts ?? [],
+    explanation: answer.explanation ?? null,
+  };
+}
+
+/** One evidence item of `--json` from an {@link Evidence}. */
+export function toEvidenceJson(e: Evidence): z.infer<typeof evidenceJson> {
+  return { id: e.id, start: e.span.start, end: e.span.end, text: e.text, kind: e.kind, tool: e.tool, confidence: e.confidence, round: e.round };
+}
+
+/**
+ * The stable `--json` schema of `longvid ask` (schemaVersion 1). Times are seconds.
+ * Documented in apps/cli/README.md; additive changes keep the version, breaking ones bump it.
+ */
+export const askJsonSchema = z.object({
+  schemaVersion: z.literal(1),
+  video: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number(), fps: z.number(), hasAudio: z.boolean() }),
+  ...answerJsonFields,
   evidence: z.array(evidenceJson),
   rounds: z.number().int(),
   framesObserved: z.number().int(),
@@ -91,20 +117,11 @@ export type AskJson = z.infer<typeof askJsonSchema>;
 
 /** Converts an {@link AskResult} (or a `--uniform` {@link UniformAskResult}) to the stable `--json` shape. */
 export function toAskJson(result: AskResult | UniformAskResult, choices: string[] | undefined): AskJson {
-  const index = result.answer.choiceIndex;
   return {
     schemaVersion: 1,
     video: { path: result.video.path, duration: result.video.duration, width: result.video.width, height: result.video.height, fps: result.video.fps, hasAudio: result.video.hasAudio },
-    question: result.answer.question,
-    choices: choices ?? null,
-    answer: result.answer.answer,
-    choiceIndex: index ?? null,
-    choiceLetter: index === undefined ? null : String.fromCharCode(65 + index),
-    confidence: Math.max(0, Math.min(1, result.answer.confidence)),
-    sufficient: result.answer.sufficient,
-    conflicts: result.answer.conflicts ?? [],
-    explanation: result.answer.explanation ?? null,
-    evidence: result.answer.evidence.map((e) => ({ id: e.id, start: e.span.start, end: e.span.end, text: e.text, kind: e.kind, tool: e.tool, confidence: e.confidence, round: e.round })),
+    ...toAnswerJson(result.answer, choices),
+    evidence: result.answer.evidence.map(toEvidenceJson),
     rounds: result.rounds,
     framesObserved: result.framesUsed,
     offline: result.offline,

@@ -1,7 +1,7 @@
 import type { LibraryAddReport, LibraryAskResult, LibraryMoment } from '@longvid/agents';
 import type { LibraryVideo } from '@longvid/memory';
 import { z } from 'zod';
-import { evidenceJson } from './json-output';
+import { answerJsonFields, evidenceJson, toAnswerJson, toEvidenceJson } from './json-output';
 
 /** A video of a library as `--json` names it: content hash (SHA-256, hex), absolute path, file name. */
 const videoJson = z.object({ hash: z.string(), path: z.string(), name: z.string() });
@@ -79,15 +79,7 @@ export function toLibraryAddJson(library: string, report: LibraryAddReport): z.i
 export const libraryAskJsonSchema = z.object({
   schemaVersion: z.literal(1),
   library: z.string(),
-  question: z.string(),
-  choices: z.array(z.string()).nullable(),
-  answer: z.string(),
-  choiceIndex: z.number().int().nullable(),
-  choiceLetter: z.string().nullable(),
-  confidence: z.number().min(0).max(1),
-  sufficient: z.boolean(),
-  conflicts: z.array(z.string()),
-  explanation: z.string().nullable(),
+  ...answerJsonFields,
   evidence: z.array(evidenceJson.extend({ video: videoJson })),
   /** `entities`: from the entity layer across videos; `agent`: the plan–observe–reflect loop on the best-ranked video(s). */
   mode: z.enum(['entities', 'agent']),
@@ -107,20 +99,11 @@ export const libraryAskJsonSchema = z.object({
 
 /** Converts a {@link LibraryAskResult} to {@link libraryAskJsonSchema}. */
 export function toLibraryAskJson(library: string, result: LibraryAskResult, choices: string[] | undefined): z.infer<typeof libraryAskJsonSchema> {
-  const answer = result.answer;
   return {
     schemaVersion: 1,
     library,
-    question: answer.question,
-    choices: choices ?? null,
-    answer: answer.answer,
-    choiceIndex: answer.choiceIndex ?? null,
-    choiceLetter: answer.choiceIndex === undefined ? null : String.fromCharCode(65 + answer.choiceIndex),
-    confidence: Math.max(0, Math.min(1, answer.confidence)),
-    sufficient: answer.sufficient,
-    conflicts: answer.conflicts ?? [],
-    explanation: answer.explanation ?? null,
-    evidence: answer.evidence.map((e) => ({ id: e.id, start: e.span.start, end: e.span.end, text: e.text, kind: e.kind, tool: e.tool, confidence: e.confidence, round: e.round, video: e.video! })),
+    ...toAnswerJson(result.answer, choices),
+    evidence: result.answer.evidence.map((e) => ({ ...toEvidenceJson(e), video: e.video! })),
     mode: result.mode,
     video: result.video ?? null,
     candidates: result.candidates,

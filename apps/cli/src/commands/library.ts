@@ -80,22 +80,46 @@ export const registerLibrary: RegisterCommand = (program, { io, write, fail, sig
       }
     });
 
-  library
-    .command('list')
-    .description('list the videos of a library in the order added, with their status')
-    .argument('<name>', 'library name')
-    .option('--json', 'print a JSON object (see apps/cli/README.md) instead of text')
-    .addOption(cacheDirOption())
-    .action(async (name: string, options: LibraryCommandOptions) => {
-      try {
-        const opened = await sessionFor(io, options).library(name);
-        const videos = await opened.catalog.list();
-        await opened.close();
-        write(options.json ? `${JSON.stringify(toLibraryStatusJson(name, videos), null, 2)}\n` : videos.length ? `Library ${name}: ${counts(videos)}\n${videoLines(videos).join('\n')}\n` : `Library ${name} has no videos (add some with "longvid library add ${name} PATH...")\n`);
-      } catch (error) {
-        fail(error);
-      }
-    });
+  // `list` shows every video, `status` the counts, progress and what is not ingested; both --json alike.
+  const views: { command: string; description: string; text: (name: string, videos: readonly LibraryVideo[]) => string }[] = [
+    {
+      command: 'list',
+      description: 'list the videos of a library in the order added, with their status',
+      text: (name, videos) => (videos.length ? `Library ${name}: ${counts(videos)}\n${videoLines(videos).join('\n')}\n` : `Library ${name} has no videos (add some with "longvid library add ${name} PATH...")\n`),
+    },
+    {
+      command: 'status',
+      description: 'how many videos of a library are ingested, pending, being ingested (with progress) or failed (with errors)',
+      text: (name, videos) => {
+        const seconds = videos.reduce((sum, video) => sum + (video.duration ?? 0), 0);
+        const done = videos.reduce((sum, video) => sum + (video.status === 'ingested' ? (video.duration ?? 0) : (video.doneSeconds ?? 0)), 0);
+        const lines = [`Library ${name}: ${counts(videos)}`, ...(seconds > 0 ? [`Video ingested: ${formatTimestamp(done)} of ${formatTimestamp(seconds)} known`] : []), ...videoLines(videos.filter((video) => video.status !== 'ingested'))];
+        return `${lines.join('\n')}\n`;
+      },
+    },
+  ];
+  for (const view of views) {
+    library
+      .command(view.command)
+      .description(view.description)
+      .argument('<name>', 'library name')
+      .option('--json', 'print a JSON object (see apps/cli/README.md) instead of text')
+      .addOption(cacheDirOption())
+      .action(async (name: string, options: LibraryCommandOptions) => {
+        try {
+          const opened = await sessionFor(io, options).library(name);
+          let videos: LibraryVideo[];
+          try {
+            videos = await opened.catalog.list();
+          } finally {
+            await opened.close();
+          }
+          write(options.json ? `${JSON.stringify(toLibraryStatusJson(name, videos), null, 2)}\n` : view.text(name, videos));
+        } catch (error) {
+          fail(error);
+        }
+      });
+  }
 
   library
     .command('remove')
@@ -120,27 +144,6 @@ export const registerLibrary: RegisterCommand = (program, { io, write, fail, sig
         } finally {
           await opened.close();
         }
-      } catch (error) {
-        fail(error);
-      }
-    });
-
-  library
-    .command('status')
-    .description('how many videos of a library are ingested, pending, being ingested (with progress) or failed (with errors)')
-    .argument('<name>', 'library name')
-    .option('--json', 'print a JSON object (see apps/cli/README.md) instead of text')
-    .addOption(cacheDirOption())
-    .action(async (name: string, options: LibraryCommandOptions) => {
-      try {
-        const opened = await sessionFor(io, options).library(name);
-        const videos = await opened.catalog.list();
-        await opened.close();
-        const notDone = videos.filter((video) => video.status !== 'ingested');
-        const seconds = videos.reduce((sum, video) => sum + (video.duration ?? 0), 0);
-        const done = videos.reduce((sum, video) => sum + (video.status === 'ingested' ? (video.duration ?? 0) : (video.doneSeconds ?? 0)), 0);
-        const text = [`Library ${name}: ${counts(videos)}`, ...(seconds > 0 ? [`Video ingested: ${formatTimestamp(done)} of ${formatTimestamp(seconds)} known`] : []), ...videoLines(notDone)];
-        write(options.json ? `${JSON.stringify(toLibraryStatusJson(name, videos), null, 2)}\n` : `${text.join('\n')}\n`);
       } catch (error) {
         fail(error);
       }
