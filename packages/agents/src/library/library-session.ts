@@ -242,6 +242,16 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       return report;
     });
 
+  /** `session.ask` on a video of the library; undefined when its file is gone from disk (moved or deleted since it was added). */
+  const askIfPresent = async (video: EvidenceVideo, question: string, options: SessionAskOptions): Promise<AskResult | undefined> => {
+    try {
+      return await parts.ask(video.path, question, options);
+    } catch (error) {
+      if (LongVidError.is(error) && error.code === 'FILE_NOT_FOUND' && error.details.path === video.path) return undefined;
+      throw error;
+    }
+  };
+
   /**
    * "In which videos / how many videos ...": the videos whose entity layer recalls the class, each
    * confirmed by the one-video loop asking "Is there a <class>?" (the detector on the recalled spans,
@@ -272,7 +282,11 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
     for (const { match, video, score } of recalled) {
       throwIfAborted(options.signal);
       if (canConfirm) {
-        const run = await parts.ask(video.path, `Is there a ${thing}?`, { signal: options.signal, onTrace: options.onTrace, onProgress: options.onProgress, budget: options.budget });
+        const run = await askIfPresent(video, `Is there a ${thing}?`, { signal: options.signal, onTrace: options.onTrace, onProgress: options.onProgress, budget: options.budget });
+        if (!run) {
+          unconfirmed.push(`${video.name} (file gone from ${video.path})`);
+          continue;
+        }
         runs.push({ ...run, libraryVideo: video });
         if (run.answer.basis !== 'object-yes') {
           unconfirmed.push(video.name);
@@ -359,12 +373,21 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       const ranked = await rankVideos(opened, videos, question, options.signal);
       const rankedAt = performance.now();
       const runs: LibraryAskResult['runs'] = [];
-      for (const candidate of ranked.slice(0, maxVideos)) {
+      const missing: string[] = [];
+      const { maxVideos: _maxVideos, ...askOptions } = options;
+      for (const candidate of ranked) {
+        if (runs.length === maxVideos) break;
         throwIfAborted(options.signal);
-        const { maxVideos: _maxVideos, ...askOptions } = options;
-        const run = await parts.ask(candidate.video.path, question, askOptions);
+        const run = await askIfPresent(candidate.video, question, askOptions);
+        if (!run) {
+          missing.push(candidate.video.path);
+          continue;
+        }
         runs.push({ ...run, libraryVideo: candidate.video });
         if (run.answer.sufficient && run.answer.confidence >= settings.confidenceThreshold) break;
+      }
+      if (runs.length === 0) {
+        throw new LongVidError('FILE_NOT_FOUND', `the videos of library ${name} that match the question are gone from disk: ${missing.join(', ')}`, { details: { library: name, paths: missing }, hint: `put them back, or remove them with "longvid library remove ${name} PATH"` });
       }
       // The sure answer first, then the more confident, then the better-ranked video.
       const best = [...runs].sort((a, b) => Number(b.answer.sufficient) - Number(a.answer.sufficient) || b.answer.confidence - a.answer.confidence)[0];
