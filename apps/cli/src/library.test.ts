@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, sharedDataDir, spanOverlap } from '@longvid/core';
 import { encodeSegment, resolveCaptionFont, seededRandom, TEXT_NEEDLE_TEMPLATES } from '@longvid/eval';
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
 import { resolveFfmpeg } from '@longvid/video';
 import { libraryAddJsonSchema, libraryAskJsonSchema, librarySearchJsonSchema, libraryStatusJsonSchema } from './library-json';
 import { runLongvid, type ProcessRun } from './test-support/process-harness';
@@ -15,7 +16,9 @@ import { runLongvid, type ProcessRun } from './test-support/process-harness';
  * "In which videos does a dog appear?" names exactly the dog clips (sam2_01_dog.mp4 and
  * dev_long.mp4 at 49.4–59.1 s, per MANIFEST.md), `search` puts the needle's moment first.
  *
- * Each backend runs the same body; PostgreSQL joins the list with its test database harness.
+ * Each backend runs the same body: PostgreSQL (`LONGVID_MEMORY_URL` on a `createTestDatabase()`
+ * database) joins the list once `library add` on PostgreSQL ingests its videos (by `longvid worker`);
+ * until then the last block checks the PostgreSQL catalog through the same commands.
  */
 interface Backend {
   name: string;
@@ -210,5 +213,35 @@ describe.each(backends)('a library of 21 videos ($name backend)', (backend) => {
     const empty = await longvid(['search', '--library', 'nothing-here', 'dog']);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/library nothing-here has no ingested video .*longvid library add nothing-here/);
+  });
+});
+
+describeWithPostgres('a library in PostgreSQL (LONGVID_MEMORY_URL): the catalog through the CLI', () => {
+  let database: TestDatabase;
+  let env: Record<string, string | undefined> = {};
+  const longvid = (argv: string[]): Promise<ProcessRun> => runLongvid(argv, { env, cwd: workDir });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    env = { PATH: process.env.PATH, HOME: join(workDir, 'home'), TMPDIR: tmpdir(), LONGVID_CACHE_DIR: join(workDir, 'cache-postgres-catalog'), LONGVID_MEMORY_URL: database.url };
+  });
+  afterAll(() => database?.drop());
+
+  it('adds the shared videos as pending (workers ingest them), lists, removes, and says what to do before they are ingested', async () => {
+    const run = await longvid(['library', 'add', 'pg-clips', videosDir, '--no-progress']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Library pg-clips: 11 added, 0 changed, 0 unchanged; 0 ingested, 0 failed\n11 videos are pending until a worker on the database ingests them (see "longvid library status pg-clips")\n');
+    const status = libraryStatusJsonSchema.parse(JSON.parse((await longvid(['library', 'status', 'pg-clips', '--json'])).stdout));
+    expect(status.counts).toEqual({ videos: 11, ingested: 0, pending: 11, ingesting: 0, failed: 0 });
+    expect(status.videos.find((video) => video.name === 'dev_long.mp4')?.path).toBe(join(videosDir, 'dev_long.mp4'));
+
+    expect((await longvid(['library', 'remove', 'pg-clips', join(videosDir, 'dev_long.mp4')])).stdout).toBe('Removed dev_long.mp4 from library pg-clips\n');
+    const again = libraryAddJsonSchema.parse(JSON.parse((await longvid(['library', 'add', 'pg-clips', videosDir, '--json', '--no-progress'])).stdout));
+    expect([again.added.map((video) => video.name), again.unchanged.length]).toEqual([['dev_long.mp4'], 10]);
+
+    const ask = await longvid(['ask', '--library', 'pg-clips', 'What is the locker number?']);
+    expect(ask.code).toBe(2);
+    expect(ask.stderr).toMatch(/^longvid: error: library pg-clips has no ingested video/);
   });
 });

@@ -1,11 +1,12 @@
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Answer, ModelCall, ObserverTool, OnProgress, Resolution, Settings, TraceEvent, VideoInfo } from '@longvid/core';
 import { Budget, LongVidError, loadSettings, redactSecrets, Trace } from '@longvid/core';
 import type { ClipCaptioner, IngestBackends, IngestResult, LocalTools } from '@longvid/ingest';
 import { createLocalTools, ingestVideo, releaseLocalModels } from '@longvid/ingest';
+import type { MemoryStore } from '@longvid/memory';
 import type { FfmpegBinaries } from '@longvid/video';
-import { resolveFfmpeg } from '@longvid/video';
+import { probeVideo, resolveFfmpeg } from '@longvid/video';
 import { LlmPlanner, LlmReflector } from './backends/llm-agents';
 import { LocalObserver } from './backends/local-observer';
 import { RulePlanner, RuleReflector } from './backends/rule-based';
@@ -96,6 +97,12 @@ export interface SessionAskOptions extends SessionIngestOptions {
   observer?: AgentFactory<ObserverBackbone>;
   /** Budget for this question (default the `maxRounds` and `maxFrames` settings). */
   budget?: { maxRounds?: number; maxFrames?: number };
+  /**
+   * Answer from this stored memory of the video instead of ingesting it (a library's memory: the
+   * embedded one of the cache directory, or PostgreSQL): the file is only probed. The memory must
+   * have been built with the session's embedder (`MEMORY_MISMATCH` otherwise).
+   */
+  memory?: MemoryStore;
 }
 
 /** The result of {@link Session.ask}. */
@@ -284,12 +291,39 @@ export function createSession(options: SessionOptions = {}): Session {
     return { ...result, cost: ledger.summary() };
   };
 
+  /** A stored memory as an ingestion result: the video probed, the models read from the memory's parameters. */
+  const storedMemory = async (videoPath: string, memory: MemoryStore, signal: AbortSignal | undefined): Promise<IngestVideoResult> => {
+    const started = performance.now();
+    const local = await tools();
+    const { params, stats, embedderId, videoHash } = memory.manifest;
+    if (embedderId !== local.embedder.embedderId) {
+      throw new LongVidError('MEMORY_MISMATCH', `the memory of ${videoPath} was built with the embedder ${embedderId}, this session embeds with ${local.embedder.embedderId}`, {
+        details: { path: videoPath, embedderId, sessionEmbedder: local.embedder.embedderId },
+        hint: 'ask with the settings the video was ingested with (embeddingModel, baseUrl)',
+      });
+    }
+    const info = await probeVideo(resolvePath(videoPath), local.binaries, { signal });
+    const model = (key: string): string | null => (typeof params[key] === 'string' ? (params[key] as string) : null);
+    return {
+      info,
+      videoHash,
+      memory,
+      memoryDirectory: 'directory' in memory && typeof memory.directory === 'string' ? memory.directory : '',
+      reused: true,
+      seconds: (performance.now() - started) / 1000,
+      ingestSeconds: stats?.ingestSeconds ?? 0,
+      subtitles: [],
+      backends: { ocr: model('ocr') ?? 'unknown', detector: model('detector'), vad: model('speech'), recognizer: model('transcription'), embedder: embedderId, captioner: model('captions') },
+      cost: new CostLedger().summary(),
+    };
+  };
+
   const ask = async (videoPath: string, question: string, askOptions: SessionAskOptions = {}, mode: AskResult['mode'] = 'agent'): Promise<AskResult> => {
     const started = performance.now();
     validateQuestion(question, askOptions.choices);
     const local = await tools();
     const model = online();
-    const ingested = await ingest(videoPath, askOptions);
+    const ingested = askOptions.memory ? await storedMemory(videoPath, askOptions.memory, askOptions.signal) : await ingest(videoPath, askOptions);
     const answerStarted = performance.now();
     const trace = new Trace(askOptions.onTrace);
     const ledger = new CostLedger((call) => trace.add({ type: 'model-call', call }));

@@ -44,6 +44,9 @@ function addSummary(name: string, report: LibraryAddReport): string {
     `Library ${name}: ${report.added.length} added, ${report.changed.length} changed, ${report.unchanged.length} unchanged; ${report.ingested.length} ingested, ${report.failed.length} failed`,
     ...report.failed.map((video) => `  failed  ${terminalSafe(video.name)}: ${terminalSafe(video.error ?? 'unknown error')}`),
   ];
+  // With PostgreSQL (memoryUrl) the videos wait for the workers that ingest them.
+  const waiting = report.added.length + report.changed.length - report.ingested.length - report.failed.length;
+  if (waiting > 0) lines.push(`${waiting} videos are pending until a worker on the database ingests them (see "longvid library status ${name}")`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -9,6 +9,7 @@ import {
   type LibraryMemory,
   type LibraryVideo,
   openEmbeddedLibrary,
+  openPostgresLibrary,
   parseEntityQuestion,
   reciprocalRankFusion,
   validateLibraryName,
@@ -113,7 +114,7 @@ export interface LibraryOperations {
   /**
    * Adds videos (files, folders, globs; see `expandVideoPaths`) by content hash: new and changed
    * files become pending, then (embedded) each video of the given paths that is not ingested yet is
-   * ingested at once, one after another; a failure marks that video `failed` with its error and the
+   * ingested at once, one after another (PostgreSQL: they stay pending for the database's workers); a failure marks that video `failed` with its error and the
    * others go on. Cancelling puts the video being ingested back to `pending`.
    * @throws LongVidError for a bad name or path (before anything is added), `ABORTED`.
    */
@@ -170,11 +171,9 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
 
   const library = async (name: string): Promise<SessionLibrary> => {
     validateLibraryName(name);
-    if ((settings as Settings & { memoryUrl?: string }).memoryUrl) {
-      throw new LongVidError('BAD_SETTING', 'memoryUrl is set but PostgreSQL support is not built in this build', {
-        details: { setting: 'memoryUrl' },
-        hint: 'unset LONGVID_MEMORY_URL (and memoryUrl in longvid.config.json) to keep the library under the cache directory',
-      });
+    if (settings.memoryUrl) {
+      const { catalog, memory } = await openPostgresLibrary({ url: settings.memoryUrl, name });
+      return { name, backend: 'postgres', catalog, memory, close: () => memory.close() };
     }
     const { catalog, memory } = openEmbeddedLibrary(settings.cacheDir, name);
     return { name, backend: 'embedded', catalog, memory, close: () => memory.close() };
@@ -213,6 +212,7 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       onProgress?.(progress('hash', files.length, files.length));
       const result = await catalog.add(hashed);
       const report: LibraryAddReport = { ...result, ingested: [], failed: [] };
+      // PostgreSQL: the videos stay pending; the workers on the database ingest them.
       if (!(catalog instanceof EmbeddedLibraryCatalog)) return report;
       // Embedded: ingest now every video of these paths that is not ingested yet (new, changed, failed or left pending).
       const given = new Set(hashed.map((file) => file.videoHash));
@@ -242,10 +242,13 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       return report;
     });
 
-  /** `session.ask` on a video of the library; undefined when its file is gone from disk (moved or deleted since it was added). */
-  const askIfPresent = async (video: EvidenceVideo, question: string, options: SessionAskOptions): Promise<AskResult | undefined> => {
+  /**
+   * `session.ask` on a video of the library, from the library's memory of it (no ingestion);
+   * undefined when its file is gone from disk (moved or deleted since it was added).
+   */
+  const askIfPresent = async (opened: SessionLibrary, video: EvidenceVideo, question: string, options: SessionAskOptions): Promise<AskResult | undefined> => {
     try {
-      return await parts.ask(video.path, question, options);
+      return await parts.ask(video.path, question, { ...options, memory: await opened.memory.store(video.hash) });
     } catch (error) {
       if (LongVidError.is(error) && error.code === 'FILE_NOT_FOUND' && error.details.path === video.path) return undefined;
       throw error;
@@ -282,7 +285,7 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
     for (const { match, video, score } of recalled) {
       throwIfAborted(options.signal);
       if (canConfirm) {
-        const run = await askIfPresent(video, `Is there a ${thing}?`, { signal: options.signal, onTrace: options.onTrace, onProgress: options.onProgress, budget: options.budget });
+        const run = await askIfPresent(opened, video, `Is there a ${thing}?`, { signal: options.signal, onTrace: options.onTrace, onProgress: options.onProgress, budget: options.budget });
         if (!run) {
           unconfirmed.push(`${video.name} (file gone from ${video.path})`);
           continue;
@@ -378,7 +381,7 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       for (const candidate of ranked) {
         if (runs.length === maxVideos) break;
         throwIfAborted(options.signal);
-        const run = await askIfPresent(candidate.video, question, askOptions);
+        const run = await askIfPresent(opened, candidate.video, question, askOptions);
         if (!run) {
           missing.push(candidate.video.path);
           continue;
