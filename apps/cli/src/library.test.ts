@@ -186,21 +186,21 @@ describe.each(backends)('a library of 21 videos ($name backend)', (backend) => {
   it('puts the video being ingested back to pending on SIGINT (exit 130); the next add ingests it', async () => {
     // A cache of its own: the second video is ingested, not read from the memory the first test built.
     const own = { ...env, LONGVID_CACHE_DIR: join(workDir, `cache-${backend.name}-cancelled`) };
-    const bottles = join(videosDir, 'intel_bottle-detection.mp4');
-    const cancelled = await runLongvid(['library', 'add', 'cancelled', join(videosDir, 'sam2_bedroom.mp4'), bottles], {
+    const cups = join(videosDir, 'sam2_02_cups.mp4');
+    const cancelled = await runLongvid(['library', 'add', 'cancelled', join(videosDir, 'sam2_bedroom.mp4'), cups], {
       env: own,
       cwd: workDir,
-      interrupt: ({ stderr }) => (stderr.includes('ingesting intel_bottle-detection.mp4 (2 of 2)') ? 'SIGINT' : undefined),
+      interrupt: ({ stderr }) => (stderr.includes('ingesting sam2_02_cups.mp4 (2 of 2)') ? 'SIGINT' : undefined),
     });
     expect(cancelled.code).toBe(130);
     expect(cancelled.stderr.trim().split('\n').pop()).toMatch(/^longvid: cancelled/);
     const status = libraryStatusJsonSchema.parse(JSON.parse((await runLongvid(['library', 'status', 'cancelled', '--json'], { env: own })).stdout));
     expect(status.videos.map((video) => [video.name, video.status])).toEqual([
       ['sam2_bedroom.mp4', 'ingested'],
-      ['intel_bottle-detection.mp4', 'pending'],
+      ['sam2_02_cups.mp4', 'pending'],
     ]);
-    const resumed = libraryAddJsonSchema.parse(JSON.parse((await runLongvid(['library', 'add', 'cancelled', bottles, '--json', '--no-progress'], { env: own })).stdout));
-    expect(resumed.ingested.map((video) => video.name)).toEqual(['intel_bottle-detection.mp4']);
+    const resumed = libraryAddJsonSchema.parse(JSON.parse((await runLongvid(['library', 'add', 'cancelled', cups, '--json', '--no-progress'], { env: own })).stdout));
+    expect(resumed.ingested.map((video) => video.name)).toEqual(['sam2_02_cups.mp4']);
   });
 
   it('rejects a bad library name and a question with a video, naming the fix (exit 2)', async () => {
