@@ -57,7 +57,7 @@ export const registerLibrary: RegisterCommand = (program, { io, write, fail, sig
   const library = program
     .command('library')
     .description('named collections of videos to ask and search across (add, list, remove, status)')
-    .addHelpText('after', '\nExamples:\n  longvid library add lectures ~/videos/lectures "~/videos/extra/*.mp4"\n  longvid ask --library lectures "In which videos does a dog appear?"\n  longvid search --library lectures "gate code" --limit 5');
+    .addHelpText('after', '\nExamples:\n  longvid library add lectures videos/lectures "videos/extra/**/*.mp4"\n  longvid ask --library lectures "In which videos does a dog appear?"\n  longvid search --library lectures "gate code" --limit 5');
 
   library
     .command('add')
