@@ -10,6 +10,7 @@ import { spansOverlap } from '../memory-store-base';
 import type { LibraryEntityMatch, LibraryHit, LibraryMemory, LibraryVideo, LibraryVideoNarrative } from '../library-types';
 import type { MemoryEvent, MemoryStore } from '../types';
 import type { EmbeddedLibraryCatalog, EmbeddedLibraryVideo } from './embedded-catalog';
+import { openOnce } from './open-once';
 
 /** Candidates taken from each of the vector and the lexical list before fusion (as a one-video store does). */
 const FUSION_CANDIDATES = 50;
@@ -115,13 +116,7 @@ export class EmbeddedLibraryMemory implements LibraryMemory {
    *   `MEMORY_CORRUPT` when its memory is missing or damaged (the hint says to add the video again).
    */
   async store(videoHash: string): Promise<MemoryStore> {
-    let opened = this.stores.get(videoHash);
-    if (!opened) {
-      opened = this.open(videoHash);
-      this.stores.set(videoHash, opened);
-      opened.catch(() => this.stores.delete(videoHash));
-    }
-    return opened;
+    return openOnce(this.stores, videoHash, () => this.open(videoHash));
   }
 
   /** Forgets the opened stores (embedded stores hold no handles). */

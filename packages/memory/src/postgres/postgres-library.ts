@@ -17,6 +17,7 @@ import type { MemoryEvent, MemoryStore } from '../types';
 import { databaseError, poolOf, type DatabaseOption } from './connection';
 import { migrateMemory } from './migrate';
 import { EXACT_SEARCH_LIMIT, nearestEvents, PostgresMemory } from './postgres-memory';
+import { openOnce } from '../library/open-once';
 
 /** Options of {@link openPostgresLibrary}: the database and the library's name. */
 export type PostgresLibraryOptions = DatabaseOption & {
@@ -344,13 +345,7 @@ export class PostgresLibraryMemory implements LibraryMemory {
    * @throws LongVidError `BAD_INPUT` when the library has no ingested video with this hash.
    */
   async store(videoHash: string): Promise<MemoryStore> {
-    let opened = this.stores.get(videoHash);
-    if (!opened) {
-      opened = this.open(videoHash);
-      this.stores.set(videoHash, opened);
-      opened.catch(() => this.stores.delete(videoHash));
-    }
-    return opened;
+    return openOnce(this.stores, videoHash, () => this.open(videoHash));
   }
 
   /** Closes the stores it opened and, when it made the pool from a URL, ends the pool. */
