@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { Clip, Observation, OnProgress } from '@longvid/core';
 import { mapWithConcurrency, progress, throwIfAborted } from '@longvid/core';
 import { z } from 'zod';
 import type { ClipCaptioner } from './captioner';
-import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
+import { type CheckpointStore, checkpointInputs } from './checkpoint-file';
 
 const observationsSchema = z.array(
   z.object({
@@ -17,8 +16,8 @@ const observationsSchema = z.array(
 
 /** Options of {@link captionClips}. */
 export interface CaptionStepOptions {
-  /** Directory for per-clip checkpoints, so an interrupted ingestion resumes. */
-  checkpointDir: string;
+  /** Where the per-clip checkpoints go (keys `caption-00000.json`...), so an interrupted ingestion resumes. */
+  checkpoints: CheckpointStore;
   /** Clips captioned at once (default 2). */
   concurrency?: number;
   onProgress?: OnProgress;
@@ -27,7 +26,7 @@ export interface CaptionStepOptions {
 
 /**
  * Ingestion step: captions every clip with `captioner` (caption + on-screen text observations per
- * clip), checkpointing each clip's result atomically under `checkpointDir`.
+ * clip), checkpointing each clip's result atomically in `checkpoints`.
  * @returns the observations of each clip, in clip order.
  * @throws whatever the captioner throws (e.g. LongVidError `ENDPOINT_UNREACHABLE`); `ABORTED`.
  */
@@ -36,13 +35,13 @@ export async function captionClips(clips: readonly Clip[], captioner: ClipCaptio
   options.onProgress?.(progress('captions', done, clips.length));
   const results = await mapWithConcurrency(clips, options.concurrency ?? 2, async (clip) => {
     throwIfAborted(options.signal);
-    const path = join(options.checkpointDir, `caption-${String(clip.index).padStart(5, '0')}.json`);
+    const key = `caption-${String(clip.index).padStart(5, '0')}.json`;
     const inputs = checkpointInputs({ captioner: captioner.captionerId, span: clip.span, clipIndex: clip.index });
-    const saved = readCheckpoint(path, observationsSchema, inputs);
+    const saved = await options.checkpoints.read(key, observationsSchema, inputs);
     let observations = saved.status === 'ok' ? (saved.value as Observation[]) : undefined;
     if (!observations) {
       observations = (await captioner.doCaption({ span: clip.span, clipIndex: clip.index }, { signal: options.signal })).observations;
-      await writeCheckpoint(path, observations, inputs);
+      await options.checkpoints.write(key, observations, inputs);
     }
     done += 1;
     options.onProgress?.(progress('captions', done, clips.length));

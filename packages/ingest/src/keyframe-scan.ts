@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Box, OnProgress } from '@longvid/core';
 import { formatTimestamp, LongVidError, progress, throwIfAborted } from '@longvid/core';
 import type { Frame, FfmpegBinaries } from '@longvid/video';
 import { scanVideo } from '@longvid/video';
 import { z } from 'zod';
-import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
+import { type CheckpointStore, checkpointInputs } from './checkpoint-file';
 
 /** What the perception models found in one keyframe. */
 export interface KeyframeAnalysis {
@@ -37,8 +35,11 @@ export interface ScanKeyframesOptions {
   /** Video duration, seconds. */
   duration: number;
   analyzers: KeyframeAnalyzer[];
-  /** Directory for per-segment checkpoints (resumable); none = no checkpoints. */
-  checkpointDirectory?: string;
+  /**
+   * Where the per-segment checkpoints go (resumable; keys `segment-000000.json`...): files under a
+   * directory or a database table ({@link CheckpointStore}); none = no checkpoints.
+   */
+  checkpoints?: CheckpointStore;
   /**
    * What the checkpoints are made from besides the scan's own parameters (e.g. the video's content
    * hash): part of each checkpoint's integrity record, so a checkpoint of other inputs is redone.
@@ -87,24 +88,24 @@ const segmentSchema = z.object({
 });
 type Segment = z.infer<typeof segmentSchema>;
 
-function segmentPath(directory: string, index: number): string {
-  return join(directory, `segment-${String(index).padStart(6, '0')}.json`);
+function segmentKey(index: number): string {
+  return `segment-${String(index).padStart(6, '0')}.json`;
 }
 
 /**
  * Loads the checkpointed segments 0, 1, 2... up to the first missing or invalid one (see
- * `readCheckpoint`); an invalid one is reported once through `onProgress` (stage `checkpoint`) and
+ * {@link CheckpointStore.read}); an invalid one is reported once through `onProgress` (stage `checkpoint`) and
  * the scan redoes the video from there, i.e. from the last good checkpoint.
  */
-function loadSegments(directory: string | undefined, inputsOf: (index: number) => string, onProgress: OnProgress | undefined): Segment[] {
-  if (!directory || !existsSync(directory)) return [];
+async function loadSegments(store: CheckpointStore | undefined, inputsOf: (index: number) => string, onProgress: OnProgress | undefined): Promise<Segment[]> {
+  if (!store) return [];
   const segments: Segment[] = [];
   for (let index = 0; ; index += 1) {
-    const path = segmentPath(directory, index);
-    const read = readCheckpoint(path, segmentSchema, inputsOf(index));
+    const key = segmentKey(index);
+    const read = await store.read(key, segmentSchema, inputsOf(index));
     if (read.status === 'missing') break;
     if (read.status === 'invalid') {
-      onProgress?.(progress('checkpoint', 0, 0, `checkpoint ${path} failed its integrity check (${read.reason}); redoing from the last good checkpoint (${segments.length} of them)`));
+      onProgress?.(progress('checkpoint', 0, 0, `checkpoint ${key} failed its integrity check (${read.reason}); redoing from the last good checkpoint (${segments.length} of them)`));
       break;
     }
     segments.push(read.value);
@@ -131,7 +132,7 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
   for (const analyzer of options.analyzers) stageSeconds[analyzer.stage] = 0;
   const inputsOf = (index: number): string =>
     checkpointInputs({ inputs: options.checkpointInputs ?? null, fps: options.fps, maxSide: options.maxSide, segmentSeconds, analyzers: options.analyzers.map((analyzer) => analyzer.analyzerId), index });
-  const done = loadSegments(options.checkpointDirectory, inputsOf, options.onProgress);
+  const done = await loadSegments(options.checkpoints, inputsOf, options.onProgress);
   const resumeAt = done.length * segmentSeconds;
   const frames: KeyframeAnalysis[] = done.flatMap((segment) => segment.frames);
   const scenes = done.flatMap((segment) => segment.scenes);
@@ -195,7 +196,7 @@ export async function scanKeyframes(path: string, options: ScanKeyframesOptions)
       };
       segmentFrames = segmentFrames.filter((f) => f.time >= end);
       segmentScenes = segmentScenes.filter((s) => s.time >= end);
-      if (options.checkpointDirectory) await writeCheckpoint(segmentPath(options.checkpointDirectory, segmentIndex), segment, inputsOf(segmentIndex));
+      if (options.checkpoints) await options.checkpoints.write(segmentKey(segmentIndex), segment, inputsOf(segmentIndex));
       frames.push(...segment.frames);
       scenes.push(...segment.scenes);
       segmentIndex += 1;

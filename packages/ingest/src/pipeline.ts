@@ -4,7 +4,7 @@ import type { Clip, Observation, OnProgress, Settings, VideoInfo } from '@longvi
 import { rm } from 'node:fs/promises';
 import { ensureWritableDirectory, LongVidError, progress, type Span, spanOverlap } from '@longvid/core';
 import { z } from 'zod';
-import { buildNarrative, describeObservations, EpisodicMemory, memoryDirectory, stableStringify, type MemoryStore, type NarrativeSummarizer } from '@longvid/memory';
+import { buildNarrative, describeObservations, EpisodicMemory, type EpisodicMemoryOptions, memoryDirectory, stableStringify, type MemoryStore, type NarrativeSummarizer } from '@longvid/memory';
 import type { VoiceActivityDetector } from '@longvid/perception';
 import { keyframeDetections, speechObservations, trackObjects, trackObservations } from '@longvid/perception';
 import type { FfmpegBinaries, SubtitleLine } from '@longvid/video';
@@ -12,7 +12,7 @@ import { extractAudio, makeClips, probeVideo, readSubtitles, shotsFromScores, vi
 import { type KeyframeAnalyzer, scanKeyframes } from './keyframe-scan';
 import { captionClips } from './captions';
 import type { ClipCaptioner } from './captioner';
-import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
+import { type CheckpointStore, checkpointFolder, checkpointInputs, FileCheckpointStore } from './checkpoint-file';
 import { withIngestLock } from './ingest-lock';
 import { groupOcrReadings, SUBTITLE_CONFIDENCE, subtitleObservation } from './observations';
 import type { LocalTools } from './local-tools';
@@ -60,6 +60,22 @@ export interface IngestOptions extends LocalTools {
   captioner?: (video: { path: string; info: VideoInfo; videoHash: string }) => ClipCaptioner;
   /** Clips captioned at once (default 2). */
   captionConcurrency?: number;
+  /**
+   * Where this video's checkpoints (keyframe segments, speech, transcripts, captions, narrative) are
+   * kept, given its content hash. Default: files under `<cacheDir>/checkpoints`
+   * ({@link FileCheckpointStore}); a library worker keeps them in the database
+   * (`PostgresCheckpointStore`), so another worker resumes a video this one left half-done.
+   */
+  checkpoints?: (videoHash: string) => CheckpointStore;
+  /**
+   * Opens the memory the video is ingested into, given what it is built from (the same options as
+   * `EpisodicMemory.open`). Default: an `EpisodicMemory` under `settings.cacheDir`, keyed by the
+   * video's hash and parameters, one process at a time per memory (a file lock). With this option
+   * no file lock is taken: the caller makes sure one process ingests a video at a time (a library
+   * worker: the job queue and a database lock). The store it returns is reused as it is when its
+   * manifest says complete; otherwise it must hold no events yet (its writes are kept until `save`).
+   */
+  openMemory?: (options: EpisodicMemoryOptions) => Promise<MemoryStore>;
 }
 
 /** What {@link ingestVideo} returns. */
@@ -67,7 +83,7 @@ export interface IngestResult {
   info: VideoInfo;
   videoHash: string;
   memory: MemoryStore;
-  /** Directory the memory is stored in. */
+  /** Directory the memory is stored in; empty when {@link IngestOptions.openMemory} stored it elsewhere (e.g. in PostgreSQL). */
   memoryDirectory: string;
   /** True when an existing complete memory was loaded instead of ingesting again. */
   reused: boolean;
@@ -107,19 +123,19 @@ const AUDIO_CHUNK_SECONDS = 600;
 
 /**
  * Speech segments of a video's audio (Silero VAD), read in chunks of {@link AUDIO_CHUNK_SECONDS}
- * and checkpointed as one JSON file; segments that touch across a chunk border are joined.
+ * and checkpointed as one checkpoint; segments that touch across a chunk border are joined.
  */
 async function detectSpeech(
   path: string,
   duration: number,
   binaries: FfmpegBinaries,
   voiceActivity: VoiceActivityDetector,
-  checkpoint: { path: string; inputs: string },
+  checkpoint: { store: CheckpointStore; key: string; inputs: string },
   stageSeconds: Record<string, number>,
   signal: AbortSignal | undefined,
 ): Promise<Span[]> {
   // A missing, damaged or edited checkpoint is redone.
-  const saved = readCheckpoint(checkpoint.path, speechSchema, checkpoint.inputs);
+  const saved = await checkpoint.store.read(checkpoint.key, speechSchema, checkpoint.inputs);
   if (saved.status === 'ok') return saved.value;
   const segments: Span[] = [];
   stageSeconds.audio ??= 0;
@@ -137,7 +153,7 @@ async function detectSpeech(
       else segments.push({ start: segment.start, end: segment.end });
     }
   }
-  await writeCheckpoint(checkpoint.path, segments, checkpoint.inputs);
+  await checkpoint.store.write(checkpoint.key, segments, checkpoint.inputs);
   return segments;
 }
 
@@ -179,23 +195,34 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const captioner = options.captioner?.({ path, info, videoHash });
   const transcribes = info.hasAudio && voiceActivity && options.recognizer ? options.recognizer : undefined;
   const params = { ...visualParams, speech: info.hasAudio && voiceActivity ? voiceActivity.modelId : null, ...(transcribes ? { transcription: transcribes.modelId } : {}), embedder: embedder.embedderId, subtitles: subtitles.length ? shortHash({ subtitles, confidence: SUBTITLE_CONFIDENCE }) : null, ...(captioner ? { captions: captioner.captionerId } : {}) };
-  const directory = memoryDirectory(settings.cacheDir, videoHash, params);
+  const directory = options.openMemory ? '' : memoryDirectory(settings.cacheDir, videoHash, params);
+  const memoryOptions: EpisodicMemoryOptions = { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info };
   const backends: IngestBackends = { ocr: ocr.modelId, detector: detector?.modelId ?? null, vad: params.speech, recognizer: transcribes?.modelId ?? null, embedder: embedder.embedderId, captioner: captioner?.captionerId ?? null };
 
-  const reuse = async (): Promise<IngestResult> => {
-    const memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
-    return {
-      info,
-      videoHash,
-      memory,
-      memoryDirectory: directory,
-      reused: true,
-      seconds: (performance.now() - started) / 1000,
-      ingestSeconds: memory.manifest.stats?.ingestSeconds ?? 0,
-      subtitles,
-      backends,
-    };
-  };
+  const reused = (memory: MemoryStore): IngestResult => ({
+    info,
+    videoHash,
+    memory,
+    memoryDirectory: directory,
+    reused: true,
+    seconds: (performance.now() - started) / 1000,
+    ingestSeconds: memory.manifest.stats?.ingestSeconds ?? 0,
+    subtitles,
+    backends,
+  });
+  if (options.openMemory) {
+    const memory = await options.openMemory(memoryOptions);
+    if (memory.manifest.complete) return reused(memory);
+    if ((await memory.events()).length > 0) {
+      throw new LongVidError('MEMORY_CORRUPT', `the memory of ${path} opened by openMemory is incomplete but already holds events`, {
+        details: { path, videoHash },
+        hint: 'openMemory must return a complete store or an empty one (writes kept until save); delete the incomplete memory and ingest again',
+      });
+    }
+    return ingestInto(async () => memory);
+  }
+  const openDirectory = (): Promise<EpisodicMemory> => EpisodicMemory.open(directory, memoryOptions);
+  const reuse = async (): Promise<IngestResult> => reused(await openDirectory());
   if (EpisodicMemory.exists(directory)) {
     try {
       return await reuse();
@@ -217,13 +244,24 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
           await rm(directory, { recursive: true, force: true });
         }
       }
-      return ingestUnderLock();
+      return ingestInto(async () => {
+        const memory = await openDirectory();
+        if ((await memory.events()).length === 0) return memory;
+        // Left by a process killed while saving (we hold the lock, so nobody is writing it): the
+        // checkpoints hold the work, so the memory is rebuilt from them.
+        onProgress?.(progress('rebuild', 0, 0, `memory at ${directory} was left incomplete; rebuilding it from the checkpoints`));
+        await rm(directory, { recursive: true, force: true });
+        return openDirectory();
+      });
     },
     { onProgress, signal },
   );
 
-  async function ingestUnderLock(): Promise<IngestResult> {
-    const checkpoints = join(settings.cacheDir, 'checkpoints', `${videoHash.slice(0, 16)}-${shortHash(visualParams)}`);
+  /** Ingests the video into the (empty) store `openStore` gives, opened once perception is done. */
+  async function ingestInto(openStore: () => Promise<MemoryStore>): Promise<IngestResult> {
+    // One folder of checkpoints per video and visual parameters, in the store the options choose.
+    const checkpointRoot = options.checkpoints?.(videoHash) ?? new FileCheckpointStore(join(settings.cacheDir, 'checkpoints'));
+    const checkpoints = checkpointFolder(checkpointRoot, `${videoHash.slice(0, 16)}-${shortHash(visualParams)}`);
     const pool = options.perceptionPool ? await options.perceptionPool() : undefined;
     if (pool && (pool.ocr?.modelId !== ocr.modelId || pool.detector?.modelId !== detector?.modelId)) {
       throw new LongVidError('BAD_INPUT', `the perception pool's models (${pool.ocr?.modelId}, ${pool.detector?.modelId ?? 'no detector'}) differ from the ingestion's (${ocr.modelId}, ${detector?.modelId ?? 'no detector'})`, {
@@ -260,7 +298,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     const stopSpeech = new AbortController();
     const speechSignal = signal ? AbortSignal.any([signal, stopSpeech.signal]) : stopSpeech.signal;
     const findSpeech = (): Promise<Span[]> =>
-      info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, { path: join(checkpoints, `speech-${shortHash(voiceActivity.modelId)}.json`), inputs: checkpointInputs({ videoHash, vad: voiceActivity.modelId, chunkSeconds: AUDIO_CHUNK_SECONDS }) }, speechSeconds, speechSignal) : Promise.resolve([]);
+      info.hasAudio && voiceActivity ? detectSpeech(path, info.duration, binaries, voiceActivity, { store: checkpoints, key: `speech-${shortHash(voiceActivity.modelId)}.json`, inputs: checkpointInputs({ videoHash, vad: voiceActivity.modelId, chunkSeconds: AUDIO_CHUNK_SECONDS }) }, speechSeconds, speechSignal) : Promise.resolve([]);
     const speechTask = pool ? findSpeech() : undefined;
     // Awaited below; this only keeps a failure from being reported as unhandled while the scan runs.
     speechTask?.catch(() => undefined);
@@ -270,7 +308,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       maxSide: INGEST_MAX_SIDE,
       duration: info.duration,
       analyzers,
-      checkpointDirectory: checkpoints,
+      checkpoints,
       checkpointInputs: { videoHash, visualParams },
       segmentSeconds: SEGMENT_SECONDS,
       // One batch more than workers, so a worker never waits for the next batch to be dispatched.
@@ -318,7 +356,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
       const segments = await transcribeSpeech(path, speech, info.duration, {
         binaries,
         recognizer: transcribes,
-        checkpointDirectory: join(checkpoints, `transcripts-${shortHash(transcribes.modelId)}`),
+        checkpoints: checkpointFolder(checkpoints, `transcripts-${shortHash(transcribes.modelId)}`),
         checkpointInputs: { videoHash, recognizer: transcribes.modelId },
         concurrency: options.transcriptionConcurrency,
         onProgress,
@@ -337,19 +375,12 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     });
 
     if (captioner) {
-      const captionOptions = { checkpointDir: join(checkpoints, `captions-${shortHash(captioner.captionerId)}`), concurrency: options.captionConcurrency, onProgress, signal };
+      const captionOptions = { checkpoints: checkpointFolder(checkpoints, `captions-${shortHash(captioner.captionerId)}`), concurrency: options.captionConcurrency, onProgress, signal };
       const captions = await captionClips(clips, captioner, captionOptions);
       captions.forEach((observations, index) => perClip[index].push(...observations));
     }
 
-    let memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
-    if ((await memory.events()).length > 0) {
-      // Left by a process killed while saving (we hold the lock, so nobody is writing it): the
-      // checkpoints hold the work, so the memory is rebuilt from them.
-      onProgress?.(progress('rebuild', 0, 0, `memory at ${directory} was left incomplete; rebuilding it from the checkpoints`));
-      await rm(directory, { recursive: true, force: true });
-      memory = await EpisodicMemory.open(directory, { videoHash, params, embedderId: embedder.embedderId, dimensions: embedder.dimensions, video: info });
-    }
+    const memory = await openStore();
     const eventObservations = clips.map((clip, index) => {
       const spoken: Observation[] = subtitles.filter((line) => spanOverlap(line.span, clip.span) > 0).map(subtitleObservation);
       return [...perClip[index], ...spoken].sort((a, b) => a.span.start - b.span.start);
@@ -361,7 +392,7 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
     await memory.addEvents(clips.map((clip, index) => ({ event: { clipIndex: clip.index, span: clip.span, observations: eventObservations[index], text: texts[index] }, embedding: embeddings[index] })));
     if (tracks.length > 0) await memory.setTracks(tracks);
     // The narrative layer, one mechanism: online the captioner writes each scene's summary, offline the observations' draft is it.
-    const summarize = captioner ? narrativeSummarizer(captioner, join(checkpoints, `narrative-${shortHash(captioner.captionerId)}`), { videoHash, captioner: captioner.captionerId }) : undefined;
+    const summarize = captioner ? narrativeSummarizer(captioner, checkpointFolder(checkpoints, `narrative-${shortHash(captioner.captionerId)}`), { videoHash, captioner: captioner.captionerId }) : undefined;
     await memory.setNarrative(await buildNarrative(await memory.events(), { summarize, signal, onProgress }));
     scan.stageSeconds.index = (performance.now() - stageStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
@@ -376,19 +407,19 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
  * A {@link NarrativeSummarizer} for `buildNarrative` of `@longvid/memory` that has `captioner` write
  * each scene's summary (its `doNarrate`) from what each of the scene's events says
  * (`describeObservations`: captions, objects, on-screen text, words spoken) and the previous
- * summary. Each summary is checkpointed with integrity under `checkpointDirectory` (keyed by the
- * group's position; its inputs are `inputs` and the request), so an interrupted ingestion resumes
- * without asking again and a checkpoint made from other inputs is asked again.
+ * summary. Each summary is checkpointed with integrity in `checkpoints` (keyed by the group's
+ * position; its inputs are `inputs` and the request), so an interrupted ingestion resumes without
+ * asking again and a checkpoint made from other inputs is asked again.
  */
-export function narrativeSummarizer(captioner: ClipCaptioner, checkpointDirectory: string, inputs: unknown): NarrativeSummarizer {
+export function narrativeSummarizer(captioner: ClipCaptioner, checkpoints: CheckpointStore, inputs: unknown): NarrativeSummarizer {
   return async (group, { signal }) => {
     const request = { span: group.span, clips: group.events.map((event) => ({ span: event.span, text: describeObservations(event.observations) })), previous: group.previous };
-    const file = join(checkpointDirectory, `summary-${String(group.index).padStart(5, '0')}.json`);
+    const key = `summary-${String(group.index).padStart(5, '0')}.json`;
     const made = checkpointInputs({ inputs, request });
-    const saved = readCheckpoint(file, z.object({ summary: z.string() }), made);
+    const saved = await checkpoints.read(key, z.object({ summary: z.string() }), made);
     if (saved.status === 'ok') return saved.value.summary;
     const summary = await captioner.doNarrate(request, { signal });
-    await writeCheckpoint(file, { summary }, made);
+    await checkpoints.write(key, { summary }, made);
     return summary;
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sharedVideo } from '@longvid/core/testing';
 import { MockSpeechRecognizer } from '@longvid/perception/testing';
 import { testBinaries } from '@longvid/video/testing';
+import { FileCheckpointStore } from './checkpoint-file';
 import { transcribeSpeech, transcriptChunks } from './transcripts';
 
 describe('transcriptChunks', () => {
@@ -28,7 +29,7 @@ describe('transcribeSpeech on dev_long.mp4', () => {
   it('sends each chunk once with its offset, and a rerun reads the checkpoints; one made from other inputs is redone', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'longvid-transcripts-'));
     const recognizer = new MockSpeechRecognizer({ segments });
-    const options = { binaries: testBinaries(), recognizer, checkpointDirectory: directory, checkpointInputs: { video: 'dev_long' } };
+    const options = { binaries: testBinaries(), recognizer, checkpoints: new FileCheckpointStore(directory), checkpointInputs: { video: 'dev_long' } };
     const first = await transcribeSpeech(sharedVideo('dev_long.mp4'), speech, 119.8, options);
     expect(first).toEqual(segments);
     expect(recognizer.calls.map((call) => [call.offset, Math.round(call.samples / 160) / 100])).toEqual([

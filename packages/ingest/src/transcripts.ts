@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import type { OnProgress, Span } from '@longvid/core';
 import { mapWithConcurrency, progress, throwIfAborted } from '@longvid/core';
 import type { SpeechRecognizer, TranscriptSegment } from '@longvid/perception';
 import type { FfmpegBinaries } from '@longvid/video';
 import { extractAudio } from '@longvid/video';
 import { z } from 'zod';
-import { checkpointInputs, readCheckpoint, writeCheckpoint } from './checkpoint-file';
+import { type CheckpointStore, checkpointInputs } from './checkpoint-file';
 
 /** Seconds of audio kept on each side of a speech segment when it is cut out, so no word is clipped. */
 export const TRANSCRIPT_PADDING_SECONDS = 0.25;
@@ -41,8 +40,8 @@ const segmentsSchema = z.array(z.object({ start: z.number(), end: z.number(), te
 export interface TranscribeSpeechOptions {
   binaries: FfmpegBinaries;
   recognizer: SpeechRecognizer;
-  /** Directory of the per-chunk checkpoints (one JSON file per chunk, written atomically with its integrity record). */
-  checkpointDirectory: string;
+  /** Where the per-chunk checkpoints go (one per chunk, written atomically with its integrity record; keys `chunk-<start ms>-<end ms>.json`). */
+  checkpoints: CheckpointStore;
   /** What the checkpoints are made from besides the chunk (e.g. the video's hash and the recognizer's id): a checkpoint made from other inputs is transcribed again. */
   checkpointInputs: unknown;
   /** Chunks transcribed at once (default 1). */
@@ -56,7 +55,7 @@ export interface TranscribeSpeechOptions {
  * Transcribes the speech `segments` (seconds, e.g. what the voice-activity detector found) of a
  * video: cuts each {@link transcriptChunks} stretch out of the audio track (16 kHz mono) and hands
  * it to the recognizer with its offset, so segment times are seconds of the video. Each chunk's
- * transcript is checkpointed under `checkpointDirectory` (named by its span in milliseconds), so an
+ * transcript is checkpointed in `checkpoints` (named by its span in milliseconds), so an
  * interrupted ingestion resumes with the chunks not yet done and a rerun makes no call.
  * @returns The transcript segments of every chunk, in time order.
  * @throws the recognizer's errors (e.g. LongVidError `ENDPOINT_UNREACHABLE`, `MODEL_FAILED`),
@@ -69,15 +68,15 @@ export async function transcribeSpeech(path: string, segments: readonly Span[], 
   options.onProgress?.(progress('transcription', done, total));
   const results = await mapWithConcurrency(chunks, options.concurrency ?? 1, async (chunk) => {
     throwIfAborted(options.signal);
-    const file = join(options.checkpointDirectory, `chunk-${Math.round(chunk.start * 1000)}-${Math.round(chunk.end * 1000)}.json`);
+    const key = `chunk-${Math.round(chunk.start * 1000)}-${Math.round(chunk.end * 1000)}.json`;
     const inputs = checkpointInputs({ inputs: options.checkpointInputs, chunk });
-    const saved = readCheckpoint(file, segmentsSchema, inputs);
+    const saved = await options.checkpoints.read(key, segmentsSchema, inputs);
     let found: TranscriptSegment[];
     if (saved.status === 'ok') found = saved.value;
     else {
       const samples = await extractAudio(path, options.binaries, { sampleRate: 16000, span: chunk, signal: options.signal });
       found = (await options.recognizer.doTranscribe(samples, { sampleRate: 16000, offset: chunk.start, signal: options.signal })).segments;
-      await writeCheckpoint(file, found, inputs);
+      await options.checkpoints.write(key, found, inputs);
     }
     done += chunk.end - chunk.start;
     options.onProgress?.(progress('transcription', Math.round(done), total));
