@@ -1,0 +1,174 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Client } from 'pg';
+import { ingest } from '@longvid/agents';
+import { loadSettings, sha256File } from '@longvid/core';
+import { sharedVideo } from '@longvid/core/testing';
+import { encodeSegment, resolveCaptionFont } from '@longvid/eval';
+import { enqueueLibraryIngest, INGEST_QUEUE, SEGMENT_SECONDS } from '@longvid/ingest';
+import { testBinaries } from '@longvid/video/testing';
+import { runLongvid, type ProcessRun } from './test-support/process-harness';
+
+/**
+ * Two `longvid worker` processes on one PostgreSQL database ingest a 20-video library (the shared
+ * clips and dev_long.mp4, plus generated clips with burnt-in captions): every video is ingested
+ * exactly once; the worker ingesting dev_long.mp4 is SIGKILLed once it has checkpointed its first
+ * segment, and the other worker takes the job over after its lease ends, resumes from that
+ * checkpoint in the database and builds the same memory as an uninterrupted ingestion.
+ */
+
+const ADMIN_URL = process.env.LONGVID_TEST_POSTGRES_URL ?? 'postgres://root:longvid@localhost:5432/postgres';
+
+/** Whether PostgreSQL answers at ADMIN_URL (asked in a child process: describe() must decide synchronously). */
+function postgresUnavailable(): string | undefined {
+  const probe = spawnSync(process.execPath, ['-e', `new (require('pg').Client)({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 }).connect().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })`, ADMIN_URL], {
+    encoding: 'utf8',
+    timeout: 10_000,
+    cwd: __dirname,
+  });
+  return probe.status === 0 ? undefined : `PostgreSQL is not reachable at LONGVID_TEST_POSTGRES_URL (${probe.stderr.trim() || 'no answer'})`;
+}
+
+const unavailable = postgresUnavailable();
+if (unavailable && process.env.CI === 'true') throw new Error(`${unavailable}; CI must run the PostgreSQL tests (.ci/run starts it)`);
+if (unavailable) console.warn(`worker-scale-out.test.ts skipped: ${unavailable}`);
+const describePostgres = unavailable ? describe.skip : describe;
+
+const SHARED_CLIPS = [
+  'dev_long.mp4',
+  'sam2_01_dog.mp4',
+  'sam2_02_cups.mp4',
+  'sam2_03_blocks.mp4',
+  'sam2_04_coffee.mp4',
+  'sam2_bedroom.mp4',
+  'intel_bottle-detection.mp4',
+  'mmaction2_basketball_gym.mp4',
+  'sadtalker_WDA_AlexandriaOcasioCortez_000.mp4',
+  'askanything_yoga.mp4',
+  'videollava_baby_countdown_demo3.mp4',
+];
+const GENERATED = 9;
+const LEASE_SECONDS = 10;
+
+interface WorkerLine {
+  type: string;
+  job?: { name: string; videoHash: string };
+  doneSeconds?: number;
+  resumedSegments?: number;
+  workerId?: string;
+}
+
+function events(run: { stdout: string }): WorkerLine[] {
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as WorkerLine);
+}
+
+describePostgres('two longvid workers on one PostgreSQL database', () => {
+  let databaseName: string;
+  let url: string;
+  const admin = new Client({ connectionString: ADMIN_URL });
+
+  beforeAll(async () => {
+    await admin.connect();
+    databaseName = `longvid_test_worker_${process.pid}_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    const parsed = new URL(ADMIN_URL);
+    parsed.pathname = `/${databaseName}`;
+    url = parsed.toString();
+  });
+  afterAll(async () => {
+    if (databaseName) await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('ingest a 20-video library once each; a SIGKILLed worker’s video is resumed by the other from its last checkpoint, with the same memory', async () => {
+    // The library: the shared clips, and short clips with a caption each (distinct content hashes).
+    const folder = mkdtempSync(join(tmpdir(), 'longvid-worker-library-'));
+    const font = resolveCaptionFont();
+    const sources = SHARED_CLIPS.slice(1);
+    const generated: string[] = [];
+    for (let index = 0; index < GENERATED; index += 1) {
+      const output = join(folder, `worker_clip_${String(index + 1).padStart(2, '0')}.mp4`);
+      await encodeSegment(testBinaries(), sharedVideo(sources[index % sources.length]), output, [{ text: `SHELF ${101 + index}`, start: 1, end: 5, fontFile: font }]);
+      generated.push(output);
+    }
+    const paths = [...SHARED_CLIPS.map(sharedVideo), ...generated];
+    const videos = await Promise.all(paths.map(async (path) => ({ videoHash: await sha256File(path), path, name: basename(path) })));
+    expect(new Set(videos.map((video) => video.videoHash)).size).toBe(20);
+    const devLong = videos[0];
+    // dev_long.mp4 first, so one worker takes it at once while the other works through the rest.
+    const queued = await enqueueLibraryIngest({ url, library: 'scale-out', videos, leaseSeconds: LEASE_SECONDS, retryDelaySeconds: 1 });
+    expect(queued.queued).toHaveLength(20);
+    // Queued twice: nothing more is queued.
+    expect((await enqueueLibraryIngest({ url, library: 'scale-out', videos: videos.slice(0, 3), leaseSeconds: LEASE_SECONDS })).alreadyQueued).toHaveLength(3);
+
+    // Each worker is its own "machine": its own cache directory; only the database is shared.
+    const cacheOf = (name: string): string => {
+      const directory = join(folder, `cache-${name}`);
+      mkdirSync(directory);
+      return directory;
+    };
+    const caches = { a: cacheOf('a'), b: cacheOf('b') };
+    let killed: 'a' | 'b' | undefined;
+    const worker = (name: 'a' | 'b'): Promise<ProcessRun> =>
+      runLongvid(['worker', '--memory-url', url, '--once', '--json', '--lease', String(LEASE_SECONDS), '--worker-id', `worker-${name}`], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, LONGVID_CACHE_DIR: caches[name], LONGVID_INGEST_WORKERS: '0' },
+        timeoutMs: 240_000,
+        // Killed once it has checkpointed dev_long's first segment (its progress passed SEGMENT_SECONDS).
+        interrupt: ({ stdout }) => {
+          if (killed) return undefined;
+          const midway = events({ stdout }).some((event) => event.type === 'video-progress' && event.job?.videoHash === devLong.videoHash && (event.doneSeconds ?? 0) >= SEGMENT_SECONDS);
+          if (!midway) return undefined;
+          killed = name;
+          return 'SIGKILL';
+        },
+      });
+    const runs = { a: worker('a'), b: worker('b') };
+    const results = { a: await runs.a, b: await runs.b };
+    expect(killed).toBeDefined();
+    const victim = killed!;
+    const survivor = victim === 'a' ? 'b' : 'a';
+    expect(results[victim].signal).toBe('SIGKILL');
+    expect(results[survivor].stderr).toBe('');
+    expect(results[survivor].code).toBe(0);
+
+    const database = new Client({ connectionString: url });
+    await database.connect();
+    try {
+      // The killed worker had checkpointed at least one segment of dev_long in the database.
+      const segments = await database.query<{ key: string }>("SELECT key FROM ingest_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-%' ORDER BY key", [devLong.videoHash]);
+      expect(segments.rows.length).toBe(Math.ceil(119.8 / SEGMENT_SECONDS));
+      // Every video ingested to completion exactly once, and every job completed.
+      const completions = await database.query<{ video_hash: string; worker: string; resumed_segments: number }>('SELECT video_hash, worker, resumed_segments FROM ingest_runs ORDER BY id');
+      const perVideo = new Map<string, number>();
+      for (const row of completions.rows) perVideo.set(row.video_hash, (perVideo.get(row.video_hash) ?? 0) + 1);
+      expect(perVideo.size).toBe(20);
+      expect([...perVideo.values()].every((count) => count === 1)).toBe(true);
+      const jobs = await database.query<{ state: string; count: string }>('SELECT state, count(*) FROM pgboss.job WHERE name = $1 GROUP BY state', [INGEST_QUEUE]);
+      expect(Object.fromEntries(jobs.rows.map((row) => [row.state, Number(row.count)]))).toEqual({ completed: 20 });
+      // dev_long was started by the victim and finished by the survivor, from the victim's checkpoint.
+      expect(events(results[victim]).some((event) => event.type === 'video-started' && event.job?.videoHash === devLong.videoHash)).toBe(true);
+      const devLongRun = completions.rows.find((row) => row.video_hash === devLong.videoHash)!;
+      expect(devLongRun.worker).toBe(`worker-${survivor}`);
+      expect(devLongRun.resumed_segments).toBeGreaterThan(0);
+    } finally {
+      await database.end();
+    }
+    const finished = events(results[survivor]).find((event) => event.type === 'video-ingested' && event.job?.videoHash === devLong.videoHash);
+    expect(finished?.resumedSegments).toBeGreaterThan(0);
+
+    // The same memory as an uninterrupted ingestion of dev_long.mp4.
+    const settings = (cacheDir: string) => loadSettings({ env: {}, overrides: { cacheDir, ingestWorkers: 0 } }).settings;
+    const resumed = await ingest(devLong.path, { resolvedSettings: settings(caches[survivor]) });
+    expect(resumed.reused).toBe(true);
+    const fresh = await ingest(devLong.path, { resolvedSettings: settings(cacheOf('fresh')) });
+    expect(fresh.reused).toBe(false);
+    const shape = async (memory: typeof fresh.memory) => (await memory.events()).map((event) => ({ span: event.span, text: event.text }));
+    expect(await shape(resumed.memory)).toEqual(await shape(fresh.memory));
+    expect((await resumed.memory.events()).some((event) => event.text.includes('LOCKER 318'))).toBe(true);
+  }, 300_000);
+});
