@@ -140,10 +140,10 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
     await database.connect();
     try {
       // The killed worker had checkpointed at least one segment of dev_long in the database.
-      const segments = await database.query<{ key: string }>("SELECT key FROM ingest_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-%' ORDER BY key", [devLong.videoHash]);
+      const segments = await database.query<{ key: string }>("SELECT key FROM longvid_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-%' ORDER BY key", [devLong.videoHash]);
       expect(segments.rows.length).toBe(Math.ceil(119.8 / SEGMENT_SECONDS));
       // Every video ingested to completion exactly once, and every job completed.
-      const completions = await database.query<{ video_hash: string; worker: string; resumed_segments: number }>('SELECT video_hash, worker, resumed_segments FROM ingest_runs ORDER BY id');
+      const completions = await database.query<{ video_hash: string; worker: string; resumed_segments: number }>('SELECT video_hash, worker, resumed_segments FROM longvid_ingest_runs ORDER BY id');
       const perVideo = new Map<string, number>();
       for (const row of completions.rows) perVideo.set(row.video_hash, (perVideo.get(row.video_hash) ?? 0) + 1);
       expect(perVideo.size).toBe(20);

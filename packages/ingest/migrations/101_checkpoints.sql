@@ -4,7 +4,7 @@
 -- captions, narrative summaries. `inputs` is the hash of what the checkpoint was made from,
 -- `sha256` the SHA-256 of `value` as stable JSON (its integrity record); a row that fails either
 -- check is redone.
-CREATE TABLE IF NOT EXISTS ingest_checkpoints (
+CREATE TABLE IF NOT EXISTS longvid_checkpoints (
   video_hash text NOT NULL,
   key text NOT NULL,
   inputs text NOT NULL,
@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS ingest_checkpoints (
 -- who ingested it, how many keyframe segments it resumed from another worker's checkpoints, and
 -- how long it took. A video is ingested to completion once, so a video has at most one row here
 -- per set of parameters.
-CREATE TABLE IF NOT EXISTS ingest_runs (
+CREATE TABLE IF NOT EXISTS longvid_ingest_runs (
   id bigserial PRIMARY KEY,
   video_hash text NOT NULL,
   library text NOT NULL,
@@ -27,4 +27,4 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
   ingest_seconds double precision NOT NULL,
   completed_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS ingest_runs_video ON ingest_runs (video_hash);
+CREATE INDEX IF NOT EXISTS longvid_ingest_runs_video ON longvid_ingest_runs (video_hash);

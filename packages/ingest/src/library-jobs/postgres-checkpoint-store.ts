@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { type CheckpointRead, type CheckpointStore, checkCheckpointKey, checkpointDigest, verifyCheckpoint } from '../checkpoint-file';
 
 /**
- * Ingestion checkpoints of one video in PostgreSQL (table `ingest_checkpoints` of
+ * Ingestion checkpoints of one video in PostgreSQL (table `longvid_checkpoints` of
  * `packages/ingest/migrations/101_checkpoints.sql`: video_hash, key, inputs, sha256, value jsonb,
  * written_at), so any library worker resumes a video another one left half-done. Each
  * {@link PostgresCheckpointStore.write} is one statement, i.e. one transaction: a keyframe segment
@@ -22,14 +22,14 @@ export class PostgresCheckpointStore implements CheckpointStore {
 
   async read<T>(key: string, schema: z.ZodType<T>, inputs: string): Promise<CheckpointRead<T>> {
     checkCheckpointKey(key);
-    const { rows } = await this.pool.query<{ inputs: string; sha256: string; value: unknown }>('SELECT inputs, sha256, value FROM ingest_checkpoints WHERE video_hash = $1 AND key = $2', [this.videoHash, key]);
+    const { rows } = await this.pool.query<{ inputs: string; sha256: string; value: unknown }>('SELECT inputs, sha256, value FROM longvid_checkpoints WHERE video_hash = $1 AND key = $2', [this.videoHash, key]);
     return rows.length === 0 ? { status: 'missing' } : verifyCheckpoint(rows[0], schema, inputs);
   }
 
   async write(key: string, value: unknown, inputs: string): Promise<void> {
     checkCheckpointKey(key);
     await this.pool.query(
-      `INSERT INTO ingest_checkpoints (video_hash, key, inputs, sha256, value, written_at) VALUES ($1, $2, $3, $4, $5::jsonb, now())
+      `INSERT INTO longvid_checkpoints (video_hash, key, inputs, sha256, value, written_at) VALUES ($1, $2, $3, $4, $5::jsonb, now())
        ON CONFLICT (video_hash, key) DO UPDATE SET inputs = EXCLUDED.inputs, sha256 = EXCLUDED.sha256, value = EXCLUDED.value, written_at = now()`,
       [this.videoHash, key, inputs, checkpointDigest(value), JSON.stringify(value)],
     );

@@ -82,7 +82,7 @@ function videoLockKey(videoHash: string): string {
  * checkpoints in the database ({@link PostgresCheckpointStore}, one transaction per segment) so a
  * video another worker left half-done resumes from its last checkpoint, updates `doneSeconds` per
  * checkpointed segment, and marks it `ingested` (or `failed` with the error). A video whose memory is
- * already complete is skipped. Each finished ingestion is recorded in `ingest_runs`.
+ * already complete is skipped. Each finished ingestion is recorded in `longvid_ingest_runs`.
  *
  * While it works on a job the worker renews the job's lease (pg-boss `expire_in`) every third of
  * `leaseSeconds`; a worker that dies stops renewing, pg-boss's maintenance fails the job after the
@@ -190,7 +190,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
           options.onProgress?.({ type: 'video-skipped', job: data, reason: 'its memory is already complete' });
         } else {
           const resumedSegments = result.memory.manifest.stats?.resumedSegments ?? 0;
-          await pool.query('INSERT INTO ingest_runs (video_hash, library, worker, resumed_segments, ingest_seconds) VALUES ($1, $2, $3, $4, $5)', [data.videoHash, data.library, workerId, resumedSegments, result.ingestSeconds]);
+          await pool.query('INSERT INTO longvid_ingest_runs (video_hash, library, worker, resumed_segments, ingest_seconds) VALUES ($1, $2, $3, $4, $5)', [data.videoHash, data.library, workerId, resumedSegments, result.ingestSeconds]);
           summary.ingested += 1;
           options.onProgress?.({ type: 'video-ingested', job: data, seconds: result.ingestSeconds, duration, events: (await result.memory.events()).length, resumedSegments });
         }
