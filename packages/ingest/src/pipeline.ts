@@ -169,14 +169,16 @@ export function eventText(observations: Observation[]): string {
  * observations (OCR lines and subtitle lines) and an embedding → hnswlib index + metadata on disk.
  *
  * The memory is stored under `settings.cacheDir` keyed by the video's content hash and every
- * parameter that changes what is stored; a later call with the same key loads it instead of
- * ingesting again. Keyframe results and scene scores are checkpointed per {@link SEGMENT_SECONDS}
- * of video, so an interrupted ingestion resumes where it stopped and ends with the same memory.
- * Checkpoints carry the SHA-256 of their content and a hash of their inputs, and the memory files
+ * parameter that changes what is stored (or wherever {@link IngestOptions.openMemory} opens it, e.g.
+ * PostgreSQL); a later call with the same key loads it instead of ingesting again. Keyframe results
+ * and scene scores are checkpointed per {@link SEGMENT_SECONDS} of video (in files under the cache
+ * directory, or the store {@link IngestOptions.checkpoints} gives), so an interrupted ingestion — by
+ * this process or, with a shared store, another one — resumes where it stopped and ends with the same
+ * memory. Checkpoints carry the SHA-256 of their content and a hash of their inputs, and the memory files
  * (index included) are hashed in its manifest: a checkpoint or memory that fails its check is redone
  * from the last good checkpoint, with one progress event (`checkpoint` / `rebuild`) saying so.
- * One process ingests a video at a time (a lock per memory directory): another one waits with a
- * `wait` progress event and then reads the finished memory.
+ * One process ingests a video at a time (a lock per memory directory; with `openMemory` the caller
+ * ensures it): another one waits with a `wait` progress event and then reads the finished memory.
  * @throws LongVidError `FILE_NOT_FOUND` / `NOT_A_VIDEO` / `CORRUPT_VIDEO` for a bad video,
  *   `FILE_NOT_FOUND` / `SUBTITLES_INVALID` for a bad subtitle file, `ABORTED` when `signal` aborts.
  */
