@@ -172,3 +172,47 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
     expect((await resumed.memory.events()).some((event) => event.text.includes('LOCKER 318'))).toBe(true);
   }, 300_000);
 });
+
+describePostgres('longvid worker stopped by SIGTERM', () => {
+  const admin = new Client({ connectionString: ADMIN_URL });
+  const databaseName = `longvid_test_worker_stop_${process.pid}_${Date.now()}`;
+  let url: string;
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    const parsed = new URL(ADMIN_URL);
+    parsed.pathname = `/${databaseName}`;
+    url = parsed.toString();
+  });
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('hands its video back to the queue for a retry, keeps its checkpoints, and exits 143', async () => {
+    const path = sharedVideo('dev_long.mp4');
+    const videoHash = await sha256File(path);
+    await enqueueLibraryIngest({ url, library: 'stop', videos: [{ videoHash, path, name: 'dev_long.mp4' }], retryDelaySeconds: 30 });
+    const run = await runLongvid(['worker', '--memory-url', url, '--worker-id', 'stopping'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LONGVID_CACHE_DIR: mkdtempSync(join(tmpdir(), 'longvid-worker-stop-')), LONGVID_INGEST_WORKERS: '0' },
+      timeoutMs: 120_000,
+      interrupt: ({ stdout }) => (/^progress dev_long\.mp4 01:00 /m.test(stdout) ? 'SIGTERM' : undefined),
+    });
+    expect(run.code).toBe(143);
+    expect(run.stdout).toMatch(/^stopped {2}dev_long\.mp4 at 01:00; its job is retried, from its checkpoints$/m);
+    expect(run.stderr).toBe('longvid: cancelled\n');
+    expect(run.lastOutputToExitMs).toBeLessThan(5000);
+    const database = new Client({ connectionString: url });
+    await database.connect();
+    try {
+      // Waiting for its retry (pg-boss counts the retry when a worker takes it).
+      const jobs = await database.query<{ state: string }>('SELECT state FROM pgboss.job WHERE name = $1', [INGEST_QUEUE]);
+      expect(jobs.rows).toEqual([{ state: 'retry' }]);
+      const segments = await database.query("SELECT key FROM longvid_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-000000.json'", [videoHash]);
+      expect(segments.rows).toHaveLength(1);
+      expect((await database.query('SELECT * FROM longvid_ingest_runs')).rows).toEqual([]);
+    } finally {
+      await database.end();
+    }
+  }, 150_000);
+});
