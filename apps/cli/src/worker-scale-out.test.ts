@@ -113,10 +113,12 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
       return directory;
     };
     const caches = { a: cacheOf('a'), b: cacheOf('b') };
+    // The workers' environment (PATH: pocketsphinx, when installed, is part of what is stored).
+    const environment = (cacheDir: string) => ({ PATH: process.env.PATH, HOME: process.env.HOME, LONGVID_CACHE_DIR: cacheDir, LONGVID_INGEST_WORKERS: '0' });
     let killed: 'a' | 'b' | undefined;
     const worker = (name: 'a' | 'b'): Promise<ProcessRun> =>
       runLongvid(['worker', '--memory-url', url, '--once', '--json', '--lease', String(LEASE_SECONDS), '--worker-id', `worker-${name}`], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, LONGVID_CACHE_DIR: caches[name], LONGVID_INGEST_WORKERS: '0' },
+        env: environment(caches[name]),
         timeoutMs: 240_000,
         // Killed once it has checkpointed dev_long's first segment (its progress passed SEGMENT_SECONDS).
         interrupt: ({ stdout }) => {
@@ -162,7 +164,7 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
     expect(finished?.resumedSegments).toBeGreaterThan(0);
 
     // The same memory as an uninterrupted ingestion of dev_long.mp4.
-    const settings = (cacheDir: string) => loadSettings({ env: {}, overrides: { cacheDir, ingestWorkers: 0 } }).settings;
+    const settings = (cacheDir: string) => loadSettings({ env: environment(cacheDir) }).settings;
     const resumed = await ingest(devLong.path, { resolvedSettings: settings(caches[survivor]) });
     expect(resumed.reused).toBe(true);
     const fresh = await ingest(devLong.path, { resolvedSettings: settings(cacheOf('fresh')) });
