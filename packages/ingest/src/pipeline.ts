@@ -76,6 +76,11 @@ export interface IngestOptions extends LocalTools {
    * manifest says complete; otherwise it must hold no events yet (its writes are kept until `save`).
    */
   openMemory?: (options: EpisodicMemoryOptions) => Promise<MemoryStore>;
+  /**
+   * The content hash the video must have (a library's video, added by hash): checked right after
+   * hashing, before any other work.
+   */
+  expectedVideoHash?: string;
 }
 
 /** What {@link ingestVideo} returns. */
@@ -180,7 +185,8 @@ export function eventText(observations: Observation[]): string {
  * One process ingests a video at a time (a lock per memory directory; with `openMemory` the caller
  * ensures it): another one waits with a `wait` progress event and then reads the finished memory.
  * @throws LongVidError `FILE_NOT_FOUND` / `NOT_A_VIDEO` / `CORRUPT_VIDEO` for a bad video,
- *   `FILE_NOT_FOUND` / `SUBTITLES_INVALID` for a bad subtitle file, `ABORTED` when `signal` aborts.
+ *   `FILE_NOT_FOUND` / `SUBTITLES_INVALID` for a bad subtitle file, `BAD_INPUT` when the video's
+ *   hash is not `expectedVideoHash`, `ABORTED` when `signal` aborts.
  */
 export async function ingestVideo(videoPath: string, options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
@@ -193,6 +199,12 @@ export async function ingestVideo(videoPath: string, options: IngestOptions): Pr
   const subtitles = options.subtitlesPath ? await readSubtitles(options.subtitlesPath) : [];
   onProgress?.(progress('hash', 0, 1));
   const videoHash = await videoContentHash(path);
+  if (options.expectedVideoHash !== undefined && options.expectedVideoHash !== videoHash) {
+    throw new LongVidError('BAD_INPUT', `${path} has changed since it was added (its content hash is not the one expected)`, {
+      details: { path, expected: options.expectedVideoHash, actual: videoHash },
+      hint: 'add the file to the library again, so its new content is ingested',
+    });
+  }
   const visualParams = { pipeline: PIPELINE_VERSION, segmentSeconds: SEGMENT_SECONDS, ingestFps: settings.ingestFps, maxClipSeconds: settings.maxClipSeconds, shotThreshold: SHOT_THRESHOLD, ocr: ocr.modelId, detector: detector?.modelId ?? null, maxSide: INGEST_MAX_SIDE };
   const captioner = options.captioner?.({ path, info, videoHash });
   const transcribes = info.hasAudio && voiceActivity && options.recognizer ? options.recognizer : undefined;

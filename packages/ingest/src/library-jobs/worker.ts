@@ -173,6 +173,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
           ...tools,
           checkpoints: (videoHash) => new PostgresCheckpointStore(pool, videoHash),
           openMemory,
+          expectedVideoHash: data.videoHash,
           signal,
           onProgress: (event) => {
             if (event.stage !== 'keyframes') return;
@@ -181,9 +182,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
             void mark({ doneSeconds: event.done, duration: event.total });
           },
         });
-        if (result.videoHash !== data.videoHash) {
-          throw new LongVidError('BAD_INPUT', `${data.path} has changed since it was added to library ${data.library} (its content hash differs)`, { details: { path: data.path, expected: data.videoHash, actual: result.videoHash }, hint: `add it to the library again: longvid library add ${data.library} ${data.path}` });
-        }
         const duration = result.info.duration;
         if (result.reused) {
           summary.skipped += 1;
@@ -197,7 +195,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
         await mark({ status: 'ingested', doneSeconds: duration, duration, worker: undefined, error: undefined });
         await queue.complete(INGEST_QUEUE, job.id, { worker: workerId, reused: result.reused });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        // One line: what failed and how to fix it (a LongVidError's message and hint).
+        const message = LongVidError.is(error) ? error.toLine() : error instanceof Error ? error.message : String(error);
         if (signal?.aborted) {
           // Abandoned: failed at once so it is retried (its checkpoints stay in the database).
           summary.abandoned += 1;
