@@ -178,11 +178,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
           onProgress: (event) => {
             if (event.stage !== 'keyframes') return;
             doneSeconds = event.done;
-            options.onProgress?.({ type: 'video-progress', job: data, doneSeconds: event.done, duration: event.total });
-            void mark({ doneSeconds: event.done, duration: event.total });
+            // Reported once the catalog holds it (so what a worker prints, `library status` shows).
+            void mark({ doneSeconds: event.done, duration: event.total }).then(() => options.onProgress?.({ type: 'video-progress', job: data, doneSeconds: event.done, duration: event.total }));
           },
         });
         const duration = result.info.duration;
+        // Its progress reports first.
+        await catalogWrites;
         if (result.reused) {
           summary.skipped += 1;
           options.onProgress?.({ type: 'video-skipped', job: data, reason: 'its memory is already complete' });
