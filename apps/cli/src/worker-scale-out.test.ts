@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -8,6 +7,8 @@ import { loadSettings, sha256File } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
 import { encodeSegment, resolveCaptionFont } from '@longvid/eval';
 import { enqueueLibraryIngest, INGEST_QUEUE, SEGMENT_SECONDS } from '@longvid/ingest';
+import { openPostgresLibrary, PostgresMemory, type LibraryVideo } from '@longvid/memory';
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
 import { testBinaries } from '@longvid/video/testing';
 import { runLongvid, type ProcessRun } from './test-support/process-harness';
 
@@ -18,23 +19,6 @@ import { runLongvid, type ProcessRun } from './test-support/process-harness';
  * segment, and the other worker takes the job over after its lease ends, resumes from that
  * checkpoint in the database and builds the same memory as an uninterrupted ingestion.
  */
-
-const ADMIN_URL = process.env.LONGVID_TEST_POSTGRES_URL ?? 'postgres://root:longvid@localhost:5432/postgres';
-
-/** Whether PostgreSQL answers at ADMIN_URL (asked in a child process: describe() must decide synchronously). */
-function postgresUnavailable(): string | undefined {
-  const probe = spawnSync(process.execPath, ['-e', `new (require('pg').Client)({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 }).connect().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })`, ADMIN_URL], {
-    encoding: 'utf8',
-    timeout: 10_000,
-    cwd: __dirname,
-  });
-  return probe.status === 0 ? undefined : `PostgreSQL is not reachable at LONGVID_TEST_POSTGRES_URL (${probe.stderr.trim() || 'no answer'})`;
-}
-
-const unavailable = postgresUnavailable();
-if (unavailable && process.env.CI === 'true') throw new Error(`${unavailable}; CI must run the PostgreSQL tests (.ci/run starts it)`);
-if (unavailable) console.warn(`worker-scale-out.test.ts skipped: ${unavailable}`);
-const describePostgres = unavailable ? describe.skip : describe;
 
 const SHARED_CLIPS = [
   'dev_long.mp4',
@@ -67,22 +51,15 @@ function events(run: { stdout: string }): WorkerLine[] {
     .map((line) => JSON.parse(line) as WorkerLine);
 }
 
-describePostgres('two longvid workers on one PostgreSQL database', () => {
-  let databaseName: string;
+describeWithPostgres('two longvid workers on one PostgreSQL database', () => {
+  let database: TestDatabase;
   let url: string;
-  const admin = new Client({ connectionString: ADMIN_URL });
-
   beforeAll(async () => {
-    await admin.connect();
-    databaseName = `longvid_test_worker_${process.pid}_${Date.now()}`;
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const parsed = new URL(ADMIN_URL);
-    parsed.pathname = `/${databaseName}`;
-    url = parsed.toString();
+    database = await createTestDatabase();
+    url = database.url;
   });
   afterAll(async () => {
-    if (databaseName) await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('ingest a 20-video library once each; a SIGKILLed worker’s video is resumed by the other from its last checkpoint, with the same memory', async () => {
@@ -100,7 +77,10 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
     const videos = await Promise.all(paths.map(async (path) => ({ videoHash: await sha256File(path), path, name: basename(path) })));
     expect(new Set(videos.map((video) => video.videoHash)).size).toBe(20);
     const devLong = videos[0];
+    // What `library add` does with a PostgreSQL memory: the videos into the catalog, one job each.
     // dev_long.mp4 first, so one worker takes it at once while the other works through the rest.
+    const library = await openPostgresLibrary({ url, name: 'scale-out' });
+    expect((await library.catalog.add(videos)).added).toHaveLength(20);
     const queued = await enqueueLibraryIngest({ url, library: 'scale-out', videos, leaseSeconds: LEASE_SECONDS, retryDelaySeconds: 1 });
     expect(queued.queued).toHaveLength(20);
     // Queued twice: nothing more is queued.
@@ -116,6 +96,8 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
     // The workers' environment (PATH: pocketsphinx, when installed, is part of what is stored).
     const environment = (cacheDir: string) => ({ PATH: process.env.PATH, HOME: process.env.HOME, LONGVID_CACHE_DIR: cacheDir, LONGVID_INGEST_WORKERS: '0' });
     let killed: 'a' | 'b' | undefined;
+    // The catalog entry of dev_long right after the kill: what `library status` shows.
+    let atKill: Promise<LibraryVideo | undefined> | undefined;
     const worker = (name: 'a' | 'b'): Promise<ProcessRun> =>
       runLongvid(['worker', '--memory-url', url, '--once', '--json', '--lease', String(LEASE_SECONDS), '--worker-id', `worker-${name}`], {
         env: environment(caches[name]),
@@ -126,6 +108,7 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
           const midway = events({ stdout }).some((event) => event.type === 'video-progress' && event.job?.videoHash === devLong.videoHash && (event.doneSeconds ?? 0) >= SEGMENT_SECONDS);
           if (!midway) return undefined;
           killed = name;
+          atKill = library.catalog.list().then((entries) => entries.find((entry) => entry.videoHash === devLong.videoHash));
           return 'SIGKILL';
         },
       });
@@ -137,20 +120,21 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
     expect(results[victim].signal).toBe('SIGKILL');
     expect(results[survivor].stderr).toBe('');
     expect(results[survivor].code).toBe(0);
+    expect(await atKill).toMatchObject({ status: 'ingesting', worker: `worker-${victim}`, doneSeconds: SEGMENT_SECONDS });
 
-    const database = new Client({ connectionString: url });
-    await database.connect();
+    const tables = new Client({ connectionString: url });
+    await tables.connect();
     try {
       // The killed worker had checkpointed at least one segment of dev_long in the database.
-      const segments = await database.query<{ key: string }>("SELECT key FROM longvid_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-%' ORDER BY key", [devLong.videoHash]);
+      const segments = await tables.query<{ key: string }>("SELECT key FROM longvid_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-%' ORDER BY key", [devLong.videoHash]);
       expect(segments.rows.length).toBe(Math.ceil(119.8 / SEGMENT_SECONDS));
       // Every video ingested to completion exactly once, and every job completed.
-      const completions = await database.query<{ video_hash: string; worker: string; resumed_segments: number }>('SELECT video_hash, worker, resumed_segments FROM longvid_ingest_runs ORDER BY id');
+      const completions = await tables.query<{ video_hash: string; worker: string; resumed_segments: number }>('SELECT video_hash, worker, resumed_segments FROM longvid_ingest_runs ORDER BY id');
       const perVideo = new Map<string, number>();
       for (const row of completions.rows) perVideo.set(row.video_hash, (perVideo.get(row.video_hash) ?? 0) + 1);
       expect(perVideo.size).toBe(20);
       expect([...perVideo.values()].every((count) => count === 1)).toBe(true);
-      const jobs = await database.query<{ state: string; count: string }>('SELECT state, count(*) FROM pgboss.job WHERE name = $1 GROUP BY state', [INGEST_QUEUE]);
+      const jobs = await tables.query<{ state: string; count: string }>('SELECT state, count(*) FROM pgboss.job WHERE name = $1 GROUP BY state', [INGEST_QUEUE]);
       expect(Object.fromEntries(jobs.rows.map((row) => [row.state, Number(row.count)]))).toEqual({ completed: 20 });
       // dev_long was started by the victim and finished by the survivor, from the victim's checkpoint.
       expect(events(results[victim]).some((event) => event.type === 'video-started' && event.job?.videoHash === devLong.videoHash)).toBe(true);
@@ -158,37 +142,37 @@ describePostgres('two longvid workers on one PostgreSQL database', () => {
       expect(devLongRun.worker).toBe(`worker-${survivor}`);
       expect(devLongRun.resumed_segments).toBeGreaterThan(0);
     } finally {
-      await database.end();
+      await tables.end();
     }
+    // Every catalog entry ingested, its progress the whole video.
+    const entries = await library.catalog.list();
+    expect(entries.map((entry) => [entry.status, entry.doneSeconds === entry.duration && entry.duration !== undefined])).toEqual(entries.map(() => ['ingested', true]));
+    await library.memory.close();
     const finished = events(results[survivor]).find((event) => event.type === 'video-ingested' && event.job?.videoHash === devLong.videoHash);
     expect(finished?.resumedSegments).toBeGreaterThan(0);
 
-    // The same memory as an uninterrupted ingestion of dev_long.mp4.
-    const settings = (cacheDir: string) => loadSettings({ env: environment(cacheDir) }).settings;
-    const resumed = await ingest(devLong.path, { resolvedSettings: settings(caches[survivor]) });
-    expect(resumed.reused).toBe(true);
-    const fresh = await ingest(devLong.path, { resolvedSettings: settings(cacheOf('fresh')) });
+    // The same memory (in PostgreSQL) as an uninterrupted ingestion of dev_long.mp4.
+    const resumed = await PostgresMemory.openExisting({ url }, devLong.videoHash);
+    expect(resumed?.manifest.complete).toBe(true);
+    const fresh = await ingest(devLong.path, { resolvedSettings: loadSettings({ env: environment(cacheOf('fresh')) }).settings });
     expect(fresh.reused).toBe(false);
-    const shape = async (memory: typeof fresh.memory) => (await memory.events()).map((event) => ({ span: event.span, text: event.text }));
-    expect(await shape(resumed.memory)).toEqual(await shape(fresh.memory));
-    expect((await resumed.memory.events()).some((event) => event.text.includes('LOCKER 318'))).toBe(true);
+    expect(resumed!.manifest.params).toEqual(fresh.memory.manifest.params);
+    const shape = async (memory: typeof fresh.memory) => (await memory.events()).map((event) => ({ span: event.span, text: event.text, observations: event.observations }));
+    expect(await shape(resumed!)).toEqual(await shape(fresh.memory));
+    expect((await resumed!.events()).some((event) => event.text.includes('LOCKER 318'))).toBe(true);
+    await resumed!.close();
   }, 300_000);
 });
 
-describePostgres('longvid worker stopped by SIGTERM', () => {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  const databaseName = `longvid_test_worker_stop_${process.pid}_${Date.now()}`;
+describeWithPostgres('longvid worker stopped by SIGTERM', () => {
+  let database: TestDatabase;
   let url: string;
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const parsed = new URL(ADMIN_URL);
-    parsed.pathname = `/${databaseName}`;
-    url = parsed.toString();
+    database = await createTestDatabase();
+    url = database.url;
   });
   afterAll(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('hands its video back to the queue for a retry, keeps its checkpoints, and exits 143', async () => {
@@ -204,17 +188,17 @@ describePostgres('longvid worker stopped by SIGTERM', () => {
     expect(run.stdout).toMatch(/^stopped {2}dev_long\.mp4 at 01:00; its job is retried, from its checkpoints$/m);
     expect(run.stderr).toBe('longvid: cancelled\n');
     expect(run.lastOutputToExitMs).toBeLessThan(5000);
-    const database = new Client({ connectionString: url });
-    await database.connect();
+    const tables = new Client({ connectionString: url });
+    await tables.connect();
     try {
       // Waiting for its retry (pg-boss counts the retry when a worker takes it).
-      const jobs = await database.query<{ state: string }>('SELECT state FROM pgboss.job WHERE name = $1', [INGEST_QUEUE]);
+      const jobs = await tables.query<{ state: string }>('SELECT state FROM pgboss.job WHERE name = $1', [INGEST_QUEUE]);
       expect(jobs.rows).toEqual([{ state: 'retry' }]);
-      const segments = await database.query("SELECT key FROM longvid_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-000000.json'", [videoHash]);
+      const segments = await tables.query("SELECT key FROM longvid_checkpoints WHERE video_hash = $1 AND key LIKE '%/segment-000000.json'", [videoHash]);
       expect(segments.rows).toHaveLength(1);
-      expect((await database.query('SELECT * FROM longvid_ingest_runs')).rows).toEqual([]);
+      expect((await tables.query('SELECT * FROM longvid_ingest_runs')).rows).toEqual([]);
     } finally {
-      await database.end();
+      await tables.end();
     }
   }, 150_000);
 });

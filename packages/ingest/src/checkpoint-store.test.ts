@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
 import { z } from 'zod';
 import { type CheckpointStore, checkpointFolder, checkpointInputs, FileCheckpointStore } from './checkpoint-file';
 import { PostgresCheckpointStore } from './library-jobs/postgres-checkpoint-store';
-import { migrateIngestTables } from './library-jobs/queue';
+import { migrateIngest } from './library-jobs/queue';
 
 const schema = z.object({ frames: z.array(z.object({ time: z.number(), text: z.string() })) });
 const value = { frames: [{ time: 0.5, text: 'LOCKER 318' }, { time: 1.0000000000000002, text: 'ünïcode ✓' }] };
@@ -70,30 +70,18 @@ describe('FileCheckpointStore', () => {
   });
 });
 
-// TODO(issue 15): createTestDatabase/describeWithPostgres of @longvid/memory/testing once the PostgreSQL store lands.
-const ADMIN_URL = process.env.LONGVID_TEST_POSTGRES_URL ?? 'postgres://root:longvid@localhost:5432/postgres';
-const probe = spawnSync(process.execPath, ['-e', `new (require('pg').Client)({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 }).connect().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })`, ADMIN_URL], { encoding: 'utf8', timeout: 10_000, cwd: __dirname });
-const unavailable = probe.status === 0 ? undefined : `PostgreSQL is not reachable at LONGVID_TEST_POSTGRES_URL (${probe.stderr.trim() || 'no answer'})`;
-if (unavailable && process.env.CI === 'true') throw new Error(`${unavailable}; CI must run the PostgreSQL tests (.ci/run starts it)`);
-if (unavailable) console.warn(`PostgresCheckpointStore tests skipped: ${unavailable}`);
-
-(unavailable ? describe.skip : describe)('PostgresCheckpointStore', () => {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  const name = `longvid_test_checkpoints_${process.pid}_${Date.now()}`;
+describeWithPostgres('PostgresCheckpointStore', () => {
+  let database: TestDatabase;
   let pool: Pool;
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
-    pool = new Pool({ connectionString: url.toString(), max: 2 });
-    await migrateIngestTables(pool);
-    await migrateIngestTables(pool);
+    database = await createTestDatabase();
+    pool = new Pool({ connectionString: database.url, max: 2 });
+    expect(await migrateIngest(pool)).toEqual(['101_checkpoints.sql']);
+    expect(await migrateIngest(pool)).toEqual([]);
   });
   afterAll(async () => {
     await pool?.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   let video = 0;

@@ -28,12 +28,12 @@ export {
   enqueueLibraryIngest,
   runWorker,
   PostgresCheckpointStore,
-  migrateIngestTables,
+  migrateIngest,
   INGEST_QUEUE,
   INGEST_MIGRATIONS_DIRECTORY,
   DEFAULT_LEASE_SECONDS,
   DEFAULT_RETRY_LIMIT,
   DEFAULT_RETRY_DELAY_SECONDS,
 } from './library-jobs';
-export type { EnqueueLibraryIngestOptions, EnqueueResult, IngestJob, IngestJobPolicy, RunWorkerOptions, WorkerEvent, WorkerSummary, LibraryIngestCatalog, LibraryIngestStatus } from './library-jobs';
+export type { EnqueueLibraryIngestOptions, EnqueueResult, IngestJob, IngestJobPolicy, RunWorkerOptions, WorkerEvent, WorkerSummary, LibraryIngestCatalog } from './library-jobs';
 export type { IngestLockOptions } from './ingest-lock';

@@ -1,4 +1,4 @@
-import { formatTimestamp, LongVidError, loadSettings, type Settings } from '@longvid/core';
+import { formatTimestamp, LongVidError, loadSettings } from '@longvid/core';
 import { DEFAULT_LEASE_SECONDS, runWorker, type WorkerEvent } from '@longvid/ingest';
 import { Option } from 'commander';
 import { nonNegativeInteger, positiveInteger, type RegisterCommand } from '../command-context';
@@ -12,16 +12,6 @@ interface WorkerCommandOptions {
   cacheDir?: string;
   workers?: number;
   json?: boolean;
-}
-
-/** The memory URL of the settings (`memoryUrl`, env `LONGVID_MEMORY_URL`), when they have one. */
-function settingsMemoryUrl(settings: Settings): string | undefined {
-  return (settings as Settings & { memoryUrl?: string }).memoryUrl;
-}
-
-/** True for a `postgres://` or `postgresql://` URL. */
-export function isPostgresUrl(url: string | undefined): url is string {
-  return url !== undefined && /^postgres(?:ql)?:\/\//i.test(url);
 }
 
 /** One text line for a worker event (file name first, seconds as mm:ss). */
@@ -62,10 +52,11 @@ export const registerWorker: RegisterCommand = (program, { io, write, fail, sign
     .option('--json', 'print one JSON object per event instead of text lines')
     .action(async (options: WorkerCommandOptions & { exitWhenIdle?: boolean }) => {
       try {
-        const { settings } = loadSettings({ overrides: { cacheDir: options.cacheDir, ingestWorkers: options.workers }, env: io.env ?? process.env, cwd: io.cwd });
-        const url = options.memoryUrl ?? settingsMemoryUrl(settings);
-        if (!isPostgresUrl(url)) {
-          throw new LongVidError('BAD_SETTING', url ? 'the memory URL is not a postgres:// URL' : 'longvid worker needs a PostgreSQL memory', {
+        const { settings } = loadSettings({ overrides: { cacheDir: options.cacheDir, ingestWorkers: options.workers, memoryUrl: options.memoryUrl }, env: io.env ?? process.env, cwd: io.cwd });
+        const url = settings.memoryUrl;
+        // The settings loader has checked that a memory URL is a postgres:// one.
+        if (url === undefined) {
+          throw new LongVidError('BAD_SETTING', 'longvid worker needs a PostgreSQL memory', {
             details: {},
             hint: 'set LONGVID_MEMORY_URL (or --memory-url) to a postgres:// URL of the library database',
           });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
-import { readdir, readFile } from 'node:fs/promises';
-import { LongVidError } from '@longvid/core';
+import { LongVidError, redactUrlPassword } from '@longvid/core';
+import { migrate } from '@longvid/memory';
 import { z } from 'zod';
 
 /**
@@ -51,7 +51,7 @@ export interface IngestJobPolicy {
  * A started pg-boss on `url` with the ingest queue created (policy `stately`: per singleton key at
  * most one job waiting, one retrying and one running). `maintenanceSeconds`: how often this
  * instance looks for expired jobs (pg-boss lets one instance of the cluster do it per interval).
- * @throws LongVidError `ENDPOINT_UNREACHABLE` when the database cannot be reached.
+ * @throws LongVidError `DATABASE_UNREACHABLE` when the database cannot be reached.
  */
 export async function startQueue(url: string, options: { supervise: boolean; maintenanceSeconds?: number; policy?: IngestJobPolicy }): Promise<PgBoss> {
   const policy = resolvePolicy(options.policy);
@@ -71,8 +71,8 @@ export async function startQueue(url: string, options: { supervise: boolean; mai
     await boss.createQueue(INGEST_QUEUE, { name: INGEST_QUEUE, policy: 'stately', retryLimit: policy.retryLimit, retryDelay: policy.retryDelaySeconds, expireInSeconds: policy.leaseSeconds });
   } catch (error) {
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
-    throw new LongVidError('ENDPOINT_UNREACHABLE', `cannot use the job queue at ${redactUrl(url)}: ${(error as Error).message}`, {
-      details: { url: redactUrl(url) },
+    throw new LongVidError('DATABASE_UNREACHABLE', `cannot use the job queue at ${redactUrlPassword(url)}: ${(error as Error).message}`, {
+      details: { url: redactUrlPassword(url) },
       hint: 'check LONGVID_MEMORY_URL (or --memory-url): a postgres:// URL of a running PostgreSQL the user may write to',
       cause: error,
     });
@@ -90,17 +90,6 @@ export function resolvePolicy(policy: IngestJobPolicy = {}): Required<IngestJobP
     throw new LongVidError('BAD_INPUT', 'retry limit and retry delay must be whole numbers ≥ 0', { details: resolved, hint: 'give the retry limit and the retry delay (seconds) as whole numbers' });
   }
   return resolved;
-}
-
-/** A database URL with its password replaced by `***`, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }
 
 /** Options of {@link enqueueLibraryIngest}. */
@@ -126,7 +115,7 @@ export interface EnqueueResult {
  * `longvid worker` processes to take. The job's singleton key is `<library>/<video hash>`, so a
  * video is never queued twice in a library while a job for it waits; a video in two libraries gets
  * one job per library, and the second to run finds its memory complete and only marks its catalog.
- * @throws LongVidError `ENDPOINT_UNREACHABLE` when the database cannot be reached, `BAD_INPUT` for a
+ * @throws LongVidError `DATABASE_UNREACHABLE` when the database cannot be reached, `BAD_INPUT` for a
  *   malformed video entry or policy.
  */
 export async function enqueueLibraryIngest(options: EnqueueLibraryIngestOptions): Promise<EnqueueResult> {
@@ -153,32 +142,11 @@ export async function enqueueLibraryIngest(options: EnqueueLibraryIngestOptions)
 export const INGEST_MIGRATIONS_DIRECTORY = join(__dirname, '..', '..', 'migrations');
 
 /**
- * Applies the ingest package's migrations (every statement is idempotent) under an advisory lock,
- * each file in one transaction.
- * TODO(issue 15): switch to `migrate(pool, directory)` of `@longvid/memory` once the PostgreSQL
- * store lands, so one runner records every package's migrations.
+ * Applies the ingest package's migrations ({@link INGEST_MIGRATIONS_DIRECTORY}) with the one
+ * migration runner of `@longvid/memory` (`migrate`: table `longvid_migrations`, an advisory lock,
+ * one transaction per file).
+ * @returns the files applied by this call.
  */
-export async function migrateIngestTables(pool: Pool): Promise<void> {
-  const files = (await readdir(INGEST_MIGRATIONS_DIRECTORY)).filter((name) => /^\d+_[\w-]+\.sql$/.test(name)).sort();
-  const client = await pool.connect();
-  try {
-    await client.query("SELECT pg_advisory_lock(hashtext('longvid-ingest-migrations'))");
-    try {
-      for (const file of files) {
-        const sql = await readFile(join(INGEST_MIGRATIONS_DIRECTORY, file), 'utf8');
-        await client.query('BEGIN');
-        try {
-          await client.query(sql);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      }
-    } finally {
-      await client.query("SELECT pg_advisory_unlock(hashtext('longvid-ingest-migrations'))");
-    }
-  } finally {
-    client.release();
-  }
+export function migrateIngest(pool: Pool): Promise<string[]> {
+  return migrate(pool, INGEST_MIGRATIONS_DIRECTORY);
 }

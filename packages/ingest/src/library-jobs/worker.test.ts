@@ -1,19 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadSettings, sha256File } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
 import { enqueueLibraryIngest, INGEST_QUEUE } from './queue';
 import { runWorker, type LibraryIngestCatalog, type WorkerEvent } from './worker';
-
-// TODO(issue 15): createTestDatabase/describeWithPostgres of @longvid/memory/testing once the PostgreSQL store lands.
-const ADMIN_URL = process.env.LONGVID_TEST_POSTGRES_URL ?? 'postgres://root:longvid@localhost:5432/postgres';
-const probe = spawnSync(process.execPath, ['-e', `new (require('pg').Client)({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 }).connect().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })`, ADMIN_URL], { encoding: 'utf8', timeout: 10_000, cwd: __dirname });
-const unavailable = probe.status === 0 ? undefined : `PostgreSQL is not reachable at LONGVID_TEST_POSTGRES_URL (${probe.stderr.trim() || 'no answer'})`;
-if (unavailable && process.env.CI === 'true') throw new Error(`${unavailable}; CI must run the PostgreSQL tests (.ci/run starts it)`);
-if (unavailable) console.warn(`runWorker tests skipped: ${unavailable}`);
 
 /** A catalog that records the worker's updates. */
 class RecordingCatalog implements LibraryIngestCatalog {
@@ -23,20 +16,15 @@ class RecordingCatalog implements LibraryIngestCatalog {
   }
 }
 
-(unavailable ? describe.skip : describe)('runWorker', () => {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  const name = `longvid_test_runworker_${process.pid}_${Date.now()}`;
+describeWithPostgres('runWorker', () => {
+  let database: TestDatabase;
   let url: string;
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const parsed = new URL(ADMIN_URL);
-    parsed.pathname = `/${name}`;
-    url = parsed.toString();
+    database = await createTestDatabase();
+    url = database.url;
   });
   afterAll(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('marks a video that cannot be ingested failed with the reason, and exits when nothing is left to retry', async () => {
@@ -61,14 +49,14 @@ class RecordingCatalog implements LibraryIngestCatalog {
     expect(final('b'.repeat(64)).at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/sam2_04_coffee\.mp4 has changed since it was added/) });
     expect(await sha256File(coffee)).not.toBe('b'.repeat(64));
 
-    const database = new Client({ connectionString: url });
-    await database.connect();
+    const tables = new Client({ connectionString: url });
+    await tables.connect();
     try {
-      const jobs = await database.query<{ state: string }>('SELECT state FROM pgboss.job WHERE name = $1', [INGEST_QUEUE]);
+      const jobs = await tables.query<{ state: string }>('SELECT state FROM pgboss.job WHERE name = $1', [INGEST_QUEUE]);
       expect(jobs.rows).toEqual([{ state: 'failed' }, { state: 'failed' }]);
-      expect((await database.query('SELECT * FROM longvid_ingest_runs')).rows).toEqual([]);
+      expect((await tables.query('SELECT * FROM longvid_ingest_runs')).rows).toEqual([]);
     } finally {
-      await database.end();
+      await tables.end();
     }
   }, 60_000);
 });

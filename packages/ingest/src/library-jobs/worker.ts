@@ -2,22 +2,16 @@ import { hostname } from 'node:os';
 import { Client, Pool } from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Settings } from '@longvid/core';
-import { LongVidError, sleep } from '@longvid/core';
+import { LongVidError, redactUrlPassword, sleep } from '@longvid/core';
+import { migrateMemory, PostgresLibraryCatalog, PostgresMemory } from '@longvid/memory';
 import { createLocalTools, type LocalTools } from '../local-tools';
 import { ingestVideo, type IngestOptions } from '../pipeline';
-import { INGEST_QUEUE, type IngestJob, type IngestJobPolicy, ingestJobSchema, migrateIngestTables, QUEUE_SCHEMA, redactUrl, resolvePolicy, startQueue } from './queue';
+import type { LibraryCatalog, MemoryStore } from '@longvid/memory';
+import { INGEST_QUEUE, type IngestJob, type IngestJobPolicy, ingestJobSchema, migrateIngest, QUEUE_SCHEMA, resolvePolicy, startQueue } from './queue';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 
-/** Status of a video in a library's catalog (the `LibraryVideoStatus` of `@longvid/memory`). */
-export type LibraryIngestStatus = 'pending' | 'ingesting' | 'ingested' | 'failed';
-
-/**
- * What a worker writes to a library's catalog: the `update` of `LibraryCatalog` (`@longvid/memory`),
- * so a catalog of either backend can be given.
- */
-export interface LibraryIngestCatalog {
-  update(videoHash: string, change: { status?: LibraryIngestStatus; error?: string; duration?: number; doneSeconds?: number; worker?: string }): Promise<void>;
-}
+/** What a worker writes to a library's catalog: the `update` of a `LibraryCatalog` of `@longvid/memory`. */
+export type LibraryIngestCatalog = Pick<LibraryCatalog, 'update'>;
 
 /** What a worker reports, one event per step of a video (times in seconds). */
 export type WorkerEvent =
@@ -51,10 +45,10 @@ export interface RunWorkerOptions extends IngestJobPolicy {
   tools?: LocalTools;
   /**
    * Opens the memory a video is ingested into (see {@link IngestOptions.openMemory}), given the
-   * database's connections; default: the embedded memory under `settings.cacheDir`.
+   * database's connections; default: `PostgresMemory` in the same database.
    */
-  openMemory?: (pool: Pool) => IngestOptions['openMemory'];
-  /** The catalog of a library, to mark its videos ingesting/ingested/failed with progress; none = no catalog updates. */
+  openMemory?: (pool: Pool) => NonNullable<IngestOptions['openMemory']>;
+  /** The catalog of a library, to mark its videos ingesting/ingested/failed with progress; default: `PostgresLibraryCatalog` in the same database. */
   catalog?: (library: string, pool: Pool) => LibraryIngestCatalog | Promise<LibraryIngestCatalog>;
 }
 
@@ -88,7 +82,7 @@ function videoLockKey(videoHash: string): string {
  * `leaseSeconds`; a worker that dies stops renewing, pg-boss's maintenance fails the job after the
  * lease and retries it (`retryLimit`, after `retryDelaySeconds`) on another worker. On `signal` the
  * video in progress is abandoned: its job is failed at once so it is retried, its checkpoints kept.
- * @throws LongVidError `ENDPOINT_UNREACHABLE` when the database cannot be reached, `BAD_INPUT` for
+ * @throws LongVidError `DATABASE_UNREACHABLE` when the database cannot be reached, `BAD_INPUT` for
  *   bad options, the model loading errors of {@link createLocalTools}.
  */
 export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummary> {
@@ -106,24 +100,25 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   let boss: PgBoss | undefined;
   try {
     try {
-      await migrateIngestTables(pool);
+      await migrateMemory(pool);
+      await migrateIngest(pool);
     } catch (error) {
-      throw new LongVidError('ENDPOINT_UNREACHABLE', `cannot prepare the ingest tables at ${redactUrl(options.url)}: ${(error as Error).message}`, {
-        details: { url: redactUrl(options.url) },
+      if (LongVidError.is(error)) throw error;
+      throw new LongVidError('DATABASE_UNREACHABLE', `cannot prepare the library tables at ${redactUrlPassword(options.url)}: ${(error as Error).message}`, {
+        details: { url: redactUrlPassword(options.url) },
         hint: 'check LONGVID_MEMORY_URL (or --memory-url): a postgres:// URL of a running PostgreSQL the user may write to',
         cause: error,
       });
     }
     boss = await startQueue(options.url, { supervise: true, policy });
     const tools = options.tools ?? (await createLocalTools(options.settings, Boolean(options.settings.baseUrl)));
-    const openMemory = options.openMemory?.(pool);
+    const openMemory = options.openMemory?.(pool) ?? ((memoryOptions) => PostgresMemory.open({ pool, ...memoryOptions }));
+    const makeCatalog = options.catalog ?? ((library: string) => new PostgresLibraryCatalog(pool, library, options.url));
     const catalogs = new Map<string, Promise<LibraryIngestCatalog>>();
-    const catalogOf = (library: string): Promise<LibraryIngestCatalog> | undefined => {
-      const make = options.catalog;
-      if (!make) return undefined;
+    const catalogOf = (library: string): Promise<LibraryIngestCatalog> => {
       let catalog = catalogs.get(library);
       if (!catalog) {
-        catalog = Promise.resolve(make(library, pool));
+        catalog = Promise.resolve(makeCatalog(library, pool));
         catalogs.set(library, catalog);
       }
       return catalog;
@@ -146,7 +141,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
       // Catalog writes of one video go one after the other (progress never overtakes the final status).
       let catalogWrites: Promise<void> = Promise.resolve();
       const mark = (change: Parameters<LibraryIngestCatalog['update']>[1]): Promise<void> => {
-        if (!catalog) return Promise.resolve();
         catalogWrites = catalogWrites.then(async () => (await catalog).update(data.videoHash, change)).catch(() => undefined);
         return catalogWrites;
       };
@@ -160,6 +154,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
       const lock = new Client({ connectionString: options.url, application_name: `longvid-worker ${workerId}` });
       lock.on('error', () => undefined);
       let doneSeconds = 0;
+      // The store this job opened, closed when the job ends (its connection, an unfinished transaction).
+      let opened: MemoryStore | undefined;
       try {
         await lock.connect();
         // One worker per video: wait while another one holds it (a job retried while its worker still works).
@@ -172,7 +168,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
           settings: options.settings,
           ...tools,
           checkpoints: (videoHash) => new PostgresCheckpointStore(pool, videoHash),
-          openMemory,
+          openMemory: async (memoryOptions) => (opened = await openMemory(memoryOptions)),
           expectedVideoHash: data.videoHash,
           signal,
           onProgress: (event) => {
@@ -213,6 +209,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
         }
       } finally {
         clearInterval(renewal);
+        await (opened as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => undefined);
         // Ending the connection releases the advisory lock.
         await lock.end().catch(() => undefined);
         await catalogWrites;
