@@ -59,4 +59,35 @@ describeWithPostgres('runWorker', () => {
       await tables.end();
     }
   }, 60_000);
+
+  it('ingests a video once: queued again (another library), its complete memory in the database is skipped and only its catalog entry marked', async () => {
+    const path = sharedVideo('sam2_bedroom.mp4');
+    const video = { videoHash: await sha256File(path), path, name: 'sam2_bedroom.mp4' };
+    const catalogs = new Map<string, RecordingCatalog>();
+    const catalogOf = (library: string) => catalogs.get(library) ?? catalogs.set(library, new RecordingCatalog()).get(library)!;
+    // Each run on a machine of its own (cache directory): only the database is shared.
+    const run = async () => {
+      const events: WorkerEvent[] = [];
+      const settings = loadSettings({ env: { PATH: process.env.PATH }, overrides: { cacheDir: mkdtempSync(join(tmpdir(), 'longvid-runworker-')), ingestWorkers: 0 } }).settings;
+      const summary = await runWorker({ url, settings, exitWhenIdle: true, pollSeconds: 0.2, catalog: catalogOf, onProgress: (event) => events.push(event) });
+      return { summary, events };
+    };
+    await enqueueLibraryIngest({ url, library: 'first', videos: [video] });
+    const first = await run();
+    expect(first.summary).toMatchObject({ ingested: 1, skipped: 0 });
+    expect(first.events.find((event) => event.type === 'video-ingested')).toMatchObject({ events: 1, resumedSegments: 0 });
+    await enqueueLibraryIngest({ url, library: 'second', videos: [video] });
+    const second = await run();
+    expect(second.summary).toMatchObject({ ingested: 0, skipped: 1 });
+    expect(second.events.map((event) => event.type)).toEqual(['ready', 'video-started', 'video-skipped', 'idle']);
+    expect(catalogOf('second').updates.at(-1)?.change).toMatchObject({ status: 'ingested', doneSeconds: 6.666667 });
+    const tables = new Client({ connectionString: url });
+    await tables.connect();
+    try {
+      const runs = await tables.query<{ library: string }>('SELECT library FROM longvid_ingest_runs WHERE video_hash = $1', [video.videoHash]);
+      expect(runs.rows).toEqual([{ library: 'first' }]);
+    } finally {
+      await tables.end();
+    }
+  }, 60_000);
 });
