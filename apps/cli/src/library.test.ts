@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { loadSettings, sharedDataDir, spanOverlap } from '@longvid/core';
 import { encodeSegment, resolveCaptionFont, seededRandom, TEXT_NEEDLE_TEMPLATES } from '@longvid/eval';
+import { INGEST_QUEUE } from '@longvid/ingest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
 import { resolveFfmpeg } from '@longvid/video';
 import { libraryAddJsonSchema, libraryAskJsonSchema, librarySearchJsonSchema, libraryStatusJsonSchema } from './library-json';
@@ -231,9 +233,15 @@ describeWithPostgres('a library in PostgreSQL (LONGVID_MEMORY_URL): the catalog 
     const run = await longvid(['library', 'add', 'pg-clips', videosDir, '--no-progress']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('Library pg-clips: 11 added, 0 changed, 0 unchanged; 0 ingested, 0 failed\n11 videos are pending until a worker on the database ingests them (see "longvid library status pg-clips")\n');
+    expect(run.stdout).toBe('Library pg-clips: 11 added, 0 changed, 0 unchanged; 0 ingested, 0 failed\n11 videos are queued for the workers on the database ("longvid worker"; see "longvid library status pg-clips")\n');
     const status = libraryStatusJsonSchema.parse(JSON.parse((await longvid(['library', 'status', 'pg-clips', '--json'])).stdout));
     expect(status.counts).toEqual({ videos: 11, ingested: 0, pending: 11, ingesting: 0, failed: 0 });
+    // One job per video on the queue in the same database, for `longvid worker`.
+    const tables = new Client({ connectionString: database.url });
+    await tables.connect();
+    const jobs = await tables.query<{ key: string }>("SELECT singleton_key AS key FROM pgboss.job WHERE name = $1 AND state = 'created' ORDER BY singleton_key", [INGEST_QUEUE]);
+    await tables.end();
+    expect(jobs.rows.map((row) => row.key)).toEqual(status.videos.map((video) => `pg-clips/${video.hash}`).sort());
     expect(status.videos.find((video) => video.name === 'dev_long.mp4')?.path).toBe(join(videosDir, 'dev_long.mp4'));
 
     expect((await longvid(['library', 'remove', 'pg-clips', join(videosDir, 'dev_long.mp4')])).stdout).toBe('Removed dev_long.mp4 from library pg-clips\n');

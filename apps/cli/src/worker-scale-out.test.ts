@@ -77,24 +77,31 @@ describeWithPostgres('two longvid workers on one PostgreSQL database', () => {
     const videos = await Promise.all(paths.map(async (path) => ({ videoHash: await sha256File(path), path, name: basename(path) })));
     expect(new Set(videos.map((video) => video.videoHash)).size).toBe(20);
     const devLong = videos[0];
-    // What `library add` does with a PostgreSQL memory: the videos into the catalog, one job each.
-    // dev_long.mp4 first, so one worker takes it at once while the other works through the rest.
-    const library = await openPostgresLibrary({ url, name: 'scale-out' });
-    expect((await library.catalog.add(videos)).added).toHaveLength(20);
-    const queued = await enqueueLibraryIngest({ url, library: 'scale-out', videos, leaseSeconds: LEASE_SECONDS, retryDelaySeconds: 1 });
-    expect(queued.queued).toHaveLength(20);
-    // Queued twice: nothing more is queued.
-    expect((await enqueueLibraryIngest({ url, library: 'scale-out', videos: videos.slice(0, 3), leaseSeconds: LEASE_SECONDS })).alreadyQueued).toHaveLength(3);
-
-    // Each worker is its own "machine": its own cache directory; only the database is shared.
+    // Each process is its own "machine": its own cache directory; only the database is shared.
     const cacheOf = (name: string): string => {
       const directory = join(folder, `cache-${name}`);
       mkdirSync(directory);
       return directory;
     };
+    // The environment (PATH: pocketsphinx, when installed, is part of what is stored).
+    const environment = (cacheDir: string) => ({ PATH: process.env.PATH, HOME: process.env.HOME, LONGVID_CACHE_DIR: cacheDir, LONGVID_INGEST_WORKERS: '0', LONGVID_MEMORY_URL: url });
+    // `library add` with a PostgreSQL memory: the videos into the catalog, one job each on the queue
+    // (dev_long.mp4 first, so one worker takes it at once while the other works through the rest).
+    const add = () => runLongvid(['library', 'add', 'scale-out', ...paths, '--no-progress'], { env: environment(cacheOf(`adder-${Date.now()}`)) });
+    const added = await add();
+    expect([added.code, added.stderr]).toEqual([0, '']);
+    expect(added.stdout).toMatch(/^Library scale-out: 20 added, 0 changed, 0 unchanged; 0 ingested, 0 failed\n20 videos are queued for the workers/);
+    // Added again before any worker ran: still one job per video.
+    expect((await add()).stdout).toMatch(/^Library scale-out: 0 added, 0 changed, 20 unchanged/);
+    const queue = new Client({ connectionString: url });
+    await queue.connect();
+    const waiting = await queue.query<{ count: string }>('SELECT count(*) FROM pgboss.job WHERE name = $1', [INGEST_QUEUE]);
+    await queue.end();
+    expect(Number(waiting.rows[0].count)).toBe(20);
+    const library = await openPostgresLibrary({ url, name: 'scale-out' });
+    expect((await library.catalog.list()).map((entry) => entry.videoHash)).toEqual(videos.map((video) => video.videoHash));
+
     const caches = { a: cacheOf('a'), b: cacheOf('b') };
-    // The workers' environment (PATH: pocketsphinx, when installed, is part of what is stored).
-    const environment = (cacheDir: string) => ({ PATH: process.env.PATH, HOME: process.env.HOME, LONGVID_CACHE_DIR: cacheDir, LONGVID_INGEST_WORKERS: '0' });
     let killed: 'a' | 'b' | undefined;
     // The catalog entry of dev_long right after the kill: what `library status` shows.
     let atKill: Promise<LibraryVideo | undefined> | undefined;
@@ -144,10 +151,12 @@ describeWithPostgres('two longvid workers on one PostgreSQL database', () => {
     } finally {
       await tables.end();
     }
-    // Every catalog entry ingested, its progress the whole video.
+    // Every catalog entry ingested, its progress the whole video; `library status` says so.
     const entries = await library.catalog.list();
     expect(entries.map((entry) => [entry.status, entry.doneSeconds === entry.duration && entry.duration !== undefined])).toEqual(entries.map(() => ['ingested', true]));
     await library.memory.close();
+    const status = await runLongvid(['library', 'status', 'scale-out'], { env: environment(cacheOf('status')) });
+    expect(status.stdout).toMatch(/^Library scale-out: 20 videos: 20 ingested, 0 pending, 0 ingesting, 0 failed\n/);
     const finished = events(results[survivor]).find((event) => event.type === 'video-ingested' && event.job?.videoHash === devLong.videoHash);
     expect(finished?.resumedSegments).toBeGreaterThan(0);
 

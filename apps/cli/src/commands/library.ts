@@ -46,7 +46,7 @@ function addSummary(name: string, report: LibraryAddReport): string {
   ];
   // With PostgreSQL (memoryUrl) the videos wait for the workers that ingest them.
   const waiting = report.added.length + report.changed.length - report.ingested.length - report.failed.length;
-  if (waiting > 0) lines.push(`${waiting} videos are pending until a worker on the database ingests them (see "longvid library status ${name}")`);
+  if (waiting > 0) lines.push(`${waiting} videos are queued for the workers on the database ("longvid worker"; see "longvid library status ${name}")`);
   return `${lines.join('\n')}\n`;
 }
 

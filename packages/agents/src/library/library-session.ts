@@ -1,6 +1,6 @@
 import type { Answer, Evidence, OnProgress, Settings, Span, TraceEvent } from '@longvid/core';
 import { LongVidError, mergeSpans, progress, throwIfAborted } from '@longvid/core';
-import type { LocalTools } from '@longvid/ingest';
+import { enqueueLibraryIngest, type LocalTools } from '@longvid/ingest';
 import {
   EmbeddedLibraryCatalog,
   LexicalIndex,
@@ -114,7 +114,7 @@ export interface LibraryOperations {
   /**
    * Adds videos (files, folders, globs; see `expandVideoPaths`) by content hash: new and changed
    * files become pending, then (embedded) each video of the given paths that is not ingested yet is
-   * ingested at once, one after another (PostgreSQL: they stay pending for the database's workers); a failure marks that video `failed` with its error and the
+   * ingested at once, one after another (PostgreSQL: they stay pending, each queued as one job for the `longvid worker` processes on the database, see `enqueueLibraryIngest`); a failure marks that video `failed` with its error and the
    * others go on. Cancelling puts the video being ingested back to `pending`.
    * @throws LongVidError for a bad name or path (before anything is added), `ABORTED`.
    */
@@ -212,11 +212,17 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
       onProgress?.(progress('hash', files.length, files.length));
       const result = await catalog.add(hashed);
       const report: LibraryAddReport = { ...result, ingested: [], failed: [] };
-      // PostgreSQL: the videos stay pending; the workers on the database ingest them.
-      if (!(catalog instanceof EmbeddedLibraryCatalog)) return report;
-      // Embedded: ingest now every video of these paths that is not ingested yet (new, changed, failed or left pending).
+      // Every video of these paths that is not ingested yet (new, changed, failed or left pending).
       const given = new Set(hashed.map((file) => file.videoHash));
       const pending = (await catalog.list()).filter((video) => given.has(video.videoHash) && video.status !== 'ingested');
+      if (!(catalog instanceof EmbeddedLibraryCatalog)) {
+        // PostgreSQL: one job per video on the queue in the same database; `longvid worker` processes ingest them.
+        if (pending.length > 0 && settings.memoryUrl) {
+          await enqueueLibraryIngest({ url: settings.memoryUrl, library: name, videos: pending.map((video) => ({ videoHash: video.videoHash, path: video.path, name: video.name })) });
+        }
+        return report;
+      }
+      // Embedded: ingest them now, one after another.
       for (const [index, video] of pending.entries()) {
         throwIfAborted(signal);
         onProgress?.(progress('videos', index, pending.length, `ingesting ${video.name} (${index + 1} of ${pending.length})`));
