@@ -8,7 +8,7 @@ import { sharedVideo } from '@longvid/core/testing';
 import { encodeSegment, resolveCaptionFont } from '@longvid/eval';
 import { enqueueLibraryIngest, INGEST_QUEUE, SEGMENT_SECONDS } from '@longvid/ingest';
 import { openPostgresLibrary, PostgresMemory, type LibraryVideo } from '@longvid/memory';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
+import { describeWithPostgres, useTestDatabase } from '@longvid/memory/testing';
 import { testBinaries } from '@longvid/video/testing';
 import { runLongvid, type ProcessRun } from './test-support/process-harness';
 
@@ -52,17 +52,10 @@ function events(run: { stdout: string }): WorkerLine[] {
 }
 
 describeWithPostgres('two longvid workers on one PostgreSQL database', () => {
-  let database: TestDatabase;
-  let url: string;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    url = database.url;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = useTestDatabase();
 
   it('ingest a 20-video library once each; a SIGKILLed worker’s video is resumed by the other from its last checkpoint, with the same memory', async () => {
+    const url = database().url;
     // The library: the shared clips, and short clips with a caption each (distinct content hashes).
     const folder = mkdtempSync(join(tmpdir(), 'longvid-worker-library-'));
     const font = resolveCaptionFont();
@@ -174,17 +167,10 @@ describeWithPostgres('two longvid workers on one PostgreSQL database', () => {
 });
 
 describeWithPostgres('longvid worker stopped by SIGTERM', () => {
-  let database: TestDatabase;
-  let url: string;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    url = database.url;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = useTestDatabase();
 
   it('hands its video back to the queue for a retry, keeps its checkpoints, and exits 143', async () => {
+    const url = database().url;
     const path = sharedVideo('dev_long.mp4');
     const videoHash = await sha256File(path);
     await enqueueLibraryIngest({ url, library: 'stop', videos: [{ videoHash, path, name: 'dev_long.mp4' }], retryDelaySeconds: 30 });

@@ -11,7 +11,7 @@ export { describeMemoryStore } from './memory-store-suite';
 export type { MemoryStoreFactory } from './memory-store-suite';
 export { FIXTURE_CLIP_SECONDS, devLongTracks, bruteForceNearest, cosineSimilarity, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom } from './memory-fixture';
 export type { MemoryFixture } from './memory-fixture';
-export { DEFAULT_TEST_POSTGRES_URL, createTestDatabase, describeWithPostgres, postgresUnavailableReason, testPostgresUrl } from './postgres/test-database';
+export { DEFAULT_TEST_POSTGRES_URL, createTestDatabase, describeWithPostgres, postgresUnavailableReason, testPostgresUrl, useTestDatabase } from './postgres/test-database';
 export type { TestDatabase } from './postgres/test-database';
 export { MockTextEmbedder } from './mock-text-embedder';
 export type { MockTextEmbedderOptions } from './mock-text-embedder';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadSettings, sha256File } from '@longvid/core';
 import { sharedVideo } from '@longvid/core/testing';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
+import { describeWithPostgres, useTestDatabase } from '@longvid/memory/testing';
 import { enqueueLibraryIngest, INGEST_QUEUE } from './queue';
 import { runWorker, type LibraryIngestCatalog, type WorkerEvent } from './worker';
 
@@ -17,17 +17,10 @@ class RecordingCatalog implements LibraryIngestCatalog {
 }
 
 describeWithPostgres('runWorker', () => {
-  let database: TestDatabase;
-  let url: string;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    url = database.url;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = useTestDatabase();
 
   it('marks a video that cannot be ingested failed with the reason, and exits when nothing is left to retry', async () => {
+    const url = database().url;
     const coffee = sharedVideo('sam2_04_coffee.mp4');
     const missing = join(tmpdir(), 'longvid-no-such-video.mp4');
     const videos = [
@@ -61,6 +54,7 @@ describeWithPostgres('runWorker', () => {
   }, 60_000);
 
   it('ingests a video once: queued again (another library), its complete memory in the database is skipped and only its catalog entry marked', async () => {
+    const url = database().url;
     const path = sharedVideo('sam2_bedroom.mp4');
     const video = { videoHash: await sha256File(path), path, name: 'sam2_bedroom.mp4' };
     const catalogs = new Map<string, RecordingCatalog>();

@@ -67,6 +67,25 @@ export async function createTestDatabase(serverUrl: string = testPostgresUrl()):
 }
 
 /**
+ * A throw-away database ({@link createTestDatabase}) for the tests of the enclosing `describe` block:
+ * made in its `beforeAll`, dropped in its `afterAll`.
+ * @returns a function that gives the database inside a test (it throws before `beforeAll` ran).
+ */
+export function useTestDatabase(serverUrl?: string): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(serverUrl);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error('the test database is made in beforeAll: ask for it inside a test');
+    return database;
+  };
+}
+
+/**
  * Why PostgreSQL with pgvector cannot be used at `url`, or undefined when it can. Checked in a child
  * process (synchronously, so that test files can decide at load time whether to skip).
  */
