@@ -41,7 +41,7 @@ export { createPool } from './postgres/connection';
 export type { DatabaseOption } from './postgres/connection';
 export { openPostgresLibrary, PostgresLibraryCatalog, PostgresLibraryMemory } from './postgres/postgres-library';
 export type { PostgresLibraryOptions } from './postgres/postgres-library';
-export { foldConfusables, foldCharacter, isUpperCaseText, STOP_WORDS, tokenize } from './lexical-text';
+export { foldConfusables, foldCharacter, isUpperCaseText, ocrWordReading, STOP_WORDS, tokenize } from './lexical-text';
 export type { TokenizeOptions } from './lexical-text';
 export { HashingEmbedder, fnv1a } from './hashing-embedder';
 export type { HashingEmbedderOptions, HashingEmbedCallOptions } from './hashing-embedder';

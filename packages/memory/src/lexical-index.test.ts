@@ -109,3 +109,19 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion([[], []])).toEqual([]);
   });
 });
+
+describe('LexicalIndex with OCR readings', () => {
+  it('finds a caption OCR read with digits for letters only when asked to', () => {
+    const caption = 'DO0R C0DE 6743';
+    const robust = new LexicalIndex({ ocrReadings: true });
+    const plain = new LexicalIndex();
+    for (const index of [robust, plain]) {
+      index.add(0, caption);
+      index.add(1, 'LOCKER 828 door');
+    }
+    expect(robust.search('What is the door code?', 5).map((match) => match.id)).toEqual([0, 1]);
+    expect(plain.search('What is the door code?', 5).map((match) => match.id)).toEqual([1]);
+    // The caption's own tokens still match exactly.
+    expect(robust.search('6743', 5).map((match) => match.id)).toEqual([0]);
+  });
+});

@@ -2,7 +2,7 @@
  * BM25 lexical index over event text (Robertson & Zaragoza 2009, "The Probabilistic Relevance
  * Framework: BM25 and Beyond"), with the non-negative IDF of Lucene.
  */
-import { STOP_WORDS, tokenize, type TokenizeOptions } from './lexical-text';
+import { ocrWordReading, STOP_WORDS, tokenize, type TokenizeOptions } from './lexical-text';
 
 /** How BM25 tokenizes documents and queries: stop words dropped, numbers followed by their parts. */
 const INDEX_TERMS: TokenizeOptions = { stopWords: STOP_WORDS, numberParts: true };
@@ -22,6 +22,12 @@ export interface Bm25Options {
   k1?: number;
   /** Length normalisation in `[0, 1]`; default 0.75. */
   b?: number;
+  /**
+   * Also index the OCR-robust reading of each word that OCR mixed with digits ({@link ocrWordReading}:
+   * `DO0R C0DE` is found by "door code"). Default false (a one-video store's BM25 is left as it is;
+   * its agents match such words with `foldConfusables` themselves).
+   */
+  ocrReadings?: boolean;
 }
 
 /** One scored document of {@link LexicalIndex.search}. */
@@ -74,10 +80,12 @@ export class LexicalIndex {
   private scores = new Float64Array(16);
   private readonly k1: number;
   private readonly b: number;
+  private readonly ocrReadings: boolean;
 
   constructor(options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.75;
+    this.ocrReadings = options.ocrReadings ?? false;
   }
 
   /** Number of documents. */
@@ -87,7 +95,8 @@ export class LexicalIndex {
 
   /** Indexes `text` under `id` (ids must be unique). */
   add(id: number, text: string): void {
-    const terms = indexTerms(text);
+    const words = indexTerms(text);
+    const terms = this.ocrReadings ? [...words, ...words.map(ocrWordReading).filter((reading): reading is string => reading !== undefined)] : words;
     const document = this.ids.length;
     this.ids.push(id);
     if (document === this.lengths.length) {

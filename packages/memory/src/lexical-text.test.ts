@@ -1,4 +1,4 @@
-import { foldConfusables, STOP_WORDS, tokenize } from './lexical-text';
+import { foldConfusables, ocrWordReading, STOP_WORDS, tokenize } from './lexical-text';
 
 describe('tokenize', () => {
   it('lower-cases words and keeps numbers, times and decimals whole', () => {
@@ -39,5 +39,17 @@ describe('foldConfusables', () => {
   it('reads OCR confusions as letters and drops spaces', () => {
     expect(foldConfusables('GATEC0DE 5521')).toBe('GATECODESSZI');
     expect(foldConfusables('gate code')).toBe('GATECODE');
+  });
+});
+
+describe('ocrWordReading', () => {
+  it('folds the digits of a word OCR misread, and leaves codes and plain words alone', () => {
+    expect(ocrWordReading('do0r')).toBe('door');
+    expect(ocrWordReading('c0de')).toBe('code');
+    expect(ocrWordReading('r00m')).toBe('room');
+    expect(ocrWordReading('door')).toBeUndefined();
+    expect(ocrWordReading('6743')).toBeUndefined();
+    expect(ocrWordReading('b12')).toBeUndefined();
+    expect(ocrWordReading('4k')).toBeUndefined();
   });
 });

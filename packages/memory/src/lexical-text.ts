@@ -97,6 +97,21 @@ export function isUpperCaseText(text: string): boolean {
 }
 
 /**
+ * How a word that OCR mixed with digits reads with its confusable digits folded (`do0r` → `door`,
+ * `c0de` → `code`, `r00m` → `room`), lower case; undefined for a word without both letters and
+ * digits, with more digits than letters (`b12`), or with a digit OCR does not confuse with a letter
+ * (`4k`): a code, not a misread word.
+ */
+export function ocrWordReading(word: string): string | undefined {
+  const letters = (word.match(/\p{L}/gu) ?? []).length;
+  const digits = (word.match(/\p{N}/gu) ?? []).length;
+  if (letters === 0 || digits === 0 || digits > letters) return undefined;
+  let reading = '';
+  for (const character of word) reading += foldCharacter(character, false).toLowerCase();
+  return /\p{N}/u.test(reading) ? undefined : reading;
+}
+
+/**
  * OCR-robust form of a text for matching: confusable characters folded ({@link FOLD}), upper case,
  * spaces and punctuation dropped (`GATEC0DE 5521` → `GATECODESSZI`, as `gate code` → `GATECODE`).
  */

@@ -152,7 +152,7 @@ export class EmbeddedLibraryMemory implements LibraryMemory {
   private async lexicalIndex(videos: readonly EmbeddedLibraryVideo[]): Promise<{ index: LexicalIndex; events: LibraryEvent[] }> {
     const key = videos.map((video) => video.videoHash).join(',');
     if (this.lexical?.key === key) return this.lexical;
-    const index = new LexicalIndex();
+    const index = new LexicalIndex({ ocrReadings: true });
     const events: LibraryEvent[] = [];
     for (const video of videos) {
       for (const event of await (await this.store(video.videoHash)).events()) {

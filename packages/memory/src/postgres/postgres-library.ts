@@ -389,7 +389,7 @@ export class PostgresLibraryMemory implements LibraryMemory {
       'SELECT video_hash, id, span_start, span_end, text FROM longvid_events WHERE video_hash = ANY($1::text[]) ORDER BY video_hash, id',
       [hashes],
     );
-    const index = new LexicalIndex();
+    const index = new LexicalIndex({ ocrReadings: true });
     const events = rows.rows.map((row, at) => {
       index.add(at, row.text);
       return { videoHash: row.video_hash, id: row.id, span: { start: row.span_start, end: row.span_end } };
