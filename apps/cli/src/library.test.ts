@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { loadSettings, sharedDataDir, spanOverlap } from '@longvid/core';
 import { encodeSegment, resolveCaptionFont, seededRandom, TEXT_NEEDLE_TEMPLATES } from '@longvid/eval';
 import { INGEST_QUEUE } from '@longvid/ingest';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@longvid/memory/testing';
+import { describeWithPostgres, useTestDatabase } from '@longvid/memory/testing';
 import { resolveFfmpeg } from '@longvid/video';
 import { libraryAddJsonSchema, libraryAskJsonSchema, librarySearchJsonSchema, libraryStatusJsonSchema } from './library-json';
 import { runLongvid, type ProcessRun } from './test-support/process-harness';
@@ -18,16 +18,12 @@ import { runLongvid, type ProcessRun } from './test-support/process-harness';
  * "In which videos does a dog appear?" names exactly the dog clips (sam2_01_dog.mp4 and
  * dev_long.mp4 at 49.4–59.1 s, per MANIFEST.md), `search` puts the needle's moment first.
  *
- * Each backend runs the same body: PostgreSQL (`LONGVID_MEMORY_URL` on a `createTestDatabase()`
- * database) joins the list once `library add` on PostgreSQL ingests its videos (by `longvid worker`);
- * until then the last block checks the PostgreSQL catalog through the same commands.
+ * The questions (needle ask in JSON and text, the dog question, search) run on both backends with
+ * the same bodies ({@link libraryQuestions}): the embedded one (cache directory; `library add`
+ * ingests), and PostgreSQL (`LONGVID_MEMORY_URL` on a throw-away `useTestDatabase()` database;
+ * `library add` queues one job per video and one `longvid worker --once` ingests them), on the same
+ * needle clips.
  */
-interface Backend {
-  name: string;
-  /** Environment for the children (e.g. `LONGVID_MEMORY_URL`), and a clean-up. */
-  setup(): Promise<{ env: Record<string, string>; teardown(): Promise<void> }>;
-}
-const backends: Backend[] = [{ name: 'embedded', setup: async () => ({ env: {}, teardown: async () => undefined }) }];
 
 const shared = sharedDataDir(__dirname)!;
 const videosDir = join(shared, 'data', 'videos');
@@ -70,45 +66,36 @@ async function makeNeedles(): Promise<Needle[]> {
   return needles;
 }
 
-describe.each(backends)('a library of 21 videos ($name backend)', (backend) => {
-  let needles: Needle[] = [];
-  let env: Record<string, string | undefined> = {};
-  let teardown = async (): Promise<void> => undefined;
-  const longvid = (argv: string[], timeoutMs = 60_000): Promise<ProcessRun> => runLongvid(argv, { env, cwd: workDir, timeoutMs });
-  const needle = (template: string): Needle => needles.find((item) => item.template === template)!;
+let needlesMade: Promise<Needle[]> | undefined;
+/** The needle clips, made once for both backends. */
+const needleClips = (): Promise<Needle[]> => (needlesMade ??= makeNeedles());
 
-  beforeAll(async () => {
-    const set = await backend.setup();
-    teardown = set.teardown;
-    env = {
-      PATH: process.env.PATH,
-      HOME: join(workDir, 'home'),
-      TMPDIR: tmpdir(),
-      LONGVID_CACHE_DIR: join(workDir, `cache-${backend.name}`),
-      LONGVID_DETECTOR_MODEL: join(models, 'yolov8n_quant.onnx'),
-      LONGVID_DETECTOR_LABELS: join(models, 'labels.json'),
-      ...set.env,
-    };
-    needles = needles.length ? needles : await makeNeedles();
-  }, 60_000);
-  afterAll(() => teardown());
+/** The environment of the `longvid` children on one backend: its own cache directory, the detector on. */
+function childEnv(cacheName: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
+  return {
+    PATH: process.env.PATH,
+    HOME: join(workDir, 'home'),
+    TMPDIR: tmpdir(),
+    LONGVID_CACHE_DIR: join(workDir, cacheName),
+    LONGVID_DETECTOR_MODEL: join(models, 'yolov8n_quant.onnx'),
+    LONGVID_DETECTOR_LABELS: join(models, 'labels.json'),
+    ...extra,
+  };
+}
 
-  it('adds a folder and a glob by content hash and ingests every video, then finds nothing new', async () => {
-    const run = await longvid(['library', 'add', 'clips', videosDir, 'needles/*.mp4', '--json', '--no-progress'], 170_000);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const added = libraryAddJsonSchema.parse(JSON.parse(run.stdout));
-    // The folder's dev_long.srt is not a video.
-    expect(added.added.map((video) => video.name).sort()).toEqual([...needles.map((item) => item.file), 'askanything_yoga.mp4', 'dev_long.mp4', 'intel_bottle-detection.mp4', 'mmaction2_basketball_gym.mp4', 'sadtalker_WDA_AlexandriaOcasioCortez_000.mp4', 'sam2_01_dog.mp4', 'sam2_02_cups.mp4', 'sam2_03_blocks.mp4', 'sam2_04_coffee.mp4', 'sam2_bedroom.mp4', 'videollava_baby_countdown_demo3.mp4'].sort());
-    expect(added.ingested.length).toBe(21);
-    expect(added.failed).toEqual([]);
+/** A library named `clips` of the 21 videos, ingested, on one backend. */
+interface IngestedLibrary {
+  /** Runs the built `longvid` with the backend's environment. */
+  longvid(argv: string[], timeoutMs?: number): Promise<ProcessRun>;
+  /** The needle clip of a caption template (after the block's `beforeAll`). */
+  needle(template: string): Needle;
+}
 
-    const again = await longvid(['library', 'add', 'clips', videosDir, join(workDir, 'needles'), '--json', '--no-progress']);
-    expect(again.code).toBe(0);
-    const second = libraryAddJsonSchema.parse(JSON.parse(again.stdout));
-    expect([second.added.length, second.changed.length, second.unchanged.length, second.ingested.length]).toEqual([0, 0, 21, 0]);
-  }, 200_000);
-
+/**
+ * The questions every backend answers the same way (registered inside a backend's `describe`, after
+ * the test that ingests its library).
+ */
+function libraryQuestions({ longvid, needle }: IngestedLibrary): void {
   it('answers a text needle with its video and span (JSON), reading at most 2 of the 21 videos', async () => {
     const door = needle('door');
     const run = await longvid(['ask', '--library', 'clips', door.question, '--json', '--no-progress']);
@@ -164,6 +151,35 @@ describe.each(backends)('a library of 21 videos ($name backend)', (backend) => {
     const text = await longvid(['search', '--library', 'clips', flight.caption.toLowerCase(), '--limit', '1']);
     expect(text.stdout).toMatch(new RegExp(`^ {2}1\\. ${flight.file.replace(/\./g, '\\.')} {2}00:0\\d–00:\\d\\d {2}".*${flight.answer}`));
   });
+}
+
+describe('a library of 21 videos (embedded backend)', () => {
+  let needles: Needle[] = [];
+  const env = childEnv('cache-embedded');
+  const longvid = (argv: string[], timeoutMs = 60_000): Promise<ProcessRun> => runLongvid(argv, { env, cwd: workDir, timeoutMs });
+  const needle = (template: string): Needle => needles.find((item) => item.template === template)!;
+
+  beforeAll(async () => {
+    needles = await needleClips();
+  }, 60_000);
+
+  it('adds a folder and a glob by content hash and ingests every video, then finds nothing new', async () => {
+    const run = await longvid(['library', 'add', 'clips', videosDir, 'needles/*.mp4', '--json', '--no-progress'], 170_000);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const added = libraryAddJsonSchema.parse(JSON.parse(run.stdout));
+    // The folder's dev_long.srt is not a video.
+    expect(added.added.map((video) => video.name).sort()).toEqual([...needles.map((item) => item.file), 'askanything_yoga.mp4', 'dev_long.mp4', 'intel_bottle-detection.mp4', 'mmaction2_basketball_gym.mp4', 'sadtalker_WDA_AlexandriaOcasioCortez_000.mp4', 'sam2_01_dog.mp4', 'sam2_02_cups.mp4', 'sam2_03_blocks.mp4', 'sam2_04_coffee.mp4', 'sam2_bedroom.mp4', 'videollava_baby_countdown_demo3.mp4'].sort());
+    expect(added.ingested.length).toBe(21);
+    expect(added.failed).toEqual([]);
+
+    const again = await longvid(['library', 'add', 'clips', videosDir, join(workDir, 'needles'), '--json', '--no-progress']);
+    expect(again.code).toBe(0);
+    const second = libraryAddJsonSchema.parse(JSON.parse(again.stdout));
+    expect([second.added.length, second.changed.length, second.unchanged.length, second.ingested.length]).toEqual([0, 0, 21, 0]);
+  }, 200_000);
+
+  libraryQuestions({ longvid, needle });
 
   it('records a file that is not a video as failed with its error, and removes it', async () => {
     const broken = join(workDir, 'broken.mp4');
@@ -187,7 +203,7 @@ describe.each(backends)('a library of 21 videos ($name backend)', (backend) => {
 
   it('puts the video being ingested back to pending on SIGINT (exit 130); the next add ingests it', async () => {
     // A cache of its own: the second video is ingested, not read from the memory the first test built.
-    const own = { ...env, LONGVID_CACHE_DIR: join(workDir, `cache-${backend.name}-cancelled`) };
+    const own = { ...env, LONGVID_CACHE_DIR: join(workDir, 'cache-embedded-cancelled') };
     const cups = join(videosDir, 'sam2_02_cups.mp4');
     const cancelled = await runLongvid(['library', 'add', 'cancelled', join(videosDir, 'sam2_bedroom.mp4'), cups], {
       env: own,
@@ -219,15 +235,13 @@ describe.each(backends)('a library of 21 videos ($name backend)', (backend) => {
 });
 
 describeWithPostgres('a library in PostgreSQL (LONGVID_MEMORY_URL): the catalog through the CLI', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let env: Record<string, string | undefined> = {};
   const longvid = (argv: string[]): Promise<ProcessRun> => runLongvid(argv, { env, cwd: workDir });
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    env = { PATH: process.env.PATH, HOME: join(workDir, 'home'), TMPDIR: tmpdir(), LONGVID_CACHE_DIR: join(workDir, 'cache-postgres-catalog'), LONGVID_MEMORY_URL: database.url };
+  beforeAll(() => {
+    env = { PATH: process.env.PATH, HOME: join(workDir, 'home'), TMPDIR: tmpdir(), LONGVID_CACHE_DIR: join(workDir, 'cache-postgres-catalog'), LONGVID_MEMORY_URL: database().url };
   });
-  afterAll(() => database?.drop());
 
   it('adds the shared videos as pending (workers ingest them), lists, removes, and says what to do before they are ingested', async () => {
     const run = await longvid(['library', 'add', 'pg-clips', videosDir, '--no-progress']);
@@ -237,7 +251,7 @@ describeWithPostgres('a library in PostgreSQL (LONGVID_MEMORY_URL): the catalog 
     const status = libraryStatusJsonSchema.parse(JSON.parse((await longvid(['library', 'status', 'pg-clips', '--json'])).stdout));
     expect(status.counts).toEqual({ videos: 11, ingested: 0, pending: 11, ingesting: 0, failed: 0 });
     // One job per video on the queue in the same database, for `longvid worker`.
-    const tables = new Client({ connectionString: database.url });
+    const tables = new Client({ connectionString: database().url });
     await tables.connect();
     const jobs = await tables.query<{ key: string }>("SELECT singleton_key AS key FROM pgboss.job WHERE name = $1 AND state = 'created' ORDER BY singleton_key", [INGEST_QUEUE]);
     await tables.end();
@@ -252,4 +266,31 @@ describeWithPostgres('a library in PostgreSQL (LONGVID_MEMORY_URL): the catalog 
     expect(ask.code).toBe(2);
     expect(ask.stderr).toMatch(/^longvid: error: library pg-clips has no ingested video/);
   });
+});
+
+describeWithPostgres('a library of 21 videos (PostgreSQL backend: LONGVID_MEMORY_URL, ingested by longvid worker)', () => {
+  const database = useTestDatabase();
+  let needles: Needle[] = [];
+  let env: Record<string, string | undefined> = {};
+  const longvid = (argv: string[], timeoutMs = 60_000): Promise<ProcessRun> => runLongvid(argv, { env, cwd: workDir, timeoutMs });
+  const needle = (template: string): Needle => needles.find((item) => item.template === template)!;
+
+  beforeAll(async () => {
+    env = childEnv('cache-postgres', { LONGVID_MEMORY_URL: database().url });
+    needles = await needleClips();
+  }, 60_000);
+
+  it('library add queues one job per video; one longvid worker --once ingests all 21', async () => {
+    const add = await longvid(['library', 'add', 'clips', videosDir, 'needles/*.mp4', '--no-progress']);
+    expect([add.code, add.stderr]).toEqual([0, '']);
+    expect(add.stdout).toMatch(/^Library clips: 21 added, 0 changed, 0 unchanged; 0 ingested, 0 failed\n21 videos are queued for the workers/);
+    const worker = await longvid(['worker', '--once', '--worker-id', 'library-test'], 240_000);
+    expect(worker.stderr).toBe('');
+    expect(worker.code).toBe(0);
+    expect(worker.stdout).toMatch(/^done: 21 ingested, 0 already ingested, 0 failed$/m);
+    const status = libraryStatusJsonSchema.parse(JSON.parse((await longvid(['library', 'status', 'clips', '--json'])).stdout));
+    expect(status.counts).toEqual({ videos: 21, ingested: 21, pending: 0, ingesting: 0, failed: 0 });
+  }, 300_000);
+
+  libraryQuestions({ longvid, needle });
 });
