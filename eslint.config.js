@@ -22,7 +22,7 @@ module.exports = [
             { sourceTag: 'type:agents', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:ingest'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
             { sourceTag: 'type:training', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:agents'], bannedExternalImports: ['hnswlib-node'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:ingest', 'type:agents', 'type:training', 'type:eval'], bannedExternalImports: ['onnxruntime-node', 'hnswlib-node'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:ingest', 'type:agents', 'type:training'] }
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:video', 'type:perception', 'type:memory', 'type:ingest', 'type:agents', 'type:training', 'type:eval'] }
           ]
         }
       ]

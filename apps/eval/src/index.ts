@@ -32,7 +32,7 @@ export type { CaptionStyle, CaptionLayout } from './niah/caption-styles';
 export type { SourceClip, TextNeedle } from './niah/niah-catalog';
 export { seededRandom } from './niah/seeded-random';
 export type { SeededRandom } from './niah/seeded-random';
-export { CAPTION_FONTS, NIAH_WIDTH, NIAH_HEIGHT, NIAH_FPS, encodeSegment, resolveCaptionFont } from './niah/ffmpeg-steps';
+export { CAPTION_FONTS, NIAH_WIDTH, NIAH_HEIGHT, NIAH_FPS, encodeSegment, concatSegments, resolveCaptionFont, SEGMENT_ENCODING_VERSION } from './niah/ffmpeg-steps';
 export type { CaptionRequest } from './niah/ffmpeg-steps';
 export { runEvaluation, parseSystem, questionSeed, safeFileName, ingestionFrameCount, readRunManifest, readVideoStats, RUN_FILES, ReusingObserver } from './runner/runner';
 export type { RunEvaluationOptions, RunSummary, RunManifest, SystemSpec, VideoStats, ChatModel } from './runner/runner';
