@@ -34,7 +34,7 @@ import { join, resolve } from 'node:path';
 import { loadSettings, sharedDataDir, spanOverlap, type Span } from '@longvid/core';
 import { concatSegments, encodeSegment, resolveCaptionFont, SEGMENT_ENCODING_VERSION, seededRandom, TEXT_NEEDLE_TEMPLATES, type SeededRandom } from '@longvid/eval';
 import { enqueueLibraryIngest } from '@longvid/ingest';
-import { createTestDatabase, testPostgresUrl } from '@longvid/memory/testing';
+import { createTestDatabase, postgresUnavailableReason, testPostgresUrl } from '@longvid/memory/testing';
 import { probeVideo, resolveFfmpeg, videoContentHash, type FfmpegBinaries } from '@longvid/video';
 
 /** Bump when the clips change (names, sources, layout). */
@@ -320,6 +320,8 @@ async function main(): Promise<void> {
   };
   try {
     if (!skipWorkers) {
+      const unavailable = postgresUnavailableReason(testPostgresUrl());
+      if (unavailable) throw new Error(`PostgreSQL with pgvector is needed for the workers (LONGVID_TEST_POSTGRES_URL): ${unavailable}; start it, or pass --skip-workers`);
       const library = clips.slice(0, workersVideos);
       const runs: WorkerRun[] = [];
       for (const workers of workerCounts) {
