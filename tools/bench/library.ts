@@ -10,11 +10,10 @@
  * the others carry distractor captions (LOCKER 512, GATE 40, BUS 233...). Clips are cached by
  * their spec in the OS temp directory (`--clips-dir`), so reruns skip the encoding.
  *
- * Throughput: one ingest job per clip of the first `--workers-videos` (default 20) is queued
- * (`enqueueLibraryIngest` of `@longvid/ingest`, what `library add` does with `LONGVID_MEMORY_URL`) in
- * a fresh PostgreSQL database (`createTestDatabase` of `@longvid/memory/testing`, on
- * `LONGVID_TEST_POSTGRES_URL`, default postgres://root:longvid@localhost:5432/postgres); then 1, and
- * in a second fresh database 2, `longvid worker --once` processes (each with its own fresh cache
+ * Throughput: `longvid library add` with `LONGVID_MEMORY_URL` queues one ingest job per clip of the
+ * first `--workers-videos` (default 20) in a fresh PostgreSQL database (`createTestDatabase` of
+ * `@longvid/memory/testing`, on `LONGVID_TEST_POSTGRES_URL`, default
+ * postgres://root:longvid@localhost:5432/postgres); then 1, and in a second fresh database 2, `longvid worker --once` processes (each with its own fresh cache
  * directory) ingest them. Video-seconds per wall-second from the workers' start to the last one's
  * exit (so it includes each worker's start-up: Node, models, the queue).
  *
@@ -33,9 +32,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSettings, sharedDataDir, spanOverlap, type Span } from '@longvid/core';
 import { concatSegments, encodeSegment, resolveCaptionFont, SEGMENT_ENCODING_VERSION, seededRandom, TEXT_NEEDLE_TEMPLATES, type SeededRandom } from '@longvid/eval';
-import { enqueueLibraryIngest } from '@longvid/ingest';
 import { createTestDatabase, postgresUnavailableReason, testPostgresUrl } from '@longvid/memory/testing';
-import { probeVideo, resolveFfmpeg, videoContentHash, type FfmpegBinaries } from '@longvid/video';
+import { probeVideo, resolveFfmpeg, type FfmpegBinaries } from '@longvid/video';
 
 /** Bump when the clips change (names, sources, layout). */
 const CLIPS_VERSION = 'library-bench-v1';
@@ -195,14 +193,14 @@ interface WorkerRun {
   load: { start: number; end: number };
 }
 
-/** One throughput run: a fresh database and caches, one queued job per clip (`enqueueLibraryIngest`), `workers` processes ingest them. */
+/** One throughput run: a fresh database and caches, `library add` queues one job per clip, `workers` processes ingest them. */
 async function workerRun(clips: Clip[], workers: number, scratch: string): Promise<WorkerRun> {
   const database = await createTestDatabase(testPostgresUrl());
   try {
-    const enqueueStarted = performance.now();
-    const videos = await Promise.all(clips.map(async (clip) => ({ videoHash: await videoContentHash(clip.path), path: clip.path, name: clip.file })));
-    await enqueueLibraryIngest({ url: database.url, library: 'bench', videos });
-    const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
+    // `library add` with LONGVID_MEMORY_URL queues one job per video (and ingests nothing itself).
+    const adder = childEnv(mkdtempSync(join(scratch, `add-${workers}-`)), database.url);
+    const queued = await longvid(['library', 'add', 'bench', ...clips.map((clip) => clip.path), '--json', '--no-progress'], adder);
+    const enqueueSeconds = queued.seconds;
     const loadStart = load();
     const started = performance.now();
     const runs = await Promise.all(
@@ -218,6 +216,7 @@ async function workerRun(clips: Clip[], workers: number, scratch: string): Promi
     );
     const hashes = ingested.flat().map((event) => event.job?.videoHash);
     const videoSeconds = ingested.flat().reduce((sum, event) => sum + (event.duration ?? 0), 0);
+    const status = JSON.parse((await longvid(['library', 'status', 'bench', '--json'], adder)).stdout) as { counts: { ingested: number } };
     return {
       workers,
       videos: clips.length,
@@ -225,7 +224,7 @@ async function workerRun(clips: Clip[], workers: number, scratch: string): Promi
       wallSeconds,
       videoSecondsPerWallSecond: videoSeconds / wallSeconds,
       perWorker: ingested.map((events) => events.length),
-      ingestedOnce: hashes.length === clips.length && new Set(hashes).size === clips.length && videos.every((video) => hashes.includes(video.videoHash)),
+      ingestedOnce: hashes.length === clips.length && new Set(hashes).size === clips.length && status.counts.ingested === clips.length,
       enqueueSeconds,
       load: { start: loadStart, end: load() },
     };
