@@ -260,9 +260,14 @@ interface QuestionRow {
   /** Names of the videos the loop read, in order, and the best-ranked video. */
   read: string[];
   firstRanked: string | null;
+  /** Wall seconds of the `ask` process (Node start-up, opening the library, models, the question). */
   processSeconds: number;
-  answerSeconds: number;
+  /** Seconds of the question as the CLI times it: rank + loop. */
+  questionSeconds: number;
+  /** Seconds ranking the videos (library memory search, entity and narrative matches). */
   rankSeconds: number;
+  /** Seconds of the plan–observe–reflect loop on the video(s) read. */
+  loopSeconds: number;
 }
 
 async function askRow(size: number, clip: Clip, env: NodeJS.ProcessEnv): Promise<QuestionRow> {
@@ -284,8 +289,9 @@ async function askRow(size: number, clip: Clip, env: NodeJS.ProcessEnv): Promise
     read: json.videosRead.map((video) => video.name),
     firstRanked: json.candidates[0]?.video.name ?? null,
     processSeconds: run.seconds,
-    answerSeconds: json.timings.totalSeconds,
+    questionSeconds: json.timings.totalSeconds,
     rankSeconds: json.timings.rankSeconds,
+    loopSeconds: json.timings.answerSeconds,
   };
 }
 
@@ -360,8 +366,9 @@ async function main(): Promise<void> {
         rounds: mean(mine.map((row) => row.rounds)),
         videosRead: mean(mine.map((row) => row.videosRead)),
         processSeconds: mean(mine.map((row) => row.processSeconds)),
-        answerSeconds: mean(mine.map((row) => row.answerSeconds)),
+        questionSeconds: mean(mine.map((row) => row.questionSeconds)),
         rankSeconds: mean(mine.map((row) => row.rankSeconds)),
+        loopSeconds: mean(mine.map((row) => row.loopSeconds)),
       });
       const perSize = sizes.map((size) => {
         const mine = rows.filter((row) => row.library === size);
@@ -373,19 +380,19 @@ async function main(): Promise<void> {
       const ratiosOf = (pick: (row: QuestionRow) => boolean) => {
         const [first, last] = [costOf(rows.filter((row) => row.library === sizes[0] && pick(row))), costOf(rows.filter((row) => row.library === sizes[sizes.length - 1] && pick(row)))];
         const ratio = (key: keyof typeof first) => last[key] / Math.max(first[key], 1e-9);
-        return { libraries: `${sizes[sizes.length - 1]}/${sizes[0]}`, framesObserved: ratio('framesObserved'), processSeconds: ratio('processSeconds'), answerSeconds: ratio('answerSeconds'), rankSeconds: ratio('rankSeconds') };
+        return { libraries: `${sizes[sizes.length - 1]}/${sizes[0]}`, framesObserved: ratio('framesObserved'), processSeconds: ratio('processSeconds'), questionSeconds: ratio('questionSeconds'), rankSeconds: ratio('rankSeconds'), loopSeconds: ratio('loopSeconds') };
       };
       const ratios = { all: ratiosOf(() => true), rightEverywhere: { questions: rightEverywhere, ...ratiosOf((row) => rightEverywhere.includes(row.clip)) } };
       summary.questions = { ingestion: adds, perSize, ratios, load: { start: loadStart, end: loadEnd }, rows };
-      console.log('\nvideos | right (answer/video/span) | frames | rounds | videos read | process s | answer s | rank s');
+      console.log('\nvideos | right (answer/video/span) | frames | rounds | videos read | process s | question s | rank s | loop s');
       for (const row of perSize) {
         console.log(
           `${String(row.library).padStart(6)} | ${row.right.answer}/${row.right.video}/${row.right.span} of ${row.questions}`.padEnd(36) +
-            ` | ${fixed(row.framesObserved, 1).padStart(6)} | ${fixed(row.rounds, 1).padStart(6)} | ${fixed(row.videosRead, 1).padStart(11)} | ${fixed(row.processSeconds).padStart(9)} | ${fixed(row.answerSeconds).padStart(8)} | ${fixed(row.rankSeconds, 3).padStart(6)}`,
+            ` | ${fixed(row.framesObserved, 1).padStart(6)} | ${fixed(row.rounds, 1).padStart(6)} | ${fixed(row.videosRead, 1).padStart(11)} | ${fixed(row.processSeconds).padStart(9)} | ${fixed(row.questionSeconds).padStart(10)} | ${fixed(row.rankSeconds).padStart(6)} | ${fixed(row.loopSeconds).padStart(6)}`,
         );
       }
       for (const [label, value] of [['every question', ratios.all], [`the ${rightEverywhere.length} right at every size`, ratios.rightEverywhere]] as const) {
-        console.log(`cost at ${value.libraries} videos, ${label}: frames ${fixed(value.framesObserved)}×, process seconds ${fixed(value.processSeconds)}×, answer seconds ${fixed(value.answerSeconds)}×, rank seconds ${fixed(value.rankSeconds)}×`);
+        console.log(`cost at ${value.libraries} videos, ${label}: frames ${fixed(value.framesObserved)}×, process seconds ${fixed(value.processSeconds)}×, question seconds ${fixed(value.questionSeconds)}× (rank ${fixed(value.rankSeconds)}×, loop ${fixed(value.loopSeconds)}×)`);
       }
     }
     console.log(JSON.stringify({ ...summary, questions: summary.questions ? { ...(summary.questions as object), rows: undefined } : undefined }, null, 2));
