@@ -7,20 +7,21 @@
  * with a burnt-in text needle from the NIAH generator's templates, `encodeSegment`, then joined
  * with `concatSegments`), every caption distinct. Five clips among the first ten carry the needles
  * that are asked about (door code, hotel, meeting, flight, password: templates no other clip uses);
- * the others carry distractor captions (LOCKER 512, GATE 40, BUS 233...). Clips are cached by
+ * the others carry distractor captions (LOCKER 828, GATE 14, BUS 257...). Clips are cached by
  * their spec in the OS temp directory (`--clips-dir`), so reruns skip the encoding.
  *
  * Throughput: `longvid library add` with `LONGVID_MEMORY_URL` queues one ingest job per clip of the
  * first `--workers-videos` (default 20) in a fresh PostgreSQL database (`createTestDatabase` of
  * `@longvid/memory/testing`, on `LONGVID_TEST_POSTGRES_URL`, default
- * postgres://root:longvid@localhost:5432/postgres); then 1, and in a second fresh database 2, `longvid worker --once` processes (each with its own fresh cache
- * directory) ingest them. Video-seconds per wall-second from the workers' start to the last one's
+ * postgres://root:longvid@localhost:5432/postgres); then 1, and in a second fresh database 2,
+ * `longvid worker --once` processes (each with its own fresh cache directory) ingest them. Video-seconds per wall-second from the workers' start to the last one's
  * exit (so it includes each worker's start-up: Node, models, the queue).
  *
  * Question cost: embedded libraries of the first 10, 50 and 200 clips in one cache directory; the
  * largest is added (and ingested) first, the smaller ones reuse its memories by content hash. Each
  * asked needle is asked of every library: frames observed, rounds, videos read, wall seconds of
- * the process, the answer's own seconds, the video ranking's seconds (memory search), and whether
+ * the process, the question's seconds as the CLI times them (ranking videos = memory search, and
+ * the loop), and whether
  * the answer, its video and an evidence span on the caption are right.
  *
  * Usage: node tools/bench/dist/library.js [--sizes 10,50,200] [--questions 5] [--workers-videos 20]
