@@ -21,8 +21,7 @@
  * largest is added (and ingested) first, the smaller ones reuse its memories by content hash. Each
  * asked needle is asked of every library: frames observed, rounds, videos read, wall seconds of
  * the process, the question's seconds as the CLI times them (ranking videos = memory search, and
- * the loop), and whether
- * the answer, its video and an evidence span on the caption are right.
+ * the loop), and whether the answer, its video and an evidence span on the caption are right.
  *
  * Usage: node tools/bench/dist/library.js [--sizes 10,50,200] [--questions 5] [--workers-videos 20]
  *   [--worker-counts 1,2] [--skip-workers] [--skip-questions] [--clips-dir DIR] [--cache-dir DIR] [--json FILE]
