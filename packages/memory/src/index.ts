@@ -38,6 +38,7 @@ export { PostgresMemory, HNSW_MAX_DIMENSIONS, EXACT_SEARCH_LIMIT } from './postg
 export type { PostgresMemoryOptions } from './postgres/postgres-memory';
 export { migrate, migrateMemory, MEMORY_MIGRATIONS_DIRECTORY } from './postgres/migrate';
 export { createPool } from './postgres/connection';
+export type { PoolOptions } from './postgres/connection';
 export type { DatabaseOption } from './postgres/connection';
 export { openPostgresLibrary, PostgresLibraryCatalog, PostgresLibraryMemory } from './postgres/postgres-library';
 export type { PostgresLibraryOptions } from './postgres/postgres-library';

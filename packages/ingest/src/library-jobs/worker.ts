@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Settings } from '@longvid/core';
 import { LongVidError, redactUrlPassword, sleep } from '@longvid/core';
-import { migrateMemory, PostgresLibraryCatalog, PostgresMemory } from '@longvid/memory';
+import { createPool, migrateMemory, PostgresLibraryCatalog, PostgresMemory } from '@longvid/memory';
 import { createLocalTools, type LocalTools } from '../local-tools';
 import { ingestVideo, type IngestOptions } from '../pipeline';
 import type { LibraryCatalog, MemoryStore } from '@longvid/memory';
@@ -94,9 +94,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
   const signal = options.signal;
   const summary: WorkerSummary = { ingested: 0, skipped: 0, failed: 0, abandoned: 0 };
-  const pool = new Pool({ connectionString: options.url, max: concurrency * 2 + 2, application_name: `longvid-worker ${workerId}` });
   // An idle connection that breaks (the server restarts) is dropped by the pool; the next query reconnects.
-  pool.on('error', () => undefined);
+  const pool = createPool(options.url, { max: concurrency * 2 + 2, applicationName: `longvid-worker ${workerId}` });
   let boss: PgBoss | undefined;
   try {
     try {

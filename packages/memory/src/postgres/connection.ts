@@ -12,12 +12,24 @@ export type DatabaseOption = { pool: Pool; url?: undefined } | { url: string; po
 /** Connection errors of node-postgres and Node's sockets that mean "cannot reach the server". */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000']);
 
+/** Options of {@link createPool}. */
+export interface PoolOptions {
+  /** Most connections at once; default 4. */
+  max?: number;
+  /** Name the server shows for the connections (`pg_stat_activity.application_name`). */
+  applicationName?: string;
+}
+
 /**
  * Makes a pool for `url` (`postgres://user:password@host:5432/database`); nothing connects until the
- * first query.
+ * first query. An idle connection that the server ends (a restart, a dropped database,
+ * `pg_terminate_backend`) is dropped by the pool and the next query connects again, instead of the
+ * pool's `error` event ending the process (node-postgres emits it for idle clients).
  */
-export function createPool(url: string): Pool {
-  return new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+export function createPool(url: string, options: PoolOptions = {}): Pool {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, connectionTimeoutMillis: 10_000, application_name: options.applicationName });
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** The pool of `database` and whether the caller of this function owns it (must end it). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LongVidError } from '@longvid/core';
 import pg from 'pg';
+import { createPool } from './connection';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../testing';
 import { MEMORY_MIGRATIONS_DIRECTORY, migrate } from './migrate';
 
@@ -10,7 +11,7 @@ describeWithPostgres('migrate (PostgreSQL)', () => {
   let database: TestDatabase;
   const pools: pg.Pool[] = [];
   const poolFor = (url: string): pg.Pool => {
-    const pool = new pg.Pool({ connectionString: url });
+    const pool = createPool(url);
     pools.push(pool);
     return pool;
   };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LongVidError } from '@longvid/core';
 import pg from 'pg';
+import { createPool } from './connection';
 import { buildNarrative } from '../narrative';
 import { cosineSimilarity, createTestDatabase, describeWithPostgres, devLongTracks, mixVectors, populateMemoryFixture, randomUnitVector, seededRandom, type TestDatabase } from '../testing';
 import { openPostgresLibrary, type PostgresLibraryCatalog, type PostgresLibraryMemory } from './postgres-library';
@@ -23,7 +24,7 @@ describeWithPostgres('PostgreSQL library (catalog and memory)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = createPool(database.url);
   });
   afterAll(async () => {
     for (const close of closers.reverse()) await close();

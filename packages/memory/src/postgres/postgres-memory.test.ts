@@ -1,5 +1,6 @@
 import { LongVidError } from '@longvid/core';
 import pg from 'pg';
+import { createPool } from './connection';
 import { buildNarrative } from '../narrative';
 import { createTestDatabase, describeMemoryStore, describeWithPostgres, devLongTracks, populateMemoryFixture, type TestDatabase } from '../testing';
 import { PostgresMemory } from './postgres-memory';
@@ -12,7 +13,7 @@ describeWithPostgres('PostgresMemory (PostgreSQL + pgvector)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 8 });
+    pool = createPool(database.url, { max: 8 });
   });
   afterAll(async () => {
     await Promise.all(opened.map((memory) => memory.close()));
