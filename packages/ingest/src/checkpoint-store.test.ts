@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPool } from '@longvid/memory';
 import { describeWithPostgres, useTestDatabase } from '@longvid/memory/testing';
 import { z } from 'zod';
 import { type CheckpointStore, checkpointFolder, checkpointInputs, FileCheckpointStore } from './checkpoint-file';
@@ -74,7 +75,7 @@ describeWithPostgres('PostgresCheckpointStore', () => {
   const database = useTestDatabase();
   let pool: Pool;
   beforeAll(async () => {
-    pool = new Pool({ connectionString: database().url, max: 2 });
+    pool = createPool(database().url, { max: 2 });
     // Its idle connections end when the database is dropped (in whichever order the afterAll hooks run).
     pool.on('error', () => undefined);
     expect(await migrateIngest(pool)).toEqual(['101_checkpoints.sql']);
