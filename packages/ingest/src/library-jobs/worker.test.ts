@@ -31,7 +31,7 @@ describeWithPostgres('runWorker', () => {
     expect(await enqueueLibraryIngest({ url, library: 'broken', videos, retryLimit: 0 })).toEqual({ queued: videos.map((video) => video.videoHash), alreadyQueued: [] });
     const catalog = new RecordingCatalog();
     const events: WorkerEvent[] = [];
-    const settings = loadSettings({ env: { PATH: process.env.PATH }, overrides: { cacheDir: mkdtempSync(join(tmpdir(), 'longvid-runworker-')), ingestWorkers: 0 } }).settings;
+    const settings = loadSettings({ env: {}, overrides: { cacheDir: mkdtempSync(join(tmpdir(), 'longvid-runworker-')), ingestWorkers: 0 } }).settings;
     const summary = await runWorker({ url, settings, exitWhenIdle: true, pollSeconds: 0.2, workerId: 'tester', catalog: () => catalog, onProgress: (event) => events.push(event) });
     expect(summary).toEqual({ ingested: 0, skipped: 0, failed: 2, abandoned: 0 });
     expect(events.map((event) => event.type)).toEqual(['ready', 'video-started', 'video-failed', 'video-started', 'video-failed', 'idle']);
@@ -62,7 +62,7 @@ describeWithPostgres('runWorker', () => {
     // Each run on a machine of its own (cache directory): only the database is shared.
     const run = async () => {
       const events: WorkerEvent[] = [];
-      const settings = loadSettings({ env: { PATH: process.env.PATH }, overrides: { cacheDir: mkdtempSync(join(tmpdir(), 'longvid-runworker-')), ingestWorkers: 0 } }).settings;
+      const settings = loadSettings({ env: {}, overrides: { cacheDir: mkdtempSync(join(tmpdir(), 'longvid-runworker-')), ingestWorkers: 0 } }).settings;
       const summary = await runWorker({ url, settings, exitWhenIdle: true, pollSeconds: 0.2, catalog: catalogOf, onProgress: (event) => events.push(event) });
       return { summary, events };
     };

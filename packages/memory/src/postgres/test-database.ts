@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { redactUrlPassword } from '@longvid/core';
 import pg from 'pg';
+import { testEnvironment } from './test-env';
 
 /** The server tests use when `LONGVID_TEST_POSTGRES_URL` is unset (the superuser `.ci/run` creates). */
 export const DEFAULT_TEST_POSTGRES_URL = 'postgres://root:longvid@localhost:5432/postgres';
@@ -23,7 +24,7 @@ export interface TestDatabase {
 }
 
 /** The test server's URL: `LONGVID_TEST_POSTGRES_URL`, else {@link DEFAULT_TEST_POSTGRES_URL}. */
-export function testPostgresUrl(env: Record<string, string | undefined> = process.env): string {
+export function testPostgresUrl(env: Record<string, string | undefined> = testEnvironment()): string {
   return env.LONGVID_TEST_POSTGRES_URL || DEFAULT_TEST_POSTGRES_URL;
 }
 
@@ -107,7 +108,7 @@ export function postgresUnavailableReason(url: string = testPostgresUrl()): stri
  * unreachable, the block is skipped and a warning (and its name) says why, except under `CI=true`, where one test
  * fails with the reason (CI installs PostgreSQL, so it must never skip there).
  */
-export function describeWithPostgres(name: string, body: () => void, env: Record<string, string | undefined> = process.env): void {
+export function describeWithPostgres(name: string, body: () => void, env: Record<string, string | undefined> = testEnvironment()): void {
   const url = testPostgresUrl(env);
   const reason = postgresUnavailableReason(url);
   if (reason === undefined) {
