@@ -113,7 +113,8 @@ export interface LibraryOperations {
   library(name: string): Promise<SessionLibrary>;
   /**
    * Adds videos (files, folders, globs; see `expandVideoPaths`) by content hash: new and changed
-   * files become pending, then (embedded) each video of the given paths that is not ingested yet is
+   * files become pending, then (embedded) each video of the given paths that is not ingested yet, or
+   * was ingested with settings that key another memory (a detector set since, another embedder), is
    * ingested at once, one after another (PostgreSQL: they stay pending, each queued as one job for the `longvid worker` processes on the database, see `enqueueLibraryIngest`); a failure marks that video `failed` with its error and the
    * others go on. Cancelling puts the video being ingested back to `pending`.
    * @throws LongVidError for a bad name or path (before anything is added), `ABORTED`.
@@ -222,18 +223,26 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
         }
         return report;
       }
-      // Embedded: ingest them now, one after another.
-      for (const [index, video] of pending.entries()) {
+      // Embedded: ingest them now, one after another. A video already ingested is ingested again
+      // when the settings now key another memory (e.g. a detector set since): the session reuses a
+      // memory of the same key at once, so an up-to-date video costs only its probe.
+      const recorded = new Map((await catalog.entries()).map((video) => [video.videoHash, video.memoryDirectory]));
+      const ingested = (await catalog.list()).filter((video) => given.has(video.videoHash) && video.status === 'ingested');
+      const work = [...pending, ...ingested];
+      for (const [index, video] of work.entries()) {
         throwIfAborted(signal);
-        onProgress?.(progress('videos', index, pending.length, `ingesting ${video.name} (${index + 1} of ${pending.length})`));
-        await catalog.update(video.videoHash, { status: 'ingesting', worker: `pid-${process.pid}`, error: undefined });
+        const current = video.status === 'ingested';
+        onProgress?.(progress('videos', index, work.length, `${current ? 'checking' : 'ingesting'} ${video.name} (${index + 1} of ${work.length})`));
+        if (!current) await catalog.update(video.videoHash, { status: 'ingesting', worker: `pid-${process.pid}`, error: undefined });
         try {
-          const ingested = await parts.ingest(video.path, { onProgress, signal });
-          if (ingested.videoHash !== video.videoHash) throw new LongVidError('BAD_INPUT', `${video.path} changed while it was added`, { details: { path: video.path }, hint: `add it again with "longvid library add ${name} ${video.path}"` });
-          await catalog.recordMemory(video.videoHash, ingested.memoryDirectory, ingested.info.duration);
+          const result = await parts.ingest(video.path, { onProgress, signal });
+          if (result.videoHash !== video.videoHash) throw new LongVidError('BAD_INPUT', `${video.path} changed while it was added`, { details: { path: video.path }, hint: `add it again with "longvid library add ${name} ${video.path}"` });
+          if (current && result.memoryDirectory === recorded.get(video.videoHash)) continue;
+          await catalog.recordMemory(video.videoHash, result.memoryDirectory, result.info.duration);
         } catch (error) {
           if (signal?.aborted || (LongVidError.is(error) && error.code === 'ABORTED')) {
-            await catalog.update(video.videoHash, { status: 'pending', worker: undefined });
+            // A video being ingested again keeps its memory of the earlier settings.
+            if (!current) await catalog.update(video.videoHash, { status: 'pending', worker: undefined });
             throw error;
           }
           await catalog.update(video.videoHash, { status: 'failed', worker: undefined, error: errorText(error) });
@@ -244,7 +253,7 @@ export function createLibraryOperations(parts: LibrarySessionParts): LibraryOper
           options.onVideo?.(now);
         }
       }
-      if (pending.length) onProgress?.(progress('videos', pending.length, pending.length));
+      if (work.length) onProgress?.(progress('videos', work.length, work.length));
       return report;
     });
 
