@@ -96,7 +96,9 @@ export const registerLibrary: RegisterCommand = (program, { io, write, fail, sig
       text: (name, videos) => {
         const seconds = videos.reduce((sum, video) => sum + (video.duration ?? 0), 0);
         const done = videos.reduce((sum, video) => sum + (video.status === 'ingested' ? (video.duration ?? 0) : (video.doneSeconds ?? 0)), 0);
-        const lines = [`Library ${name}: ${counts(videos)}`, ...(seconds > 0 ? [`Video ingested: ${formatTimestamp(done)} of ${formatTimestamp(seconds)} known`] : []), ...videoLines(videos.filter((video) => video.status !== 'ingested'))];
+        const probed = videos.filter((video) => video.duration !== undefined).length;
+        const lengths = probed < videos.length ? ` (the length of ${probed} of ${videos.length} videos is known yet)` : '';
+        const lines = [`Library ${name}: ${counts(videos)}`, ...(seconds > 0 ? [`Video ingested: ${formatTimestamp(done)} of ${formatTimestamp(seconds)}${lengths}`] : []), ...videoLines(videos.filter((video) => video.status !== 'ingested'))];
         return `${lines.join('\n')}\n`;
       },
     },
